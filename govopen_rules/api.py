@@ -1,0 +1,105 @@
+"""The thin public API: evaluate a unit's facts under an installed rubric."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from importlib.metadata import PackageNotFoundError, version
+
+from govopen_rules.convert import structure_facts_file
+from govopen_rules.encode import encode_fact
+from govopen_rules.errors import CalendarYearMissingError, FactsValidationError
+from govopen_rules.fact_kinds import DeriveContext
+from govopen_rules.facts import FactsFile, SelfScore
+from govopen_rules.plugins import Registry, default_registry
+from govopen_rules.results import EvaluationResult
+from govopen_rules.rubric import Rubric
+from govopen_rules.scoring import PreparedFact, score
+
+__all__ = ["evaluate", "get_rubric", "library_version", "rubrics"]
+
+
+def library_version() -> str:
+    """The installed version of govopen-rules (recorded in every result)."""
+    try:
+        return version("govopen-rules")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "0+unknown"
+
+
+_VERSION = library_version()
+
+
+def rubrics(*, registry: Registry | None = None) -> list[Rubric]:
+    """Every installed rubric."""
+    return (registry or default_registry()).rubrics()
+
+
+def get_rubric(region: str, year: int, *, registry: Registry | None = None) -> Rubric:
+    """The installed rubric for a region and year (an error lists what is installed)."""
+    return (registry or default_registry()).get_rubric(region, year)
+
+
+def evaluate(
+    facts: FactsFile | Mapping[str, object],
+    *,
+    region: str,
+    year: int | None = None,
+    parameters: Mapping[str, object] | None = None,
+    registry: Registry | None = None,
+) -> EvaluationResult:
+    """Score one unit's facts under the rubric of ``region`` and ``year``.
+
+    ``facts`` is a :class:`FactsFile` or the plain mapping of a facts JSON file; ``year``
+    defaults to the facts file's year. ``parameters`` overrides rubric parameters (assumed point
+    values and thresholds) by name. Nothing passed in is modified.
+    """
+    reg = registry or default_registry()
+    facts_file = (
+        facts if isinstance(facts, FactsFile) else structure_facts_file(facts, reg.fact_kinds)
+    )
+    year = facts_file.year if year is None else year
+    if facts_file.year != year:
+        raise FactsValidationError(
+            [f"year: the facts are for {facts_file.year}, the rubric asked for is {year}"]
+        )
+    runnable = reg.runnable(region, year, parameters)
+    compiled = runnable.compiled
+    prepared = _prepare(facts_file, reg, compiled.kinds, compiled.rubric)
+    matches = runnable.engine.match([pf.encoded for pf in prepared])
+    return score(compiled, facts_file.unit, year, prepared, matches, _VERSION)
+
+
+def _prepare(
+    facts_file: FactsFile, reg: Registry, kinds: frozenset[str], rubric: Rubric
+) -> list[PreparedFact]:
+    """Derive and encode the facts the rubric looks at; report every problem with its path."""
+    ctx = DeriveContext(year=facts_file.year, as_of=facts_file.as_of, calendar=reg.calendar)
+    codes = {i.code for a in rubric.areas for i in a.indicators}
+    prepared: list[PreparedFact] = []
+    errors: list[str] = []
+    for index, fact in enumerate(facts_file.facts):
+        kind_name: str = type(fact).KIND
+        path = f"facts[{index}]"
+        if isinstance(fact, SelfScore) and fact.indicator not in codes:
+            errors.append(
+                f"{path}.indicator: {fact.indicator!r} is not an indicator of {rubric.id}; "
+                f"indicators: {', '.join(sorted(codes))}"
+            )
+        if kind_name not in kinds and not isinstance(fact, SelfScore):
+            continue
+        kind = reg.fact_kinds[kind_name]
+        try:
+            derived = dict(kind.derive(fact, ctx)) if kind.derive is not None else {}
+            encoded = encode_fact(kind, fact, derived)
+        except CalendarYearMissingError as exc:
+            errors.append(f"{path}: {exc}")
+            continue
+        except ValueError as exc:
+            errors.append(f"{path}.{exc}")
+            continue
+        prepared.append(
+            PreparedFact(index=index, kind=kind_name, fact=fact, derived=derived, encoded=encoded)
+        )
+    if errors:
+        raise FactsValidationError(errors)
+    return prepared

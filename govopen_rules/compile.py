@@ -1,0 +1,268 @@
+"""Check a declared rubric and compile it: parameters resolved, conditions typed, engine rules.
+
+Checking collects every problem at once (points that do not add up, duplicate ids, a rule
+without a citation, a condition on an unknown field...) and raises one :class:`RubricError`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from govopen_rules.conditions import (
+    Condition,
+    ConditionError,
+    compile_condition,
+    condition_fields,
+    parse_condition,
+)
+from govopen_rules.errors import RubricError, UnknownParameterError
+from govopen_rules.fact_kinds import FactKind, FieldType
+from govopen_rules.facts import UNIT_KINDS
+from govopen_rules.rubric import Indicator, Number, ParamRef, Rubric, Rule
+
+__all__ = ["CompiledRubric", "CompiledRule", "compile_rubric", "resolve_parameters"]
+
+RULE_ID = re.compile(r"[a-z][a-z0-9_]*(\.[a-z0-9_]+)+")
+
+
+@attrs.frozen(kw_only=True)
+class CompiledRule:
+    """A rule with every number resolved and its conditions parsed against its fact kind."""
+
+    rule: Rule
+    indicator: Indicator
+    where: Condition | None
+    when: Condition | None
+    points: Decimal
+    tiers: tuple[tuple[int, Decimal], ...]
+    cap: Decimal | None
+    missing_points: Decimal | None
+    consulted: tuple[str, ...]
+    assumptions: tuple[str, ...]
+
+    @property
+    def evidence_name(self) -> str:
+        """The engine rule that finds this rule's evidence facts."""
+        return f"{self.rule.id}#evidence"
+
+    @property
+    def problem_name(self) -> str:
+        """The engine rule that finds the evidence facts meeting ``when``."""
+        return f"{self.rule.id}#when" if self.when is not None else self.evidence_name
+
+
+@attrs.frozen(kw_only=True)
+class CompiledRubric:
+    """A rubric ready to run: resolved parameters, compiled rules, the engine's definitions."""
+
+    rubric: Rubric
+    parameters: Mapping[str, Decimal]
+    rules: tuple[CompiledRule, ...]
+    engine_rules: Mapping[str, Mapping[str, Any]]
+    kinds: frozenset[str]
+
+
+def resolve_parameters(
+    rubric: Rubric, overrides: Mapping[str, object] | None = None
+) -> dict[str, Decimal]:
+    """The rubric's parameter values with the caller's overrides applied."""
+    values = {name: p.value for name, p in rubric.parameters.items()}
+    for name, value in (overrides or {}).items():
+        if name not in values:
+            known = ", ".join(sorted(values)) or "none"
+            raise UnknownParameterError(
+                f"rubric {rubric.id!r} has no parameter {name!r}; its parameters: {known}"
+            )
+        if isinstance(value, bool) or not isinstance(value, (int, str, Decimal)):
+            raise UnknownParameterError(
+                f"parameter {name!r}: {value!r} must be an int, a Decimal or a numeric string"
+            )
+        values[name] = Decimal(value)
+    return values
+
+
+class _Compiler:
+    def __init__(
+        self, rubric: Rubric, kinds: Mapping[str, FactKind], values: Mapping[str, Decimal]
+    ) -> None:
+        self.rubric = rubric
+        self.kinds = kinds
+        self.values = values
+        self.errors: list[str] = []
+
+    def number(self, value: Number, path: str, used: set[str]) -> Decimal:
+        if isinstance(value, ParamRef):
+            if value.param not in self.values:
+                self.errors.append(f"{path}: unknown parameter {value.param!r}")
+                return Decimal(0)
+            used.add(value.param)
+            return self.values[value.param]
+        return value
+
+    def condition(
+        self, data: object, fields: Mapping[str, FieldType], path: str, used: set[str]
+    ) -> Condition | None:
+        if data is None:
+            return None
+
+        def resolve(name: str) -> object:
+            if name not in self.values:
+                raise ConditionError(path, f"unknown parameter {name!r}")
+            used.add(name)
+            value = self.values[name]
+            return int(value) if value == value.to_integral_value() else value
+
+        try:
+            return parse_condition(data, fields, resolve, path)
+        except ConditionError as exc:
+            self.errors.append(str(exc))
+            return None
+
+    def rule(self, rule: Rule, indicator: Indicator, path: str) -> CompiledRule | None:
+        if not RULE_ID.fullmatch(rule.id):
+            self.errors.append(f"{path}.id: {rule.id!r} is not a dotted lower-case ASCII id")
+        if not rule.citation.document.strip() or not rule.citation.clause.strip():
+            self.errors.append(f"{path}.citation: document and clause are both required")
+        try:
+            rule.message.format(count=0)
+        except (KeyError, IndexError, ValueError):
+            self.errors.append(f"{path}.message: only {{count}} may stand in braces")
+        bad_kinds = set(rule.applies_to) - set(UNIT_KINDS)
+        if bad_kinds:
+            self.errors.append(f"{path}.applies_to: unknown unit kind(s) {sorted(bad_kinds)}")
+        kind = self.kinds.get(rule.evidence.kind)
+        if kind is None:
+            known = ", ".join(sorted(self.kinds))
+            self.errors.append(
+                f"{path}.evidence.kind: unknown fact kind {rule.evidence.kind!r}; known: {known}"
+            )
+            return None
+        fields = kind.all_fields()
+        used: set[str] = set()
+        where = self.condition(rule.evidence.where, fields, f"{path}.evidence.where", used)
+        when = self.condition(rule.when, fields, f"{path}.when", used)
+        self.check_count(rule, fields, path)
+        points = self.number(rule.deduct.points, f"{path}.deduct.points", used)
+        tiers = tuple(
+            (t.at_least, self.number(t.points, f"{path}.deduct.tiers[{i}].points", used))
+            for i, t in enumerate(rule.deduct.tiers)
+        )
+        if [t[0] for t in tiers] != sorted({t[0] for t in tiers}) or any(t[0] < 1 for t in tiers):
+            self.errors.append(f"{path}.deduct.tiers: at_least must be >= 1 and increasing")
+        if tiers and rule.deduct.mode != "per_unit":
+            self.errors.append(f"{path}.deduct.tiers: tiers need mode per_unit")
+        cap = None if rule.cap is None else self.number(rule.cap, f"{path}.cap", used)
+        missing = None
+        if rule.missing_evidence is not None:
+            missing = self.number(rule.missing_evidence.points, f"{path}.missing_evidence", used)
+            if rule.missing_evidence.clear and missing:
+                self.errors.append(f"{path}.missing_evidence: 'clear' absence costs no points")
+        for name, value in (("points", points), ("cap", cap), ("missing_evidence", missing)):
+            if value is not None and value < 0:
+                self.errors.append(f"{path}.{name}: {value} is negative")
+        consulted: set[str] = set()
+        for cond in (where, when):
+            if cond is not None:
+                consulted |= condition_fields(cond)
+        if rule.count.field:
+            consulted.add(rule.count.field)
+        assumed = sorted(n for n in used if self.rubric.parameters[n].assumed)
+        return CompiledRule(
+            rule=rule,
+            indicator=indicator,
+            where=where,
+            when=when,
+            points=points,
+            tiers=tiers,
+            cap=cap,
+            missing_points=missing,
+            consulted=tuple(sorted(consulted)),
+            assumptions=tuple(assumed),
+        )
+
+    def check_count(self, rule: Rule, fields: Mapping[str, FieldType], path: str) -> None:
+        count = rule.count
+        if count.mode in ("facts", "absent"):
+            if count.field or count.values:
+                self.errors.append(f"{path}.count: mode {count.mode!r} takes no field or values")
+            return
+        expected = FieldType.INT if count.mode == "sum" else FieldType.STR
+        if count.field is None or fields.get(count.field) is not expected:
+            self.errors.append(
+                f"{path}.count.field: mode {count.mode!r} needs a {expected.value} field of "
+                f"{rule.evidence.kind!r}, got {count.field!r}"
+            )
+        if count.mode == "missing_values" and not count.values:
+            self.errors.append(f"{path}.count.values: mode 'missing_values' needs values")
+
+    def run(self) -> list[CompiledRule]:
+        rubric = self.rubric
+        compiled: list[CompiledRule] = []
+        seen_ids: set[str] = set()
+        seen_codes: set[str] = set()
+        if sum((a.points for a in rubric.areas), Decimal(0)) != rubric.points:
+            self.errors.append(
+                f"points: areas add up to {sum(a.points for a in rubric.areas)}, "
+                f"not {rubric.points}"
+            )
+        for a_i, area in enumerate(rubric.areas):
+            a_path = f"areas[{a_i}]"
+            ind_sum = sum((i.points for i in area.indicators), Decimal(0))
+            if ind_sum != area.points:
+                self.errors.append(
+                    f"{a_path}.points: indicators of {area.code} add up to {ind_sum}, "
+                    f"not {area.points}"
+                )
+            for i_i, ind in enumerate(area.indicators):
+                i_path = f"{a_path}.indicators[{i_i}]"
+                if ind.code in seen_codes:
+                    self.errors.append(f"{i_path}.code: duplicate indicator code {ind.code!r}")
+                seen_codes.add(ind.code)
+                if ind.cap is not None and not Decimal(0) <= ind.cap <= ind.points:
+                    self.errors.append(f"{i_path}.cap: {ind.cap} is not within 0..{ind.points}")
+                for r_i, rule in enumerate(ind.rules):
+                    r_path = f"{i_path}.rules[{r_i}]"
+                    if rule.id in seen_ids:
+                        self.errors.append(f"{r_path}.id: duplicate rule id {rule.id!r}")
+                    seen_ids.add(rule.id)
+                    result = self.rule(rule, ind, r_path)
+                    if result is not None:
+                        compiled.append(result)
+        for name, param in rubric.parameters.items():
+            if param.assumed and param.citation is None and not param.note:
+                self.errors.append(f"parameters.{name}: an assumed value needs a note or citation")
+        return compiled
+
+
+def compile_rubric(
+    rubric: Rubric,
+    kinds: Mapping[str, FactKind],
+    overrides: Mapping[str, object] | None = None,
+    source: str | None = None,
+) -> CompiledRubric:
+    """Check and compile; raise :class:`RubricError` listing every problem."""
+    values = resolve_parameters(rubric, overrides)
+    compiler = _Compiler(rubric, kinds, values)
+    rules = compiler.run()
+    if compiler.errors:
+        raise RubricError(compiler.errors, source or f"rubric {rubric.id!r}")
+    engine_rules: dict[str, dict[str, Any]] = {}
+    for rule in rules:
+        base: list[dict[str, Any]] = [{"kind": rule.rule.evidence.kind}]
+        if rule.where is not None:
+            base.append(compile_condition(rule.where))
+        engine_rules[rule.evidence_name] = {"$and": base}
+        if rule.when is not None:
+            engine_rules[rule.problem_name] = {"$and": [*base, compile_condition(rule.when)]}
+    return CompiledRubric(
+        rubric=rubric,
+        parameters=values,
+        rules=tuple(rules),
+        engine_rules=engine_rules,
+        kinds=frozenset(r.rule.evidence.kind for r in rules),
+    )

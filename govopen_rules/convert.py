@@ -1,0 +1,231 @@
+"""The one cattrs converter: facts and rubrics in, results out, with errors that name the path.
+
+cattrs' default hooks are lenient (``int("5")``, ``bool("false")`` is True, ``str(5)``); a
+scoring library must not guess, so every scalar hook here is strict and says what it received.
+Problems are collected all at once and reported as ``facts[3].received_on: '2020-13-01' is not
+a date (YYYY-MM-DD)``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any, TypeVar
+
+import attrs
+import cattrs
+from cattrs.errors import (
+    AttributeValidationNote,
+    ClassValidationError,
+    ForbiddenExtraKeysError,
+    IterableValidationError,
+    IterableValidationNote,
+)
+
+from govopen_rules.errors import FactsValidationError
+from govopen_rules.fact_kinds import FactKind
+from govopen_rules.facts import FactsFile, Unit
+from govopen_rules.rubric import ParamRef
+
+__all__ = [
+    "error_messages",
+    "from_json",
+    "make_converter",
+    "structure_facts_file",
+    "to_json",
+    "unstructure",
+]
+
+T = TypeVar("T")
+
+
+def _strict_str(value: object, _: type) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"{value!r} is not a string")
+    return value
+
+
+def _strict_int(value: object, _: type) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"{value!r} is not a whole number")
+    return value
+
+
+def _strict_bool(value: object, _: type) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"{value!r} is not true or false")
+    return value
+
+
+def _decimal(value: object, _: type) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
+        raise ValueError(f"{value!r} is not a number")
+    try:
+        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    except InvalidOperation:
+        raise ValueError(f"{value!r} is not a number") from None
+    if not number.is_finite():
+        raise ValueError(f"{value!r} is not a finite number")
+    return number
+
+
+def _date(value: object, _: type) -> dt.date:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)")
+
+
+def _number(value: object, _: type) -> Decimal | ParamRef:
+    if isinstance(value, Mapping):
+        if set(value) != {"param"} or not isinstance(value["param"], str):
+            raise ValueError(f"{dict(value)!r} is neither a number nor {{param: <name>}}")
+        return ParamRef(param=value["param"])
+    return _decimal(value, Decimal)
+
+
+def make_converter() -> cattrs.Converter:
+    """A private converter configured for this library (never the global one)."""
+    conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+    conv.register_structure_hook(str, _strict_str)
+    conv.register_structure_hook(int, _strict_int)
+    conv.register_structure_hook(bool, _strict_bool)
+    conv.register_structure_hook(Decimal, _decimal)
+    conv.register_structure_hook(dt.date, _date)
+    conv.register_structure_hook(Decimal | ParamRef, _number)
+    conv.register_structure_hook(
+        Decimal | ParamRef | None, lambda v, t: None if v is None else _number(v, t)
+    )
+    conv.register_unstructure_hook(Decimal, str)
+    conv.register_unstructure_hook(dt.date, dt.date.isoformat)
+    return conv
+
+
+CONVERTER = make_converter()
+
+
+def error_messages(exc: BaseException, path: str) -> list[str]:
+    """Flatten a cattrs validation error into ``path: problem`` lines."""
+    if isinstance(exc, ClassValidationError):
+        with_notes, others = exc.group_exceptions()
+        out: list[str] = []
+        for sub, note in with_notes:
+            assert isinstance(note, AttributeValidationNote)
+            out += error_messages(sub, f"{path}.{note.name}")
+        for sub in others:
+            out += error_messages(sub, path)
+        return out
+    if isinstance(exc, IterableValidationError):
+        iter_notes, others = exc.group_exceptions()
+        out = []
+        for sub, inote in iter_notes:
+            assert isinstance(inote, IterableValidationNote)
+            out += error_messages(sub, f"{path}[{inote.index!r}]")
+        for sub in others:
+            out += error_messages(sub, path)
+        return out
+    return [f"{path}: {_describe(exc)}"]
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, ForbiddenExtraKeysError):
+        return f"unknown field(s) {', '.join(sorted(exc.extra_fields))}"
+    if isinstance(exc, KeyError):
+        return "required field missing"
+    if isinstance(exc, AttributeError) and "items" in str(exc):
+        return "expected a mapping"
+    if isinstance(exc, TypeError) and "iterable" in str(exc):
+        return "expected a list"
+    return str(exc)
+
+
+def structure_as(data: object, cls: type[T], path: str) -> tuple[T | None, list[str]]:
+    """Structure ``data`` as ``cls``; return the object or the list of problems."""
+    try:
+        return CONVERTER.structure(data, cls), []
+    except (ClassValidationError, IterableValidationError) as exc:
+        return None, error_messages(exc, path)
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        return None, [f"{path}: {_describe(exc)}"]
+
+
+def structure_facts_file(
+    data: object, kinds: Mapping[str, FactKind], source: str = "facts file"
+) -> FactsFile:
+    """Structure a facts file (a mapping) with every fact typed by its ``kind``.
+
+    Raises :class:`FactsValidationError` listing every problem, each with its path.
+    """
+    if not isinstance(data, Mapping):
+        raise FactsValidationError([f"$: expected a mapping, got {type(data).__name__}"], source)
+    errors: list[str] = []
+    extra = set(data) - {"unit", "year", "facts", "as_of"}
+    if extra:
+        errors.append(f"$: unknown field(s) {', '.join(sorted(extra))}")
+    unit, problems = structure_as(data.get("unit"), Unit, "unit")
+    errors += problems if "unit" in data else ["unit: required field missing"]
+    year, problems = structure_as(data.get("year"), int, "year")
+    errors += problems if "year" in data else ["year: required field missing"]
+    as_of = None
+    if data.get("as_of") is not None:
+        as_of, problems = structure_as(data["as_of"], dt.date, "as_of")
+        errors += problems
+    raw_facts = data.get("facts", [])
+    facts: list[Any] = []
+    if not isinstance(raw_facts, list):
+        errors.append("facts: expected a list")
+        raw_facts = []
+    for index, raw in enumerate(raw_facts):
+        fact, problems = _structure_fact(raw, kinds, f"facts[{index}]")
+        errors += problems
+        facts.append(fact)
+    if errors:
+        raise FactsValidationError(errors, source)
+    assert unit is not None and year is not None
+    return FactsFile(unit=unit, year=year, facts=tuple(facts), as_of=as_of)
+
+
+def _structure_fact(raw: object, kinds: Mapping[str, FactKind], path: str) -> tuple[Any, list[str]]:
+    if not isinstance(raw, Mapping):
+        return None, [f"{path}: expected a mapping with a 'kind', got {raw!r}"]
+    kind_name = raw.get("kind")
+    kind = kinds.get(kind_name) if isinstance(kind_name, str) else None
+    if kind is None:
+        known = ", ".join(sorted(kinds))
+        return None, [f"{path}.kind: unknown fact kind {kind_name!r}; known kinds: {known}"]
+    body = {k: v for k, v in raw.items() if k != "kind"}
+    return structure_as(body, kind.cls, path)
+
+
+def unstructure(obj: object) -> Any:
+    """Plain JSON-ready data: decimals as strings (exact), dates as ISO strings."""
+    kind = getattr(type(obj), "KIND", None)
+    if kind is not None and attrs.has(type(obj)):
+        return {"kind": kind, **CONVERTER.unstructure(obj)}
+    return CONVERTER.unstructure(obj)
+
+
+def to_json(obj: object, *, indent: int | None = 2) -> str:
+    """Serialise a result (or any model object) to JSON, losslessly."""
+    return json.dumps(unstructure(obj), ensure_ascii=False, indent=indent)
+
+
+def from_json(text: str | bytes, cls: type[T]) -> T:
+    """Read back what :func:`to_json` wrote (numbers are parsed as Decimal, never float)."""
+    data = json.loads(text, parse_float=Decimal)
+    obj, problems = structure_as(data, cls, "$")
+    if problems:
+        raise FactsValidationError(problems, f"JSON of {cls.__name__}")
+    assert obj is not None
+    return obj
+
+
+def load_json_document(text: str | bytes) -> Any:
+    """Parse a facts JSON document with decimals kept exact."""
+    return json.loads(text, parse_float=Decimal)

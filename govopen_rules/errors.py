@@ -1,0 +1,88 @@
+"""The library's errors: one root, each naming where the problem is and what was received."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+__all__ = [
+    "CalendarYearMissingError",
+    "DuplicateRubricError",
+    "EngineError",
+    "FactsValidationError",
+    "GovOpenRulesError",
+    "PluginError",
+    "RubricError",
+    "UnknownParameterError",
+    "UnknownRubricError",
+]
+
+
+class GovOpenRulesError(Exception):
+    """Root of every error this library raises on purpose."""
+
+
+class FactsValidationError(GovOpenRulesError, ValueError):
+    """A facts file is invalid. ``errors`` lists every problem as ``path: problem``."""
+
+    def __init__(self, errors: Sequence[str], source: str = "facts") -> None:
+        self.errors: tuple[str, ...] = tuple(errors)
+        self.source = source
+        listing = "\n".join(f"  - {e}" for e in self.errors)
+        super().__init__(f"{len(self.errors)} problem(s) in {source}:\n{listing}")
+
+
+class RubricError(GovOpenRulesError, ValueError):
+    """A rubric file is invalid (points do not add up, unknown field, duplicate id...)."""
+
+    def __init__(self, errors: Sequence[str], source: str = "rubric") -> None:
+        self.errors: tuple[str, ...] = tuple(errors)
+        self.source = source
+        listing = "\n".join(f"  - {e}" for e in self.errors)
+        super().__init__(f"{len(self.errors)} problem(s) in {source}:\n{listing}")
+
+
+class PluginError(GovOpenRulesError):
+    """A plugin returned something the core cannot use; the message names the plugin."""
+
+
+class DuplicateRubricError(PluginError):
+    """Two plugins provide the same rubric (region, year) or the same rule id."""
+
+
+class UnknownRubricError(GovOpenRulesError, LookupError):
+    """No installed plugin provides the rubric asked for; the message lists what is installed."""
+
+    def __init__(self, region: str, year: int, installed: Iterable[tuple[str, int]]) -> None:
+        self.region = region
+        self.year = year
+        self.installed = tuple(sorted(installed))
+        have = ", ".join(f"{r} {y}" for r, y in self.installed) or "none"
+        super().__init__(
+            f"no rubric for region {region!r} year {year}; installed rubrics: {have}. "
+            "Hint: install the region's plugin, e.g. pip install -e plugins/<region>."
+        )
+
+
+class UnknownParameterError(GovOpenRulesError, KeyError):
+    """A parameter override names a parameter the rubric does not have."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class CalendarYearMissingError(GovOpenRulesError, LookupError):
+    """A working-day count needs a year the holiday calendar does not cover."""
+
+    def __init__(self, year: int, covered: tuple[int, int]) -> None:
+        self.year = year
+        self.covered = covered
+        super().__init__(
+            f"no holiday calendar for {year} (covered: {covered[0]}-{covered[1]}). "
+            "A working day cannot be guessed: upgrade chinesecalendar once the State Council "
+            "has published that year's holidays, or supply them with the govopen_calendar hook "
+            "(see docs/concepts.md, 'Working days')."
+        )
+
+
+class EngineError(GovOpenRulesError, RuntimeError):
+    """The rules engine refused a ruleset or a batch of facts; the cause is translated."""

@@ -1,0 +1,328 @@
+"""The shared vocabulary of facts: what an assessor observed about a unit, never a conclusion.
+
+Every fact kind is a frozen attrs class with a ``KIND`` name. Field types are limited to what the
+engine can compare exactly: ``str``, ``int``, ``bool``, ``Decimal``, ``datetime.date``, tuples of
+``str`` or ``date``, each optionally ``None`` (``None`` means "not observed" and is the same as
+leaving the field out). Plugins add kinds through the ``govopen_fact_kinds`` hook.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, ClassVar
+
+import attrs
+
+__all__ = [
+    "AssessmentWeight",
+    "Consultation",
+    "ContentError",
+    "DecisionConsultation",
+    "DisclosureItem",
+    "DisclosurePlatform",
+    "FactsFile",
+    "GuideCatalogue",
+    "HotlineFigures",
+    "InformationRequest",
+    "NewMediaAccount",
+    "OrganisationTraining",
+    "PolicyDocument",
+    "PolicyInterpretation",
+    "PressConference",
+    "PublicOpinionIncident",
+    "Rectification",
+    "SelfScore",
+    "StatisticsBreakdown",
+    "StatisticsPart",
+    "Submission",
+    "SurveyActivity",
+    "Unit",
+    "WebsiteCheck",
+]
+
+UNIT_KINDS = (
+    "county_government",
+    "park_committee",
+    "department",
+    "township",
+    "city_government",
+)
+
+_one_of = attrs.validators.in_
+
+
+@attrs.frozen(kw_only=True)
+class Unit:
+    """The assessed body. ``category`` is the rubric's class of unit, e.g. "A" for a 市直部门."""
+
+    id: str
+    name: str
+    kind: str = attrs.field(validator=_one_of(UNIT_KINDS))
+    category: str | None = None
+    parent: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class _Observed:
+    """Fields every fact may carry: where it was seen and a free note."""
+
+    source: str | None = None
+    note: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class GuideCatalogue(_Observed):
+    """政府信息公开指南 or 目录 (条例 第十二条): when it was last updated, what it lacks."""
+
+    KIND: ClassVar[str] = "guide_catalogue"
+    document: str = attrs.field(validator=_one_of(("guide", "catalogue")))
+    updated_on: dt.date | None = None
+    missing_elements: tuple[str, ...] | None = None
+
+
+@attrs.frozen(kw_only=True)
+class DisclosureItem(_Observed):
+    """Something that must be disclosed (a topic or key area) and whether it was found."""
+
+    KIND: ClassVar[str] = "disclosure_item"
+    topic: str
+    published: bool
+    url: str | None = None
+    formed_on: dt.date | None = None
+    published_on: dt.date | None = None
+    missing_items: tuple[str, ...] | None = None
+
+
+DISCLOSURE_ATTRIBUTES = ("此件公开发布", "此件删减后公开", "此件依申请公开", "此件不予公开")
+
+
+@attrs.frozen(kw_only=True)
+class PolicyDocument(_Observed):
+    """A policy or normative document: when it was published and filed, its 公开属性 marks."""
+
+    KIND: ClassVar[str] = "policy_document"
+    title: str
+    doc_number: str | None = None
+    published_on: dt.date | None = None
+    normative: bool | None = None
+    filed_on: dt.date | None = None
+    disclosure_attributes: tuple[str, ...] | None = None
+
+
+@attrs.frozen(kw_only=True)
+class PolicyInterpretation(_Observed):
+    """A 政策解读 and the policy it explains: dates, forms, who interpreted, links."""
+
+    KIND: ClassVar[str] = "policy_interpretation"
+    policy_title: str | None = None
+    policy_published_on: dt.date | None = None
+    published_on: dt.date | None = None
+    domain: str | None = None
+    forms: tuple[str, ...] | None = None
+    by_principal_leader: bool | None = None
+    by_expert: bool | None = None
+    links_to_policy: bool | None = None
+    complete: bool | None = None
+    via_new_media: bool | None = None
+    own_policy: bool | None = None
+
+
+@attrs.frozen(kw_only=True)
+class DisclosurePlatform(_Observed):
+    """The 政府信息公开 platform (专栏) of a government website and how it is built."""
+
+    KIND: ClassVar[str] = "disclosure_platform"
+    url: str | None = None
+    named_correctly: bool | None = None
+    on_homepage: bool | None = None
+    follows_reference_design: bool | None = None
+    updated_timely: bool | None = None
+
+
+@attrs.frozen(kw_only=True)
+class InformationRequest(_Observed):
+    """An 依申请公开 request: when received and answered (条例 第三十一条, 第三十三条)."""
+
+    KIND: ClassVar[str] = "information_request"
+    received_on: dt.date
+    replied_on: dt.date | None = None
+    extended: bool = False
+    channel: str | None = None
+    fee_charged: Decimal | None = None
+    missing_reply_elements: tuple[str, ...] | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Consultation(_Observed):
+    """A 政务咨询 or 网友留言 and its reply."""
+
+    KIND: ClassVar[str] = "consultation"
+    received_on: dt.date
+    replied_on: dt.date | None = None
+    channel: str | None = None
+    satisfaction_rating_available: bool | None = None
+
+
+@attrs.frozen(kw_only=True)
+class HotlineFigures(_Observed):
+    """12345 hotline figures for a period (rates in percent, as the rubrics print them)."""
+
+    KIND: ClassVar[str] = "hotline_figures"
+    period: str
+    staffed_7x12_hours: bool | None = None
+    answered_within_15s_rate: Decimal | None = None
+    quality_check_rate: Decimal | None = None
+    overdue_cases: int | None = None
+
+
+@attrs.frozen(kw_only=True)
+class NewMediaAccount(_Observed):
+    """A 政务新媒体 account: 备案 status and the post dates seen in an observation window."""
+
+    KIND: ClassVar[str] = "new_media_account"
+    name: str
+    platform: str | None = None
+    filed: bool | None = None
+    observed_from: dt.date | None = None
+    observed_to: dt.date | None = None
+    post_dates: tuple[dt.date, ...] = ()
+    original_post_dates: tuple[dt.date, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class WebsiteCheck(_Observed):
+    """A check of a government website or new-media account, e.g. by a third party."""
+
+    KIND: ClassVar[str] = "website_check"
+    site: str
+    result: str = attrs.field(validator=_one_of(("qualified", "unqualified")))
+    checker: str | None = None
+    checked_on: dt.date | None = None
+
+
+@attrs.frozen(kw_only=True)
+class AssessmentWeight(_Observed):
+    """Whether 政务公开 is in the comprehensive assessment, and its weight in percent."""
+
+    KIND: ClassVar[str] = "assessment_weight"
+    included: bool
+    weight_percent: Decimal | None = None
+
+
+@attrs.frozen(kw_only=True)
+class OrganisationTraining(_Observed):
+    """The 领导小组 and the year's training and 条例 study sessions."""
+
+    KIND: ClassVar[str] = "organisation_training"
+    leading_group_published: bool | None = None
+    business_training_sessions: int | None = None
+    regulation_study_sessions: int | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Submission(_Observed):
+    """Material the unit had to report or file by a due date."""
+
+    KIND: ClassVar[str] = "submission"
+    item: str
+    due_on: dt.date | None = None
+    submitted_on: dt.date | None = None
+
+
+@attrs.frozen(kw_only=True)
+class PublicOpinionIncident(_Observed):
+    """A 舆情 incident caused by what the unit published."""
+
+    KIND: ClassVar[str] = "public_opinion_incident"
+    topic: str
+    negative: bool = True
+    occurred_on: dt.date | None = None
+
+
+@attrs.frozen(kw_only=True)
+class StatisticsPart:
+    """One part of a reported breakdown, as printed: its count and, if printed, its percent."""
+
+    label: str
+    count: int
+    percent: Decimal | None = None
+
+
+@attrs.frozen(kw_only=True)
+class StatisticsBreakdown(_Observed):
+    """A total and its parts as a report prints them, with the sentence they come from."""
+
+    KIND: ClassVar[str] = "statistics_breakdown"
+    label: str
+    total: int
+    parts: tuple[StatisticsPart, ...] = ()
+    quote: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class SelfScore(_Observed):
+    """The score a unit gave itself on one indicator (自评分)."""
+
+    KIND: ClassVar[str] = "self_score"
+    indicator: str
+    points: Decimal
+
+
+@attrs.frozen(kw_only=True)
+class Rectification(_Observed):
+    """A problem the unit was told to fix by a date, and when it reported the fix."""
+
+    KIND: ClassVar[str] = "rectification"
+    problem: str
+    due_on: dt.date
+    reported_on: dt.date | None = None
+
+
+@attrs.frozen(kw_only=True)
+class PressConference(_Observed):
+    """A government press conference the unit was expected at."""
+
+    KIND: ClassVar[str] = "press_conference"
+    attended: bool
+    held_on: dt.date | None = None
+    title: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class DecisionConsultation(_Observed):
+    """决策预公开: a draft decision published for comment, and the feedback on adoption."""
+
+    KIND: ClassVar[str] = "decision_consultation"
+    title: str
+    draft_published: bool | None = None
+    feedback_published: bool | None = None
+
+
+@attrs.frozen(kw_only=True)
+class SurveyActivity(_Observed):
+    """An 调查征集 activity published in the year."""
+
+    KIND: ClassVar[str] = "survey_activity"
+    title: str
+    held_on: dt.date | None = None
+
+
+@attrs.frozen(kw_only=True)
+class ContentError(_Observed):
+    """An error found in published content, e.g. a 严重错别字."""
+
+    KIND: ClassVar[str] = "content_error"
+    severity: str = attrs.field(validator=_one_of(("serious", "minor")))
+    description: str | None = None
+    found_on: dt.date | None = None
+
+
+@attrs.frozen(kw_only=True)
+class FactsFile:
+    """Everything observed about one unit for one assessment year."""
+
+    unit: Unit
+    year: int
+    facts: tuple[Any, ...]
+    as_of: dt.date | None = None

@@ -1,0 +1,71 @@
+"""Render results for people: a plain-text breakdown in Chinese (with English status words)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from govopen_rules.results import EvaluationResult, Status, Verdict
+
+__all__ = ["render_text"]
+
+_STATUS = {
+    Status.DEDUCTED: "扣分",
+    Status.CLEAR: "无问题",
+    Status.NO_EVIDENCE: "缺证据",
+    Status.NOT_APPLICABLE: "不适用",
+}
+
+
+def _num(value: Decimal) -> str:
+    """Points as the rubrics print them: 0.5, 2, 1.5 (no trailing zeros, never 1E+1)."""
+    text = format(value.normalize(), "f")
+    return text
+
+
+def _verdict_line(v: Verdict) -> str:
+    points = f" -{_num(v.points)}" if v.status is Status.DEDUCTED and v.points else ""
+    if v.status is Status.NO_EVIDENCE and v.points:
+        points = f" -{_num(v.points)}"
+    line = f"      [{_STATUS[v.status]}{points}] {v.rule_id}: {v.message}"
+    if v.assumptions:
+        line += f" (假定值 assumed: {', '.join(v.assumptions)})"
+    return line
+
+
+def render_text(result: EvaluationResult, *, verbose: bool = False) -> str:
+    """The full breakdown: every indicator's points, score, findings and self-score gap."""
+    unit = result.unit
+    lines = [
+        f"{unit.name} ({unit.id}) — {result.rubric_id} v{result.rubric_version}",
+        f"总分 total: {_num(result.total)} / {_num(result.points)}"
+        + (f"  等次 grade: {result.grade}" if result.grade else "")
+        + ("  单项否决 VETOED" if result.vetoed else ""),
+        "",
+    ]
+    for area in result.areas:
+        lines.append(f"{area.code} {area.title}  {_num(area.score)} / {_num(area.points)}")
+        for ind in area.indicators:
+            head = f"  {ind.code} {ind.title}  {_num(ind.score)} / {_num(ind.points)}"
+            if ind.self_score is not None:
+                head += f"  自评 self: {_num(ind.self_score)}"
+                if ind.self_score_gap:
+                    head += f"  差异 gap: {_num(ind.self_score_gap)}"
+                if not ind.self_score_supported:
+                    head += "  ⚠ 自评分缺乏证据支撑 (self-score not supported by the evidence)"
+            lines.append(head)
+            for v in ind.verdicts:
+                if verbose or v.status in (Status.DEDUCTED, Status.NO_EVIDENCE):
+                    lines.append(_verdict_line(v))
+                    if verbose:
+                        lines.extend(
+                            f"          证据 facts[{e.fact_index}] {e.kind}: "
+                            + ", ".join(f"{k}={val}" for k, val in e.values.items())
+                            for e in v.evidence
+                        )
+                        lines.append(f"          依据 {v.citation.document} {v.citation.clause}")
+        lines.append("")
+    findings = result.findings()
+    lines.append(f"问题清单 findings: {len(findings)}")
+    if result.assumed_parameters:
+        lines.append(f"假定参数 assumed parameters: {', '.join(result.assumed_parameters)}")
+    return "\n".join(lines)

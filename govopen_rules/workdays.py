@@ -1,0 +1,146 @@
+"""China's working days, with 调休 make-up days, for statutory and rubric deadlines.
+
+Counting follows administrative-law practice: the day after the start date is day 1, so a
+request received on 2020-09-28 must be answered within 20 working days, i.e. by 2020-11-02.
+Holidays come from ``chinesecalendar``; years it does not cover can be supplied through the
+``govopen_calendar`` hook as :class:`HolidayYear` data. A date outside every known year is an
+error, never silently treated as a working day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+import attrs
+import chinese_calendar
+
+from govopen_rules.errors import CalendarYearMissingError
+
+__all__ = [
+    "ANSWER_EXTENSION_LIMIT",
+    "ANSWER_LIMIT",
+    "CORRECTION_NOTICE_LIMIT",
+    "PROACTIVE_DISCLOSURE_LIMIT",
+    "THIRD_PARTY_OPINION_LIMIT",
+    "HolidayYear",
+    "WorkdayCalendar",
+    "add_workdays",
+    "default_calendar",
+    "is_workday",
+    "workdays_between",
+]
+
+#: 条例 (国务院令第711号) 第二十六条: proactive disclosure within 20 working days.
+PROACTIVE_DISCLOSURE_LIMIT = 20
+#: 条例 第三十条: 补正 notice within 7 working days of receipt.
+CORRECTION_NOTICE_LIMIT = 7
+#: 条例 第三十二条 / 第三十四条: a third party or co-producing agency answers within 15.
+THIRD_PARTY_OPINION_LIMIT = 15
+#: 条例 第三十三条: answer within 20 working days of receipt.
+ANSWER_LIMIT = 20
+#: 条例 第三十三条: an approved extension adds at most 20 working days.
+ANSWER_EXTENSION_LIMIT = 20
+
+
+@attrs.frozen(kw_only=True)
+class HolidayYear:
+    """One year's official arrangement: rest days on weekdays and make-up working weekend days.
+
+    Weekdays not listed in ``holidays`` are working days; weekend days not listed in
+    ``workdays`` are rest days.
+    """
+
+    year: int
+    holidays: frozenset[dt.date] = attrs.field(converter=frozenset)
+    workdays: frozenset[dt.date] = attrs.field(converter=frozenset, factory=frozenset)
+
+    def __attrs_post_init__(self) -> None:
+        stray = sorted(d for d in self.holidays | self.workdays if d.year != self.year)
+        if stray:
+            raise ValueError(f"HolidayYear({self.year}) lists dates of another year: {stray}")
+
+
+def _library_years() -> tuple[int, int]:
+    days = [*chinese_calendar.holidays, *chinese_calendar.workdays]
+    years = {d.year for d in days}
+    return min(years), max(years)
+
+
+class WorkdayCalendar:
+    """Working-day arithmetic over chinesecalendar plus any supplied years."""
+
+    def __init__(self, extra_years: Iterable[HolidayYear] = ()) -> None:
+        self._library_range = _library_years()
+        self._extra: dict[int, HolidayYear] = {}
+        for year in extra_years:
+            self._extra[year.year] = year
+
+    @property
+    def covered_years(self) -> tuple[int, int]:
+        """The first and last year covered by chinesecalendar (supplied years may add more)."""
+        return self._library_range
+
+    def is_workday(self, day: dt.date) -> bool:
+        """True when ``day`` is an official working day (including 调休 make-up days)."""
+        extra = self._extra.get(day.year)
+        if extra is not None:
+            if day in extra.workdays:
+                return True
+            if day in extra.holidays:
+                return False
+            return day.weekday() < 5
+        first, last = self._library_range
+        if not first <= day.year <= last:
+            raise CalendarYearMissingError(day.year, self._library_range)
+        return bool(chinese_calendar.is_workday(day))
+
+    def add_workdays(self, start: dt.date, n: int) -> dt.date:
+        """The ``n``-th working day after ``start`` (``start`` itself is never counted)."""
+        if n < 0:
+            raise ValueError(f"n must be >= 0, got {n}")
+        day = start
+        remaining = n
+        while remaining:
+            day += dt.timedelta(days=1)
+            if self.is_workday(day):
+                remaining -= 1
+        return day
+
+    def workdays_between(self, start: dt.date, end: dt.date) -> int:
+        """Working days in (start, end]: how many working days ``end`` lies after ``start``.
+
+        Negative when ``end`` is before ``start``; 0 when they are the same day.
+        """
+        if end < start:
+            return -self.workdays_between(end, start)
+        count = 0
+        day = start
+        while day < end:
+            day += dt.timedelta(days=1)
+            if self.is_workday(day):
+                count += 1
+        return count
+
+
+_DEFAULT = WorkdayCalendar()
+
+
+def default_calendar() -> WorkdayCalendar:
+    """The calendar of chinesecalendar alone (plugins' extra years are added by the registry)."""
+    return _DEFAULT
+
+
+def is_workday(day: dt.date) -> bool:
+    """:meth:`WorkdayCalendar.is_workday` on the default calendar."""
+    return _DEFAULT.is_workday(day)
+
+
+def add_workdays(start: dt.date, n: int) -> dt.date:
+    """:meth:`WorkdayCalendar.add_workdays` on the default calendar."""
+    return _DEFAULT.add_workdays(start, n)
+
+
+def workdays_between(start: dt.date, end: dt.date) -> int:
+    """:meth:`WorkdayCalendar.workdays_between` on the default calendar."""
+    return _DEFAULT.workdays_between(start, end)
