@@ -58,11 +58,11 @@ def evaluate(
         facts if isinstance(facts, FactsFile) else structure_facts_file(facts, reg.fact_kinds)
     )
     year = facts_file.year if year is None else year
+    runnable = reg.runnable(region, year, parameters)
     if facts_file.year != year:
         raise FactsValidationError(
             [f"year: the facts are for {facts_file.year}, the rubric asked for is {year}"]
         )
-    runnable = reg.runnable(region, year, parameters)
     compiled = runnable.compiled
     prepared = _prepare(facts_file, reg, compiled.kinds, compiled.rubric)
     matches = runnable.engine.match([pf.encoded for pf in prepared])

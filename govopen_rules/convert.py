@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping
+import typing
+from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
 import attrs
 import cattrs
+import cattrs.gen
 from cattrs.errors import (
     AttributeValidationNote,
     ClassValidationError,
@@ -90,6 +92,56 @@ def _number(value: object, _: type) -> Decimal | ParamRef:
     return _decimal(value, Decimal)
 
 
+def _is_homogeneous_tuple(cls: Any) -> bool:
+    args = typing.get_args(cls)
+    return typing.get_origin(cls) is tuple and len(args) == 2 and args[1] is Ellipsis
+
+
+def _tuple_hook_factory(conv: cattrs.Converter) -> Callable[[Any], Callable[[Any, Any], Any]]:
+    """Lists only: cattrs would otherwise split the string "图文" into ("图", "文")."""
+
+    def factory(cls: Any) -> Callable[[Any, Any], Any]:
+        item_type = typing.get_args(cls)[0]
+
+        def structure(value: Any, _: Any) -> tuple[Any, ...]:
+            if not isinstance(value, (list, tuple)):
+                raise ValueError(f"{value!r} is not a list")
+            items, errors = [], []
+            for index, item in enumerate(value):
+                try:
+                    items.append(conv.structure(item, item_type))
+                except Exception as exc:
+                    exc.add_note(IterableValidationNote(f"@ index {index}", index, item_type))
+                    errors.append(exc)
+            if errors:
+                raise IterableValidationError(f"While structuring {cls!r}", errors, cls)
+            return tuple(items)
+
+        return structure
+
+    return factory
+
+
+def _is_fact_class(cls: Any) -> bool:
+    return isinstance(cls, type) and attrs.has(cls) and isinstance(getattr(cls, "KIND", None), str)
+
+
+def _fact_unstructure_factory(
+    conv: cattrs.Converter,
+) -> Callable[[Any], Callable[[Any], dict[str, Any]]]:
+    """Facts unstructure with their ``kind`` first, so a facts file reads back as written."""
+
+    def factory(cls: Any) -> Callable[[Any], dict[str, Any]]:
+        plain = cattrs.gen.make_dict_unstructure_fn(cls, conv)
+
+        def unstructure(fact: Any) -> dict[str, Any]:
+            return {"kind": cls.KIND, **plain(fact)}
+
+        return unstructure
+
+    return factory
+
+
 def make_converter() -> cattrs.Converter:
     """A private converter configured for this library (never the global one)."""
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
@@ -102,6 +154,8 @@ def make_converter() -> cattrs.Converter:
     conv.register_structure_hook(
         Decimal | ParamRef | None, lambda v, t: None if v is None else _number(v, t)
     )
+    conv.register_structure_hook_factory(_is_homogeneous_tuple, _tuple_hook_factory(conv))
+    conv.register_unstructure_hook_factory(_is_fact_class, _fact_unstructure_factory(conv))
     conv.register_unstructure_hook(Decimal, str)
     conv.register_unstructure_hook(dt.date, dt.date.isoformat)
     return conv
@@ -130,6 +184,11 @@ def error_messages(exc: BaseException, path: str) -> list[str]:
         for sub in others:
             out += error_messages(sub, path)
         return out
+    attribute = exc.args[1] if len(exc.args) == 4 else None
+    if isinstance(exc, ValueError) and isinstance(attribute, attrs.Attribute):
+        # An attrs validator: (message, attribute, options, value).
+        options = ", ".join(map(str, exc.args[2]))
+        return [f"{path}.{attribute.name}: {exc.args[3]!r} is not one of: {options}"]
     return [f"{path}: {_describe(exc)}"]
 
 
@@ -205,9 +264,6 @@ def _structure_fact(raw: object, kinds: Mapping[str, FactKind], path: str) -> tu
 
 def unstructure(obj: object) -> Any:
     """Plain JSON-ready data: decimals as strings (exact), dates as ISO strings."""
-    kind = getattr(type(obj), "KIND", None)
-    if kind is not None and attrs.has(type(obj)):
-        return {"kind": kind, **CONVERTER.unstructure(obj)}
     return CONVERTER.unstructure(obj)
 
 

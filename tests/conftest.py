@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from govopen_rules import Registry, get_plugin_manager, hookimpl
+
+
+class RubricFiles:
+    """A throwaway plugin that provides rubric files (as a region plugin would)."""
+
+    def __init__(self, paths: list[Path]) -> None:
+        self.paths = paths
+
+    @hookimpl
+    def govopen_rubrics(self) -> list[Path]:
+        return self.paths
+
+
+MakeRegistry = Callable[..., Registry]
+
+
+@pytest.fixture(scope="session")
+def make_registry(tmp_path_factory: pytest.TempPathFactory) -> MakeRegistry:
+    """Build a registry from rubric dicts, with no installed plugins loaded."""
+    tmp_path = tmp_path_factory.mktemp("rubrics")
+    counter = iter(range(1_000_000))
+
+    def make(*rubrics: dict[str, Any], plugins: tuple[object, ...] = ()) -> Registry:
+        paths = []
+        for data in rubrics:
+            path = tmp_path / f"rubric{next(counter)}.yaml"
+            path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+            paths.append(path)
+        extra = [RubricFiles(paths)] if paths else []
+        pm = get_plugin_manager(load_entrypoints=False, plugins=[*extra, *plugins])
+        return Registry(pm)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def core_registry() -> Registry:
+    """The core alone: built-in fact kinds, no rubrics."""
+    return Registry(get_plugin_manager(load_entrypoints=False))

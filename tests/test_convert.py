@@ -1,0 +1,149 @@
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+from decimal import Decimal
+
+import jsonschema
+import pytest
+
+from builders import facts_file
+from govopen_rules import (
+    FactsValidationError,
+    Registry,
+    facts_json_schema,
+    from_json,
+    structure_facts_file,
+    to_json,
+)
+from govopen_rules.facts import InformationRequest, StatisticsBreakdown
+
+
+def problems(registry: Registry, data: object) -> list[str]:
+    with pytest.raises(FactsValidationError) as info:
+        structure_facts_file(data, registry.fact_kinds)
+    return list(info.value.errors)
+
+
+def test_a_valid_file_is_typed(core_registry: Registry) -> None:
+    data = facts_file(
+        {"kind": "information_request", "received_on": "2020-09-28", "fee_charged": "0.10"},
+        as_of="2020-12-31",
+    )
+    typed = structure_facts_file(data, core_registry.fact_kinds)
+    request = typed.facts[0]
+    assert isinstance(request, InformationRequest)
+    assert request.received_on == dt.date(2020, 9, 28)
+    assert request.fee_charged == Decimal("0.10")
+    assert typed.as_of == dt.date(2020, 12, 31)
+
+
+def test_every_problem_is_reported_with_its_path(core_registry: Registry) -> None:
+    data = facts_file(
+        {"kind": "information_request", "received_on": "2020-13-01"},
+        {"kind": "policy_interpretation", "by_expert": "yes", "colour": "red"},
+        {"kind": "hotline_figures", "period": "2020", "overdue_cases": "3"},
+        {"kind": "assessment_weight"},
+        {"kind": "policy_interpretation", "forms": ["图文", 3]},
+    )
+    assert problems(core_registry, data) == [
+        "facts[0].received_on: '2020-13-01' is not a date (YYYY-MM-DD)",
+        "facts[1].by_expert: 'yes' is not true or false",
+        "facts[1]: unknown field(s) colour",
+        "facts[2].overdue_cases: '3' is not a whole number",
+        "facts[3].included: required field missing",
+        "facts[4].forms[1]: 3 is not a string",
+    ]
+
+
+def test_unknown_kind_lists_the_known_kinds(core_registry: Registry) -> None:
+    [message] = problems(core_registry, facts_file({"kind": "policy"}))
+    assert message.startswith("facts[0].kind: unknown fact kind 'policy'; known kinds: ")
+    assert "policy_document" in message and "policy_interpretation" in message
+
+
+@pytest.mark.parametrize(
+    ("fact", "message"),
+    [
+        ({"kind": "website_check", "site": "x", "result": "ok"}, "facts[0].result: 'ok' is not one of: qualified, unqualified"),
+        ({"kind": "assessment_weight", "included": True, "weight_percent": "abc"}, "'abc' is not a number"),
+        ({"kind": "assessment_weight", "included": True, "weight_percent": "Infinity"}, "not a finite number"),
+        ({"kind": "assessment_weight", "included": 1}, "1 is not true or false"),
+        ({"kind": "submission", "item": 5}, "5 is not a string"),
+        ({"kind": "policy_interpretation", "forms": "图文"}, "facts[0].forms: '图文' is not a list"),
+        ("not a fact", "expected a mapping with a 'kind'"),
+    ],
+)
+def test_strict_scalars(core_registry: Registry, fact: object, message: str) -> None:
+    found = problems(core_registry, facts_file(fact))  # type: ignore[arg-type]
+    assert any(message in p for p in found), found
+
+
+def test_file_level_problems(core_registry: Registry) -> None:
+    assert problems(core_registry, [1]) == ["$: expected a mapping, got list"]
+    found = problems(core_registry, {"facts": {}, "extra": 1})
+    assert "unit: required field missing" in found
+    assert "year: required field missing" in found
+    assert "facts: expected a list" in found
+    assert "$: unknown field(s) extra" in found
+    bad_unit = facts_file()
+    bad_unit["unit"]["kind"] = "ministry"
+    assert any(p.startswith("unit.kind:") for p in problems(core_registry, bad_unit))
+
+
+def test_structuring_does_not_mutate_the_input(core_registry: Registry) -> None:
+    data = facts_file({"kind": "policy_interpretation", "forms": ["图文"], "domain": "就业"})
+    before = copy.deepcopy(data)
+    structure_facts_file(data, core_registry.fact_kinds)
+    assert data == before
+
+
+def test_round_trip_keeps_decimals_and_dates_exact(core_registry: Registry) -> None:
+    data = facts_file(
+        {"kind": "statistics_breakdown", "label": "申请", "total": 129,
+         "parts": [{"label": "当面", "count": 30, "percent": "23.26"}]},
+        {"kind": "information_request", "received_on": "2020-09-28", "fee_charged": "0.10"},
+        as_of="2020-12-31",
+    )
+    typed = structure_facts_file(data, core_registry.fact_kinds)
+    text = to_json(typed)
+    assert '"0.10"' in text and '"23.26"' in text
+    raw = json.loads(text)
+    again = structure_facts_file(raw, core_registry.fact_kinds)
+    assert again == typed
+    assert isinstance(again.facts[0], StatisticsBreakdown)
+
+
+def test_from_json_reads_numbers_as_decimal() -> None:
+    text = '{"document": "d", "clause": "c", "quote": "0.1"}'
+    from govopen_rules.rubric import Citation
+
+    assert from_json(text, Citation).quote == "0.1"
+    with pytest.raises(FactsValidationError, match="required field missing"):
+        from_json("{}", Citation)
+
+
+def test_json_schema_accepts_valid_and_rejects_invalid_files(core_registry: Registry) -> None:
+    schema = facts_json_schema(core_registry.fact_kinds)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    good = facts_file(
+        {"kind": "information_request", "received_on": "2020-09-28", "extended": True},
+        {"kind": "statistics_breakdown", "label": "x", "total": 3,
+         "parts": [{"label": "a", "count": 3, "percent": 100}]},
+        {"kind": "self_score", "indicator": "A1", "points": "0.5"},
+    )
+    jsonschema.validate(good, schema)
+    for bad in (
+        facts_file({"kind": "information_request"}),
+        facts_file({"kind": "nope"}),
+        facts_file({"kind": "website_check", "site": "x", "result": "ok"}),
+    ):
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(bad, schema)
+
+
+def test_schema_covers_every_registered_kind(core_registry: Registry) -> None:
+    schema = facts_json_schema(core_registry.fact_kinds)
+    kinds = {v["properties"]["kind"]["const"] for v in schema["properties"]["facts"]["items"]["oneOf"]}
+    assert kinds == set(core_registry.fact_kinds)

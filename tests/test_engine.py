@@ -1,0 +1,147 @@
+"""Pins every durable-rules sharp edge listed in ../shared/notes/durable-rules.md."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from decimal import Decimal
+
+import pytest
+
+from govopen_rules import EngineError
+from govopen_rules.engine import Engine
+
+RULES = {
+    "late": {"$and": [{"kind": "req"}, {"$gt": {"days": 20}}]},
+    "any_req": {"kind": "req"},
+    "named": {"$and": [{"kind": "req"}, {"name": "宣威市"}]},
+    "no_days": {"$and": [{"kind": "req"}, {"$nex": {"days": 1}}]},
+    "days_not_5": {"$and": [{"kind": "req"}, {"$neq": {"days": 5}}]},
+}
+
+
+@pytest.fixture(scope="module")
+def engine() -> Iterator[Engine]:
+    with Engine(RULES, label="test") as eng:
+        yield eng
+
+
+def run(engine: Engine, facts: list[dict[str, object]]) -> set[tuple[str, int]]:
+    return set(engine.match(facts))
+
+
+def test_empty_fact_list_returns_no_matches(engine: Engine) -> None:
+    assert engine.match([]) == []
+
+
+def test_more_than_1024_evaluations_do_not_exhaust_sessions(engine: Engine) -> None:
+    # Half the evaluations match nothing at all: the case that crashed delete_state.
+    for i in range(1500):
+        facts: list[dict[str, object]] = [{"kind": "other", "n": i}] if i % 2 else [
+            {"kind": "req", "days": 21}
+        ]
+        expected = set() if i % 2 else {("late", 0), ("any_req", 0), ("days_not_5", 0)}
+        assert run(engine, facts) == expected
+
+
+def test_identical_facts_are_all_kept(engine: Engine) -> None:
+    fact = {"kind": "req", "days": 30}
+    assert run(engine, [fact, dict(fact), dict(fact)]) >= {("late", 0), ("late", 1), ("late", 2)}
+
+
+def test_chinese_strings_match(engine: Engine) -> None:
+    assert ("named", 0) in run(engine, [{"kind": "req", "name": "宣威市"}])
+    assert ("named", 0) not in run(engine, [{"kind": "req", "name": "宣威"}])
+
+
+def test_missing_field_fails_every_comparison_but_nex(engine: Engine) -> None:
+    hits = run(engine, [{"kind": "req"}])
+    assert hits == {("any_req", 0), ("no_days", 0)}  # not days_not_5: missing is not "!= 5"
+
+
+def test_number_exactly_at_the_threshold(engine: Engine) -> None:
+    assert ("late", 0) not in run(engine, [{"kind": "req", "days": 20}])
+    assert ("late", 0) in run(engine, [{"kind": "req", "days": 21}])
+
+
+def test_unmatched_facts_do_not_hide_matched_ones(engine: Engine) -> None:
+    hits = run(engine, [{"kind": "zzz"}, {"kind": "req", "days": 25}, {"kind": "yyy"}])
+    assert ("late", 1) in hits
+
+
+def test_many_facts_in_one_evaluation_are_all_seen(engine: Engine) -> None:
+    facts: list[dict[str, object]] = [{"kind": "req", "days": 21} for _ in range(3000)]
+    hits = run(engine, facts)
+    assert {i for rule, i in hits if rule == "late"} == set(range(3000))
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        (float("nan"), "cannot be sent"),
+        (float("inf"), "cannot be sent"),
+        (Decimal("1.5"), "cannot be sent"),
+        (2**70, "64-bit"),
+        ({"nested": 1}, "cannot be sent"),
+    ],
+)
+def test_values_the_engine_would_mangle_are_refused(
+    engine: Engine, value: object, problem: str
+) -> None:
+    with pytest.raises(EngineError, match=problem):
+        engine.match([{"kind": "req", "days": value}])
+    # and the engine still works afterwards
+    assert ("late", 0) in run(engine, [{"kind": "req", "days": 99}])
+
+
+@pytest.mark.parametrize("key", ["id", "sid", "$s"])
+def test_reserved_field_names_are_refused(engine: Engine, key: str) -> None:
+    with pytest.raises(EngineError, match="reserved"):
+        engine.match([{"kind": "req", key: "x"}])
+
+
+def test_sentinel_kind_is_reserved(engine: Engine) -> None:
+    with pytest.raises(EngineError, match="reserved"):
+        engine.match([{"kind": "_sentinel"}])
+
+
+def test_invalid_ruleset_is_the_librarys_error() -> None:
+    with pytest.raises(EngineError, match="durable-rules error"):
+        Engine({"bad": {"$mt": {"name": "["}}})
+
+
+def test_bad_rule_name_is_refused() -> None:
+    with pytest.raises(EngineError, match="not allowed"):
+        Engine({"has space": {"kind": "x"}})
+
+
+def test_closed_engine_refuses_work() -> None:
+    eng = Engine({"a": {"kind": "x"}})
+    eng.close()
+    eng.close()  # idempotent
+    with pytest.raises(EngineError, match="closed"):
+        eng.match([{"kind": "x"}])
+
+
+def test_four_threads_give_the_same_answers_as_one(engine: Engine) -> None:
+    cases: list[list[dict[str, object]]] = [
+        [{"kind": "req", "days": d, "name": "宣威市" if d % 3 else "x"}, {"kind": "o"}]
+        for d in range(40)
+    ]
+    expected = [run(engine, c) for c in cases]
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            for _ in range(25):
+                for case, want in zip(cases, expected, strict=True):
+                    assert run(engine, case) == want
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []

@@ -1,0 +1,230 @@
+from __future__ import annotations
+
+import datetime as dt
+import importlib.metadata
+import inspect
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pluggy
+import pytest
+
+from builders import area, facts_file, indicator, rubric, rule
+from conftest import MakeRegistry, RubricFiles
+from govopen_rules import (
+    DuplicateRubricError,
+    FactKind,
+    FieldType,
+    HolidayYear,
+    PluginError,
+    Registry,
+    Status,
+    UnknownRubricError,
+    evaluate,
+    get_plugin_manager,
+    hookimpl,
+)
+from govopen_rules import hookspecs as hookspecs_module
+
+HOOKS = [name for name in dir(hookspecs_module) if name.startswith("govopen_")]
+
+
+def simple(region: str, rule_id: str = "t.a.r", year: int = 2020) -> dict[str, Any]:
+    return rubric(area("A", indicator("A1", "1", rule(rule_id, "submission"))), region=region,
+                  year=year)
+
+
+@pytest.mark.parametrize("hook", HOOKS)
+def test_every_hook_is_documented_and_tested(hook: str) -> None:
+    doc = inspect.getdoc(getattr(hookspecs_module, hook)) or ""
+    assert ":returns:" in doc and "versionadded" in doc, hook
+    assert f"def test_hook_{hook}" in Path(__file__).read_text(encoding="utf-8")
+
+
+def test_hook_govopen_rubrics(make_registry: MakeRegistry) -> None:
+    reg = make_registry(simple("alpha"), simple("beta"))
+    assert [(r.region, r.year) for r in reg.rubrics()] == [("alpha", 2020), ("beta", 2020)]
+
+
+def test_hook_govopen_fact_kinds(make_registry: MakeRegistry) -> None:
+    @attrs.frozen(kw_only=True)
+    class Petition:
+        KIND = "petition"
+        topic: str
+        answered_on: dt.date | None = None
+
+    class PetitionPlugin:
+        @hookimpl
+        def govopen_fact_kinds(self) -> list[FactKind]:
+            return [FactKind(name="petition", cls=Petition, title="信访",
+                             derived={"answered": FieldType.BOOL},
+                             derive=lambda f, ctx: {"answered": f.answered_on is not None})]
+
+    data = rubric(area("A", indicator("A1", "1", rule(
+        "t.a.unanswered", "petition", when={"field": "answered", "eq": False}))), region="p")
+    reg = make_registry(data, plugins=(PetitionPlugin(),))
+    result = evaluate(facts_file({"kind": "petition", "topic": "x"}), region="p", registry=reg)
+    assert result.verdict("t.a.unanswered").status is Status.DEDUCTED
+
+
+def test_hook_govopen_calendar(make_registry: MakeRegistry) -> None:
+    class FutureYear:
+        @hookimpl
+        def govopen_calendar(self) -> list[HolidayYear]:
+            return [HolidayYear(year=2099, holidays={dt.date(2099, 1, 1)})]
+
+    data = rubric(area("A", indicator("A1", "1", rule(
+        "t.a.late", "information_request", when={"field": "overdue", "eq": True}))),
+        region="future", year=2099)
+    reg = make_registry(data, plugins=(FutureYear(),))
+    request = {"kind": "information_request", "received_on": "2098-12-31",
+               "replied_on": "2099-01-29"}
+    result = evaluate(facts_file(request, year=2099), region="future", registry=reg)
+    # 2099-01-01 is a holiday, so 20 working days after 2098-12-31 end on 2099-01-29.
+    assert result.verdict("t.a.late").status is Status.CLEAR
+    without = make_registry(simple("other", "t.b.r", year=2099), data)
+    with pytest.raises(Exception, match="no holiday calendar for 2099"):
+        evaluate(facts_file(request, year=2099), region="future", registry=without)
+
+
+def test_same_rubric_from_two_plugins_names_both(tmp_path: Path) -> None:
+    import yaml
+
+    path = tmp_path / "r.yaml"
+    path.write_text(yaml.safe_dump(simple("dup"), allow_unicode=True), encoding="utf-8")
+    pm = get_plugin_manager(load_entrypoints=False)
+    pm.register(RubricFiles([path]), name="first")
+    pm.register(RubricFiles([path]), name="second")
+    with pytest.raises(DuplicateRubricError, match="dup 2020 is provided by both 'first' and 'second'"):
+        Registry(pm)
+
+
+def test_same_rule_id_from_two_plugins_names_both(tmp_path: Path) -> None:
+    import yaml
+
+    paths = []
+    for region in ("one", "two"):
+        path = tmp_path / f"{region}.yaml"
+        path.write_text(yaml.safe_dump(simple(region, "t.same.rule")), encoding="utf-8")
+        paths.append(path)
+    pm = get_plugin_manager(load_entrypoints=False)
+    pm.register(RubricFiles(paths[:1]), name="p1")
+    pm.register(RubricFiles(paths[1:]), name="p2")
+    with pytest.raises(DuplicateRubricError, match="'t.same.rule' is provided by both 'p1'"):
+        Registry(pm)
+
+
+def test_same_fact_kind_twice_names_both_plugins() -> None:
+    from govopen_rules import _builtin
+
+    class Copycat:
+        @hookimpl
+        def govopen_fact_kinds(self) -> list[FactKind]:
+            return _builtin.govopen_fact_kinds()[:1]
+
+    pm = get_plugin_manager(load_entrypoints=False)
+    pm.register(Copycat(), name="copycat")
+    with pytest.raises(PluginError, match="provided by both 'govopen_rules._builtin' and 'copycat'"):
+        Registry(pm)
+
+
+@pytest.mark.parametrize(
+    ("hook", "value", "message"),
+    [
+        ("govopen_rubrics", [42], "returned 42, not a rubric file path"),
+        ("govopen_fact_kinds", ["x"], "returned 'x', not a FactKind"),
+        ("govopen_calendar", [2027], "returned 2027, not a HolidayYear"),
+    ],
+)
+def test_wrong_return_types_name_the_plugin(hook: str, value: list[Any], message: str) -> None:
+    plugin = type("Bad", (), {hook: hookimpl(lambda self: value)})()
+    pm = get_plugin_manager(load_entrypoints=False)
+    pm.register(plugin, name="bad")
+    with pytest.raises(PluginError, match=f"plugin 'bad' {message}"):
+        Registry(pm)
+
+
+def test_a_failing_hook_names_the_plugin() -> None:
+    def boom(self: object) -> list[Path]:
+        raise RuntimeError("disk on fire")
+
+    plugin = type("Broken", (), {"govopen_rubrics": hookimpl(boom)})()
+    pm = get_plugin_manager(load_entrypoints=False)
+    pm.register(plugin, name="broken")
+    with pytest.raises(PluginError, match="plugin 'broken' failed in govopen_rubrics"):
+        Registry(pm)
+
+
+def test_unsupported_fact_field_type_is_refused() -> None:
+    @attrs.frozen
+    class Odd:
+        when: dt.datetime
+
+    with pytest.raises(PluginError, match="fact kind 'odd', field 'when': unsupported"):
+        FactKind(name="odd", cls=Odd, title="odd")
+
+    @attrs.frozen
+    class Reserved:
+        id: str
+
+    with pytest.raises(PluginError, match="'id' is reserved"):
+        FactKind(name="reserved", cls=Reserved, title="r")
+
+
+def test_misspelt_hook_is_caught() -> None:
+    plugin = type("Typo", (), {"govopen_rubricz": hookimpl(lambda self: [])})()
+    with pytest.raises(pluggy.PluginValidationError, match="unknown hook 'govopen_rubricz'"):
+        get_plugin_manager(load_entrypoints=False, plugins=[plugin])
+
+
+class _FakeEntryPoint:
+    group = "govopen_rules"
+
+    def __init__(self, name: str, obj: object) -> None:
+        self.name = name
+        self._obj = obj
+
+    def load(self) -> object:
+        return self._obj
+
+
+class _FakeDist:
+    def __init__(self, eps: list[_FakeEntryPoint]) -> None:
+        self.entry_points = eps
+        self.metadata = {"name": "govopen-rules-fake"}
+
+
+def test_entry_points_are_loaded_and_can_be_blocked(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import yaml
+
+    path = tmp_path / "fake.yaml"
+    path.write_text(yaml.safe_dump(simple("fake")), encoding="utf-8")
+    dist = _FakeDist([_FakeEntryPoint("fake", RubricFiles([path]))])
+    monkeypatch.setattr(importlib.metadata, "distributions", lambda: [dist])
+    monkeypatch.delenv("GOVOPEN_RULES_DISABLE_PLUGIN_AUTOLOAD", raising=False)
+    monkeypatch.delenv("GOVOPEN_RULES_DISABLED_PLUGINS", raising=False)
+    assert Registry(get_plugin_manager()).plugin_of("fake", 2020) == "fake"
+    monkeypatch.setenv("GOVOPEN_RULES_DISABLED_PLUGINS", "fake")
+    assert Registry(get_plugin_manager()).rubrics() == []
+    monkeypatch.delenv("GOVOPEN_RULES_DISABLED_PLUGINS")
+    monkeypatch.setenv("GOVOPEN_RULES_DISABLE_PLUGIN_AUTOLOAD", "1")
+    assert Registry(get_plugin_manager()).rubrics() == []
+
+
+def test_unknown_rubric_lists_what_is_installed(make_registry: MakeRegistry) -> None:
+    reg = make_registry(simple("alpha"))
+    with pytest.raises(UnknownRubricError) as info:
+        reg.get_rubric("omega", 2020)
+    assert "installed rubrics: alpha 2020" in str(info.value)
+    with pytest.raises(UnknownRubricError, match="alpha 2020"):
+        evaluate(facts_file(), region="alpha", year=2019, registry=reg)
+
+
+def test_builtin_fact_kinds_use_the_public_hook() -> None:
+    pm = get_plugin_manager(load_entrypoints=False)
+    names = [pm.get_name(i.plugin) for i in pm.hook.govopen_fact_kinds.get_hookimpls()]
+    assert names == ["govopen_rules._builtin"]
+    assert FieldType.DATE in Registry(pm).fact_kinds["information_request"].fields.values()

@@ -1,0 +1,118 @@
+"""A rubric file with a mistake is refused with every problem listed, each with its path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from builders import CITE, area, indicator, rubric, rule
+from conftest import MakeRegistry
+from govopen_rules import RubricError, UnknownParameterError, load_rubric
+from govopen_rules.compile import compile_rubric
+
+
+def errors_of(make_registry: MakeRegistry, data: dict[str, Any]) -> list[str]:
+    with pytest.raises(RubricError) as info:
+        make_registry(data)
+    return list(info.value.errors)
+
+
+def base_rule(**extra: Any) -> dict[str, Any]:
+    return rule("t.a1.r", "assessment_weight", when={"field": "included", "eq": False}, **extra)
+
+
+def test_a_good_rubric_loads(make_registry: MakeRegistry) -> None:
+    reg = make_registry(rubric(area("A", indicator("A1", "1", base_rule()))))
+    assert reg.get_rubric("testland", 2020).points == 1
+
+
+def test_points_must_add_up(make_registry: MakeRegistry) -> None:
+    data = rubric(area("A", indicator("A1", "1", base_rule())))
+    data["areas"][0]["points"] = "2"
+    data["points"] = "3"
+    found = errors_of(make_registry, data)
+    assert "points: areas add up to 2, not 3" in found
+    assert "areas[0].points: indicators of A add up to 1, not 2" in found
+
+
+def test_duplicate_ids_and_codes(make_registry: MakeRegistry) -> None:
+    data = rubric(area("A", indicator("A1", "1", base_rule(), base_rule()),
+                       indicator("A1", "1", rule("t.a2.r", "submission"))))
+    found = errors_of(make_registry, data)
+    assert "areas[0].indicators[0].rules[1].id: duplicate rule id 't.a1.r'" in found
+    assert "areas[0].indicators[1].code: duplicate indicator code 'A1'" in found
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"id": "Bad Id"}, "rules[0].id: 'Bad Id' is not a dotted lower-case ASCII id"),
+        ({"citation": {"document": "", "clause": "x"}}, "rules[0].citation: document and clause"),
+        ({"evidence": {"kind": "nope"}}, "rules[0].evidence.kind: unknown fact kind 'nope'"),
+        ({"when": {"field": "weight", "lt": 4}}, "rules[0].when.field: unknown field 'weight'"),
+        ({"when": {"field": "included", "eq": "no"}}, "rules[0].when.eq: expected true or false"),
+        ({"deduct": {"mode": "fixed", "points": {"param": "nope"}}},
+         "rules[0].deduct.points: unknown parameter 'nope'"),
+        ({"deduct": {"mode": "fixed", "points": "-1"}}, "rules[0].points: -1 is negative"),
+        ({"deduct": {"mode": "fixed", "points": "1", "tiers": [{"at_least": 2, "points": 1}]}},
+         "tiers need mode per_unit"),
+        ({"deduct": {"mode": "per_unit", "points": "1",
+                     "tiers": [{"at_least": 3, "points": 1}, {"at_least": 2, "points": 1}]}},
+         "at_least must be >= 1 and increasing"),
+        ({"count": {"mode": "sum", "field": "included"}},
+         "mode 'sum' needs a integer field of 'assessment_weight'"),
+        ({"count": {"mode": "missing_values", "field": "included"}}, "needs a string field"),
+        ({"applies_to": ["ministry"]}, "rules[0].applies_to: unknown unit kind(s) ['ministry']"),
+        ({"message": "缺{n}项"}, "rules[0].message: only {count} may stand in braces"),
+        ({"missing_evidence": {"clear": True, "points": 1}}, "'clear' absence costs no points"),
+    ],
+)
+def test_rule_problems(make_registry: MakeRegistry, changes: dict[str, Any], message: str) -> None:
+    r = base_rule()
+    r.update(changes)
+    found = errors_of(make_registry, rubric(area("A", indicator("A1", "1", r))))
+    assert any(message in f for f in found), found
+
+
+def test_structural_problems_name_the_field(make_registry: MakeRegistry) -> None:
+    data = rubric(area("A", indicator("A1", "1", base_rule())))
+    data["areas"][0]["indicators"][0]["rules"][0]["deduct"]["mode"] = "halve"
+    data["areas"][0]["indicators"][0]["colour"] = "red"
+    found = errors_of(make_registry, data)
+    assert any(f.startswith("$.areas[0].indicators[0]: unknown field(s) colour") for f in found)
+    assert any("$.areas[0].indicators[0].rules[0].deduct.mode: 'halve' is not one of" in f
+               for f in found)
+
+
+def test_assumed_parameter_needs_a_note(make_registry: MakeRegistry) -> None:
+    data = rubric(area("A", indicator("A1", "1", base_rule())),
+                  parameters={"p": {"value": 1, "assumed": True}})
+    assert "parameters.p: an assumed value needs a note or citation" in errors_of(
+        make_registry, data
+    )
+
+
+def test_unreadable_yaml_is_a_rubric_error(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("a: [", encoding="utf-8")
+    with pytest.raises(RubricError, match="cannot read"):
+        load_rubric(bad)
+
+
+def test_yaml_tags_that_run_code_are_refused(tmp_path: Path) -> None:
+    evil = tmp_path / "evil.yaml"
+    evil.write_text("!!python/object/apply:os.system ['true']", encoding="utf-8")
+    with pytest.raises(RubricError):
+        load_rubric(evil)
+
+
+def test_overriding_an_unknown_parameter(make_registry: MakeRegistry) -> None:
+    reg = make_registry(rubric(area("A", indicator("A1", "1", base_rule())),
+                               parameters={"p": {"value": 1, "citation": CITE}}))
+    rub = reg.get_rubric("testland", 2020)
+    with pytest.raises(UnknownParameterError, match="has no parameter 'q'; its parameters: p"):
+        compile_rubric(rub, reg.fact_kinds, {"q": 1})
+    with pytest.raises(UnknownParameterError, match="must be an int"):
+        compile_rubric(rub, reg.fact_kinds, {"p": 0.5})
