@@ -54,6 +54,10 @@ def evaluate(
     values and thresholds) by name. Nothing passed in is modified.
     """
     reg = registry or default_registry()
+    # An unknown rubric is reported before any problem in the facts.
+    reg.check_region(region)
+    if year is not None:
+        reg.get_rubric(region, year)
     facts_file = (
         facts if isinstance(facts, FactsFile) else structure_facts_file(facts, reg.fact_kinds)
     )
@@ -65,7 +69,7 @@ def evaluate(
         )
     compiled = runnable.compiled
     prepared = _prepare(facts_file, reg, compiled.kinds, compiled.rubric)
-    matches = runnable.engine.match([pf.encoded for pf in prepared])
+    matches = runnable.engine.match([pf.encoded for pf in prepared], check=False)
     return score(compiled, facts_file.unit, year, prepared, matches, _VERSION)
 
 

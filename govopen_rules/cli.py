@@ -70,7 +70,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         except (OSError, ValueError) as exc:
             print(f"error: cannot read {args.file}: {exc}", file=sys.stderr)
             return 1
-        result = evaluate(data, region=args.region, year=args.year, parameters=dict(args.param))
+        result = evaluate(
+            data, region=args.region, year=args.year, parameters=dict(args.param), registry=registry
+        )
     except GovOpenRulesError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -6,6 +6,7 @@ without a citation, a condition on an unknown field...) and raises one :class:`R
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from decimal import Decimal
@@ -44,16 +45,11 @@ class CompiledRule:
     missing_points: Decimal | None
     consulted: tuple[str, ...]
     assumptions: tuple[str, ...]
-
-    @property
-    def evidence_name(self) -> str:
-        """The engine rule that finds this rule's evidence facts."""
-        return f"{self.rule.id}#evidence"
-
-    @property
-    def problem_name(self) -> str:
-        """The engine rule that finds the evidence facts meeting ``when``."""
-        return f"{self.rule.id}#when" if self.when is not None else self.evidence_name
+    #: The engine rule that finds this rule's evidence facts (shared by rules that look at
+    #: the same facts, so the engine matches each fact once per distinct selection).
+    evidence_name: str = ""
+    #: The engine rule that finds the evidence facts meeting ``when``.
+    problem_name: str = ""
 
 
 @attrs.frozen(kw_only=True)
@@ -252,17 +248,30 @@ def compile_rubric(
     if compiler.errors:
         raise RubricError(compiler.errors, source or f"rubric {rubric.id!r}")
     engine_rules: dict[str, dict[str, Any]] = {}
+    names: dict[str, str] = {}
+
+    def engine_rule(condition: dict[str, Any]) -> str:
+        """One engine rule per distinct condition; identical selections share it."""
+        key = json.dumps(condition, sort_keys=True, ensure_ascii=False)
+        if key not in names:
+            names[key] = f"m{len(names)}"
+            engine_rules[names[key]] = condition
+        return names[key]
+
+    named = []
     for rule in rules:
         base: list[dict[str, Any]] = [{"kind": rule.rule.evidence.kind}]
         if rule.where is not None:
             base.append(compile_condition(rule.where))
-        engine_rules[rule.evidence_name] = {"$and": base}
+        evidence = engine_rule({"$and": base})
+        problem = evidence
         if rule.when is not None:
-            engine_rules[rule.problem_name] = {"$and": [*base, compile_condition(rule.when)]}
+            problem = engine_rule({"$and": [*base, compile_condition(rule.when)]})
+        named.append(attrs.evolve(rule, evidence_name=evidence, problem_name=problem))
     return CompiledRubric(
         rubric=rubric,
         parameters=values,
-        rules=tuple(rules),
+        rules=tuple(named),
         engine_rules=engine_rules,
         kinds=frozenset(r.rule.evidence.kind for r in rules),
     )

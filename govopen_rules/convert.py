@@ -142,9 +142,9 @@ def _fact_unstructure_factory(
     return factory
 
 
-def make_converter() -> cattrs.Converter:
+def make_converter(*, detailed_validation: bool = True) -> cattrs.Converter:
     """A private converter configured for this library (never the global one)."""
-    conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+    conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=detailed_validation)
     conv.register_structure_hook(str, _strict_str)
     conv.register_structure_hook(int, _strict_int)
     conv.register_structure_hook(bool, _strict_bool)
@@ -162,6 +162,9 @@ def make_converter() -> cattrs.Converter:
 
 
 CONVERTER = make_converter()
+# Valid input is the common case: structure it without cattrs' per-field bookkeeping, and
+# only on failure run the detailed converter again to report every problem with its path.
+_FAST = make_converter(detailed_validation=False)
 
 
 def error_messages(exc: BaseException, path: str) -> list[str]:
@@ -206,6 +209,10 @@ def _describe(exc: BaseException) -> str:
 
 def structure_as(data: object, cls: type[T], path: str) -> tuple[T | None, list[str]]:
     """Structure ``data`` as ``cls``; return the object or the list of problems."""
+    try:
+        return _FAST.structure(data, cls), []
+    except Exception:
+        pass
     try:
         return CONVERTER.structure(data, cls), []
     except (ClassValidationError, IterableValidationError) as exc:

@@ -83,8 +83,27 @@ def _translate(exc: BaseException, doing: str) -> EngineError:
     return EngineError(f"durable-rules failed while {doing}: {text}")
 
 
+_MESSAGE_HEAD = re.compile(r'\{"([A-Za-z0-9_.:#/-]+)":\{"m":\{"sid": ?"w\d+", ?"id": ?"f(\d+)"')
+
+
+def _parse_message(message: str) -> list[Match]:
+    """The (rule, fact index) pairs of one action message, skipping the sentinel.
+
+    The engine echoes each fact's JSON as it was sent, with ``sid`` and ``id`` first, so the
+    head of the message says all that is needed; anything else is parsed in full.
+    """
+    head = _MESSAGE_HEAD.match(message)
+    if head is not None:
+        return [(head.group(1), int(head.group(2)))]
+    return [
+        (rule, int(bound["m"]["id"][1:]))
+        for rule, bound in json.loads(message).items()
+        if rule != _SENTINEL
+    ]
+
+
 def _check_value(value: object, where: str) -> None:
-    if isinstance(value, (bool, str)):
+    if type(value) in (str, bool):
         return
     if isinstance(value, int):
         if abs(value) > _INT64:
@@ -128,9 +147,11 @@ class Engine:
             except (_dre.error, MemoryError) as exc:
                 raise _translate(exc, f"compiling {label}") from None
 
-    def match(self, facts: Sequence[Mapping[str, object]]) -> list[Match]:
+    def match(self, facts: Sequence[Mapping[str, object]], *, check: bool = True) -> list[Match]:
         """Assert ``facts`` in a fresh session and return every (rule, fact index) match.
 
+        Every value is checked before it reaches C unless ``check`` is false, which only
+        :func:`govopen_rules.encode.encode_fact` output may use (it is checked by construction).
         The order of the returned list is the engine's; callers that need a stable order sort.
         """
         if self._handle is None:
@@ -141,21 +162,23 @@ class Engine:
             raise EngineError(f"{len(facts)} facts in one evaluation; the limit is {_MAX_FACTS}")
         sid = self._sids.get()
         try:
-            batch = self._batch(sid, facts)
+            batch = self._batch(sid, facts, check)
             return self._run(sid, batch)
         finally:
             self._sids.put(sid)
 
-    def _batch(self, sid: str, facts: Sequence[Mapping[str, object]]) -> str:
+    def _batch(self, sid: str, facts: Sequence[Mapping[str, object]], check: bool) -> str:
         batch: list[dict[str, object]] = [{"sid": sid, "id": "s", "kind": _SENTINEL}]
         for index, fact in enumerate(facts):
-            for key, value in fact.items():
-                if key in ("sid", "id", "$s") or key.startswith("$"):
-                    raise EngineError(f"facts[{index}]: field name {key!r} is reserved")
-                _check_value(value, f"facts[{index}].{key}")
+            if check:
+                for key, value in fact.items():
+                    if key in ("sid", "id", "$s") or key.startswith("$"):
+                        raise EngineError(f"facts[{index}]: field name {key!r} is reserved")
+                    _check_value(value, f"facts[{index}].{key}")
             if fact.get("kind") == _SENTINEL:
                 raise EngineError(f"facts[{index}]: kind {_SENTINEL!r} is reserved")
-            batch.append({**fact, "sid": sid, "id": f"f{index}"})
+            # sid and id first: the engine echoes the fact's text, and _drain reads them there.
+            batch.append({"sid": sid, "id": f"f{index}", **fact})
         return json.dumps(batch, ensure_ascii=False, allow_nan=False)
 
     def _run(self, sid: str, payload: str) -> list[Match]:
@@ -179,9 +202,7 @@ class Engine:
         started = _dre.start_action_for_state(handle, state)
         message = started[1] if started else None
         while message:
-            for rule, bound in json.loads(message).items():
-                if rule != _SENTINEL:
-                    matches.append((rule, int(bound["m"]["id"][1:])))
+            matches.extend(_parse_message(message))
             message = _dre.complete_and_start_action(handle, state)
         return matches
 

@@ -52,13 +52,14 @@ class DuplicateRubricError(PluginError):
 class UnknownRubricError(GovOpenRulesError, LookupError):
     """No installed plugin provides the rubric asked for; the message lists what is installed."""
 
-    def __init__(self, region: str, year: int, installed: Iterable[tuple[str, int]]) -> None:
+    def __init__(self, region: str, year: int | None, installed: Iterable[tuple[str, int]]) -> None:
         self.region = region
         self.year = year
         self.installed = tuple(sorted(installed))
         have = ", ".join(f"{r} {y}" for r, y in self.installed) or "none"
+        asked = f"region {region!r}" + ("" if year is None else f" year {year}")
         super().__init__(
-            f"no rubric for region {region!r} year {year}; installed rubrics: {have}. "
+            f"no rubric for {asked}; installed rubrics: {have}. "
             "Hint: install the region's plugin, e.g. pip install -e plugins/<region>."
         )
 

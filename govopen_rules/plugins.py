@@ -134,6 +134,11 @@ class Registry:
         self.get_rubric(region, year)
         return self._owners[(region, year)]
 
+    def check_region(self, region: str) -> None:
+        """Raise :class:`UnknownRubricError` unless some rubric of ``region`` is installed."""
+        if not any(r == region for r, _y in self._rubrics):
+            raise UnknownRubricError(region, None, self._rubrics)
+
     def get_rubric(self, region: str, year: int) -> Rubric:
         """The rubric for ``region`` and ``year``, or an error listing what is installed."""
         try:

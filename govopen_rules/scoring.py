@@ -55,16 +55,36 @@ def _display(value: object) -> str:
     return str(value)
 
 
-def _evidence(rule: CompiledRule, facts: Iterable[PreparedFact]) -> tuple[EvidenceRef, ...]:
-    refs = []
-    for pf in facts:
-        values: dict[str, str] = {}
-        for name in (*rule.consulted, "source"):
-            value = pf.derived.get(name, getattr(pf.fact, name, None))
-            if value is not None:
-                values[name] = _display(value)
-        refs.append(EvidenceRef(fact_index=pf.index, kind=pf.kind, values=values))
-    return tuple(refs)
+class _Evidence:
+    """Evidence references for one evaluation, built once per (fact, fields read).
+
+    Rules that read the same fields of the same fact share one immutable reference.
+    """
+
+    __slots__ = ("_refs",)
+
+    def __init__(self) -> None:
+        self._refs: dict[tuple[int, tuple[str, ...]], EvidenceRef] = {}
+
+    def ref(self, pf: PreparedFact, consulted: tuple[str, ...]) -> EvidenceRef:
+        key = (pf.index, consulted)
+        found = self._refs.get(key)
+        if found is None:
+            # What the rule read, the measures derived from the fact (deadlines, delays), and
+            # where the fact was seen: enough for a reader to check the verdict by hand.
+            values = {}
+            for name in dict.fromkeys((*consulted, *pf.derived, "source")):
+                value = pf.derived.get(name, getattr(pf.fact, name, None))
+                if value is not None:
+                    values[name] = _display(value)
+            found = EvidenceRef(fact_index=pf.index, kind=pf.kind, values=values)
+            self._refs[key] = found
+        return found
+
+    def for_rule(
+        self, rule: CompiledRule, facts: Iterable[PreparedFact]
+    ) -> tuple[EvidenceRef, ...]:
+        return tuple(self.ref(pf, rule.consulted) for pf in facts)
 
 
 def _stating(rule: CompiledRule) -> str:
@@ -105,6 +125,7 @@ def _verdict(
     unit: Unit,
     evidence: Sequence[PreparedFact],
     problems: Sequence[PreparedFact],
+    evidence_refs: _Evidence,
 ) -> Verdict:
     mode = rule.rule.deduct.mode
     effect = {"veto": Effect.VETO, "bonus": Effect.BONUS}.get(mode, Effect.DEDUCTION)
@@ -126,7 +147,7 @@ def _verdict(
             count=count,
             message=message,
             citation=rule.rule.citation,
-            evidence=_evidence(rule, shown),
+            evidence=evidence_refs.for_rule(rule, shown),
             assumptions=rule.assumptions,
         )
 
@@ -165,10 +186,12 @@ def score(
         pf.fact.indicator: pf.fact.points for pf in prepared if isinstance(pf.fact, SelfScore)
     }
     verdicts_by_indicator: dict[str, list[Verdict]] = defaultdict(list)
+    evidence_refs = _Evidence()
     for rule in compiled.rules:
         evidence = [by_position[i] for i in sorted(matched[rule.evidence_name])]
         problems = [by_position[i] for i in sorted(matched[rule.problem_name])]
-        verdicts_by_indicator[rule.indicator.code].append(_verdict(rule, unit, evidence, problems))
+        verdict = _verdict(rule, unit, evidence, problems, evidence_refs)
+        verdicts_by_indicator[rule.indicator.code].append(verdict)
 
     rubric = compiled.rubric
     areas = []

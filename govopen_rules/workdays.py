@@ -9,6 +9,7 @@ error, never silently treated as a working day.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Iterable
 
@@ -68,21 +69,35 @@ def _library_years() -> tuple[int, int]:
 
 
 class WorkdayCalendar:
-    """Working-day arithmetic over chinesecalendar plus any supplied years."""
+    """Working-day arithmetic over chinesecalendar plus any supplied years.
+
+    Each year's working days are computed once into a sorted list of day ordinals, so a count
+    or a deadline is a binary search rather than a walk over the days.
+    """
 
     def __init__(self, extra_years: Iterable[HolidayYear] = ()) -> None:
         self._library_range = _library_years()
-        self._extra: dict[int, HolidayYear] = {}
-        for year in extra_years:
-            self._extra[year.year] = year
+        self._extra: dict[int, HolidayYear] = {year.year: year for year in extra_years}
+        self._years: dict[int, tuple[list[int], frozenset[int]]] = {}
 
     @property
     def covered_years(self) -> tuple[int, int]:
         """The first and last year covered by chinesecalendar (supplied years may add more)."""
         return self._library_range
 
-    def is_workday(self, day: dt.date) -> bool:
-        """True when ``day`` is an official working day (including 调休 make-up days)."""
+    def _year(self, year: int) -> tuple[list[int], frozenset[int]]:
+        cached = self._years.get(year)
+        if cached is None:
+            first = dt.date(year, 1, 1)
+            days = [
+                first + dt.timedelta(days=i) for i in range((dt.date(year + 1, 1, 1) - first).days)
+            ]
+            ordinals = [d.toordinal() for d in days if self._compute_is_workday(d)]
+            cached = (ordinals, frozenset(ordinals))
+            self._years[year] = cached
+        return cached
+
+    def _compute_is_workday(self, day: dt.date) -> bool:
         extra = self._extra.get(day.year)
         if extra is not None:
             if day in extra.workdays:
@@ -95,17 +110,25 @@ class WorkdayCalendar:
             raise CalendarYearMissingError(day.year, self._library_range)
         return bool(chinese_calendar.is_workday(day))
 
+    def is_workday(self, day: dt.date) -> bool:
+        """True when ``day`` is an official working day (including 调休 make-up days)."""
+        return day.toordinal() in self._year(day.year)[1]
+
     def add_workdays(self, start: dt.date, n: int) -> dt.date:
         """The ``n``-th working day after ``start`` (``start`` itself is never counted)."""
         if n < 0:
             raise ValueError(f"n must be >= 0, got {n}")
-        day = start
-        remaining = n
-        while remaining:
-            day += dt.timedelta(days=1)
-            if self.is_workday(day):
-                remaining -= 1
-        return day
+        if n == 0:
+            return start
+        year = start.year
+        ordinals, _ = self._year(year)
+        index = bisect.bisect_right(ordinals, start.toordinal())
+        while index + n > len(ordinals):
+            n -= len(ordinals) - index
+            year += 1
+            ordinals, _ = self._year(year)
+            index = 0
+        return dt.date.fromordinal(ordinals[index + n - 1])
 
     def workdays_between(self, start: dt.date, end: dt.date) -> int:
         """Working days in (start, end]: how many working days ``end`` lies after ``start``.
@@ -114,12 +137,11 @@ class WorkdayCalendar:
         """
         if end < start:
             return -self.workdays_between(end, start)
+        low, high = start.toordinal(), end.toordinal()
         count = 0
-        day = start
-        while day < end:
-            day += dt.timedelta(days=1)
-            if self.is_workday(day):
-                count += 1
+        for year in range(start.year, end.year + 1):
+            ordinals, _ = self._year(year)
+            count += bisect.bisect_right(ordinals, high) - bisect.bisect_right(ordinals, low)
         return count
 
 

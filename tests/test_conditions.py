@@ -23,7 +23,12 @@ from govopen_rules.fact_kinds import FieldType as T
 from govopen_rules.reference import matches
 
 FIELDS = {
-    "n": T.INT, "s": T.STR, "b": T.BOOL, "d": T.DECIMAL, "on": T.DATE, "tags": T.STR_LIST,
+    "n": T.INT,
+    "s": T.STR,
+    "b": T.BOOL,
+    "d": T.DECIMAL,
+    "on": T.DATE,
+    "tags": T.STR_LIST,
 }
 
 
@@ -50,8 +55,14 @@ def test_leaf_values_are_encoded() -> None:
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"field": "nope", "eq": 1}, "when.field: unknown field 'nope'; known: b, d, n, on, s, tags"),
-        ({"field": "n", "eq": "3"}, "when.eq: expected a whole number, got '3' (field 'n' is integer)"),
+        (
+            {"field": "nope", "eq": 1},
+            "when.field: unknown field 'nope'; known: b, d, n, on, s, tags",
+        ),
+        (
+            {"field": "n", "eq": "3"},
+            "when.eq: expected a whole number, got '3' (field 'n' is integer)",
+        ),
         ({"field": "n", "eq": True}, "when.eq: expected a whole number, got True"),
         ({"field": "b", "eq": 1}, "when.eq: expected true or false, got 1"),
         ({"field": "s", "lt": "x"}, "when.lt: 'lt' needs a number or date field"),
@@ -107,17 +118,20 @@ def leaf() -> st.SearchStrategy[dict[str, Any]]:
         )
     )
     equality = st.sampled_from(["s", "b"]).flatmap(
-        lambda f: st.builds(lambda op, v: {"field": f, op: v},
-                            st.sampled_from(["eq", "ne"]), VALUE_OF[f])
+        lambda f: st.builds(
+            lambda op, v: {"field": f, op: v}, st.sampled_from(["eq", "ne"]), VALUE_OF[f]
+        )
     )
     return st.one_of(
         ordered,
         equality,
-        st.builds(lambda f, p: {"field": f, "exists": p}, st.sampled_from(list(FIELDS)),
-                  st.booleans()),
+        st.builds(
+            lambda f, p: {"field": f, "exists": p}, st.sampled_from(list(FIELDS)), st.booleans()
+        ),
         st.builds(lambda vs: {"field": "n", "in": vs}, st.lists(INTS, min_size=1, max_size=3)),
-        st.builds(lambda v: {"field": "tags", "contains": v},
-                  st.sampled_from(["图文", "视频", "动漫"])),
+        st.builds(
+            lambda v: {"field": "tags", "contains": v}, st.sampled_from(["图文", "视频", "动漫"])
+        ),
         st.builds(lambda p: {"field": "s", "matches": p}, PATTERNS),
     )
 
@@ -142,9 +156,7 @@ def fact() -> st.SearchStrategy[dict[str, object]]:
                 out[name] = encode_value(value, FIELDS[name])
         return out
 
-    return st.fixed_dictionaries(
-        {}, optional={**VALUE_OF, "tags": TAGS}
-    ).map(encode)
+    return st.fixed_dictionaries({}, optional={**VALUE_OF, "tags": TAGS}).map(encode)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

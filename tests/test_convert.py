@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import jsonschema
 import pytest
-
 from builders import facts_file
+
 from govopen_rules import (
     FactsValidationError,
     Registry,
@@ -66,12 +66,24 @@ def test_unknown_kind_lists_the_known_kinds(core_registry: Registry) -> None:
 @pytest.mark.parametrize(
     ("fact", "message"),
     [
-        ({"kind": "website_check", "site": "x", "result": "ok"}, "facts[0].result: 'ok' is not one of: qualified, unqualified"),
-        ({"kind": "assessment_weight", "included": True, "weight_percent": "abc"}, "'abc' is not a number"),
-        ({"kind": "assessment_weight", "included": True, "weight_percent": "Infinity"}, "not a finite number"),
+        (
+            {"kind": "website_check", "site": "x", "result": "ok"},
+            "facts[0].result: 'ok' is not one of: qualified, unqualified",
+        ),
+        (
+            {"kind": "assessment_weight", "included": True, "weight_percent": "abc"},
+            "'abc' is not a number",
+        ),
+        (
+            {"kind": "assessment_weight", "included": True, "weight_percent": "Infinity"},
+            "not a finite number",
+        ),
         ({"kind": "assessment_weight", "included": 1}, "1 is not true or false"),
         ({"kind": "submission", "item": 5}, "5 is not a string"),
-        ({"kind": "policy_interpretation", "forms": "图文"}, "facts[0].forms: '图文' is not a list"),
+        (
+            {"kind": "policy_interpretation", "forms": "图文"},
+            "facts[0].forms: '图文' is not a list",
+        ),
         ("not a fact", "expected a mapping with a 'kind'"),
     ],
 )
@@ -101,8 +113,12 @@ def test_structuring_does_not_mutate_the_input(core_registry: Registry) -> None:
 
 def test_round_trip_keeps_decimals_and_dates_exact(core_registry: Registry) -> None:
     data = facts_file(
-        {"kind": "statistics_breakdown", "label": "申请", "total": 129,
-         "parts": [{"label": "当面", "count": 30, "percent": "23.26"}]},
+        {
+            "kind": "statistics_breakdown",
+            "label": "申请",
+            "total": 129,
+            "parts": [{"label": "当面", "count": 30, "percent": "23.26"}],
+        },
         {"kind": "information_request", "received_on": "2020-09-28", "fee_charged": "0.10"},
         as_of="2020-12-31",
     )
@@ -129,8 +145,12 @@ def test_json_schema_accepts_valid_and_rejects_invalid_files(core_registry: Regi
     jsonschema.Draft202012Validator.check_schema(schema)
     good = facts_file(
         {"kind": "information_request", "received_on": "2020-09-28", "extended": True},
-        {"kind": "statistics_breakdown", "label": "x", "total": 3,
-         "parts": [{"label": "a", "count": 3, "percent": 100}]},
+        {
+            "kind": "statistics_breakdown",
+            "label": "x",
+            "total": 3,
+            "parts": [{"label": "a", "count": 3, "percent": 100}],
+        },
         {"kind": "self_score", "indicator": "A1", "points": "0.5"},
     )
     jsonschema.validate(good, schema)
@@ -145,5 +165,7 @@ def test_json_schema_accepts_valid_and_rejects_invalid_files(core_registry: Regi
 
 def test_schema_covers_every_registered_kind(core_registry: Registry) -> None:
     schema = facts_json_schema(core_registry.fact_kinds)
-    kinds = {v["properties"]["kind"]["const"] for v in schema["properties"]["facts"]["items"]["oneOf"]}
+    kinds = {
+        v["properties"]["kind"]["const"] for v in schema["properties"]["facts"]["items"]["oneOf"]
+    }
     assert kinds == set(core_registry.fact_kinds)

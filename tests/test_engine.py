@@ -37,9 +37,9 @@ def test_empty_fact_list_returns_no_matches(engine: Engine) -> None:
 def test_more_than_1024_evaluations_do_not_exhaust_sessions(engine: Engine) -> None:
     # Half the evaluations match nothing at all: the case that crashed delete_state.
     for i in range(1500):
-        facts: list[dict[str, object]] = [{"kind": "other", "n": i}] if i % 2 else [
-            {"kind": "req", "days": 21}
-        ]
+        facts: list[dict[str, object]] = (
+            [{"kind": "other", "n": i}] if i % 2 else [{"kind": "req", "days": 21}]
+        )
         expected = set() if i % 2 else {("late", 0), ("any_req", 0), ("days_not_5", 0)}
         assert run(engine, facts) == expected
 
@@ -136,7 +136,7 @@ def test_four_threads_give_the_same_answers_as_one(engine: Engine) -> None:
             for _ in range(25):
                 for case, want in zip(cases, expected, strict=True):
                     assert run(engine, case) == want
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=work) for _ in range(4)]

@@ -9,9 +9,9 @@ from typing import Any
 import attrs
 import pluggy
 import pytest
-
 from builders import area, facts_file, indicator, rubric, rule
 from conftest import MakeRegistry, RubricFiles
+
 from govopen_rules import (
     DuplicateRubricError,
     FactKind,
@@ -31,8 +31,9 @@ HOOKS = [name for name in dir(hookspecs_module) if name.startswith("govopen_")]
 
 
 def simple(region: str, rule_id: str = "t.a.r", year: int = 2020) -> dict[str, Any]:
-    return rubric(area("A", indicator("A1", "1", rule(rule_id, "submission"))), region=region,
-                  year=year)
+    return rubric(
+        area("A", indicator("A1", "1", rule(rule_id, "submission"))), region=region, year=year
+    )
 
 
 @pytest.mark.parametrize("hook", HOOKS)
@@ -57,12 +58,27 @@ def test_hook_govopen_fact_kinds(make_registry: MakeRegistry) -> None:
     class PetitionPlugin:
         @hookimpl
         def govopen_fact_kinds(self) -> list[FactKind]:
-            return [FactKind(name="petition", cls=Petition, title="信访",
-                             derived={"answered": FieldType.BOOL},
-                             derive=lambda f, ctx: {"answered": f.answered_on is not None})]
+            return [
+                FactKind(
+                    name="petition",
+                    cls=Petition,
+                    title="信访",
+                    derived={"answered": FieldType.BOOL},
+                    derive=lambda f, ctx: {"answered": f.answered_on is not None},
+                )
+            ]
 
-    data = rubric(area("A", indicator("A1", "1", rule(
-        "t.a.unanswered", "petition", when={"field": "answered", "eq": False}))), region="p")
+    data = rubric(
+        area(
+            "A",
+            indicator(
+                "A1",
+                "1",
+                rule("t.a.unanswered", "petition", when={"field": "answered", "eq": False}),
+            ),
+        ),
+        region="p",
+    )
     reg = make_registry(data, plugins=(PetitionPlugin(),))
     result = evaluate(facts_file({"kind": "petition", "topic": "x"}), region="p", registry=reg)
     assert result.verdict("t.a.unanswered").status is Status.DEDUCTED
@@ -72,16 +88,29 @@ def test_hook_govopen_calendar(make_registry: MakeRegistry) -> None:
     class FutureYear:
         @hookimpl
         def govopen_calendar(self) -> list[HolidayYear]:
-            return [HolidayYear(year=2099, holidays={dt.date(2099, 1, 1)})]
+            return [HolidayYear(year=2099, holidays={dt.date(2099, 1, 5)})]
 
-    data = rubric(area("A", indicator("A1", "1", rule(
-        "t.a.late", "information_request", when={"field": "overdue", "eq": True}))),
-        region="future", year=2099)
+    data = rubric(
+        area(
+            "A",
+            indicator(
+                "A1",
+                "1",
+                rule("t.a.late", "information_request", when={"field": "overdue", "eq": True}),
+            ),
+        ),
+        region="future",
+        year=2099,
+    )
     reg = make_registry(data, plugins=(FutureYear(),))
-    request = {"kind": "information_request", "received_on": "2098-12-31",
-               "replied_on": "2099-01-29"}
+    request = {
+        "kind": "information_request",
+        "received_on": "2099-01-02",
+        "replied_on": "2099-02-02",
+    }
     result = evaluate(facts_file(request, year=2099), region="future", registry=reg)
-    # 2099-01-01 is a holiday, so 20 working days after 2098-12-31 end on 2099-01-29.
+    # Monday 2099-01-05 is made a holiday, so the 20th working day after Friday 01-02 is 02-02.
+    assert result.verdict("t.a.late").evidence[0].values["deadline"] == "2099-02-02"
     assert result.verdict("t.a.late").status is Status.CLEAR
     without = make_registry(simple("other", "t.b.r", year=2099), data)
     with pytest.raises(Exception, match="no holiday calendar for 2099"):
@@ -96,7 +125,9 @@ def test_same_rubric_from_two_plugins_names_both(tmp_path: Path) -> None:
     pm = get_plugin_manager(load_entrypoints=False)
     pm.register(RubricFiles([path]), name="first")
     pm.register(RubricFiles([path]), name="second")
-    with pytest.raises(DuplicateRubricError, match="dup 2020 is provided by both 'first' and 'second'"):
+    with pytest.raises(
+        DuplicateRubricError, match="dup 2020 is provided by both 'first' and 'second'"
+    ):
         Registry(pm)
 
 
@@ -125,7 +156,9 @@ def test_same_fact_kind_twice_names_both_plugins() -> None:
 
     pm = get_plugin_manager(load_entrypoints=False)
     pm.register(Copycat(), name="copycat")
-    with pytest.raises(PluginError, match="provided by both 'govopen_rules._builtin' and 'copycat'"):
+    with pytest.raises(
+        PluginError, match="provided by both 'govopen_rules._builtin' and 'copycat'"
+    ):
         Registry(pm)
 
 

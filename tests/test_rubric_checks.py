@@ -6,9 +6,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from builders import CITE, area, indicator, rubric, rule
 from conftest import MakeRegistry
+
 from govopen_rules import RubricError, UnknownParameterError, load_rubric
 from govopen_rules.compile import compile_rubric
 
@@ -38,8 +38,13 @@ def test_points_must_add_up(make_registry: MakeRegistry) -> None:
 
 
 def test_duplicate_ids_and_codes(make_registry: MakeRegistry) -> None:
-    data = rubric(area("A", indicator("A1", "1", base_rule(), base_rule()),
-                       indicator("A1", "1", rule("t.a2.r", "submission"))))
+    data = rubric(
+        area(
+            "A",
+            indicator("A1", "1", base_rule(), base_rule()),
+            indicator("A1", "1", rule("t.a2.r", "submission")),
+        )
+    )
     found = errors_of(make_registry, data)
     assert "areas[0].indicators[0].rules[1].id: duplicate rule id 't.a1.r'" in found
     assert "areas[0].indicators[1].code: duplicate indicator code 'A1'" in found
@@ -53,16 +58,29 @@ def test_duplicate_ids_and_codes(make_registry: MakeRegistry) -> None:
         ({"evidence": {"kind": "nope"}}, "rules[0].evidence.kind: unknown fact kind 'nope'"),
         ({"when": {"field": "weight", "lt": 4}}, "rules[0].when.field: unknown field 'weight'"),
         ({"when": {"field": "included", "eq": "no"}}, "rules[0].when.eq: expected true or false"),
-        ({"deduct": {"mode": "fixed", "points": {"param": "nope"}}},
-         "rules[0].deduct.points: unknown parameter 'nope'"),
+        (
+            {"deduct": {"mode": "fixed", "points": {"param": "nope"}}},
+            "rules[0].deduct.points: unknown parameter 'nope'",
+        ),
         ({"deduct": {"mode": "fixed", "points": "-1"}}, "rules[0].points: -1 is negative"),
-        ({"deduct": {"mode": "fixed", "points": "1", "tiers": [{"at_least": 2, "points": 1}]}},
-         "tiers need mode per_unit"),
-        ({"deduct": {"mode": "per_unit", "points": "1",
-                     "tiers": [{"at_least": 3, "points": 1}, {"at_least": 2, "points": 1}]}},
-         "at_least must be >= 1 and increasing"),
-        ({"count": {"mode": "sum", "field": "included"}},
-         "mode 'sum' needs a integer field of 'assessment_weight'"),
+        (
+            {"deduct": {"mode": "fixed", "points": "1", "tiers": [{"at_least": 2, "points": 1}]}},
+            "tiers need mode per_unit",
+        ),
+        (
+            {
+                "deduct": {
+                    "mode": "per_unit",
+                    "points": "1",
+                    "tiers": [{"at_least": 3, "points": 1}, {"at_least": 2, "points": 1}],
+                }
+            },
+            "at_least must be >= 1 and increasing",
+        ),
+        (
+            {"count": {"mode": "sum", "field": "included"}},
+            "mode 'sum' needs a integer field of 'assessment_weight'",
+        ),
         ({"count": {"mode": "missing_values", "field": "included"}}, "needs a string field"),
         ({"applies_to": ["ministry"]}, "rules[0].applies_to: unknown unit kind(s) ['ministry']"),
         ({"message": "缺{n}项"}, "rules[0].message: only {count} may stand in braces"),
@@ -82,13 +100,16 @@ def test_structural_problems_name_the_field(make_registry: MakeRegistry) -> None
     data["areas"][0]["indicators"][0]["colour"] = "red"
     found = errors_of(make_registry, data)
     assert any(f.startswith("$.areas[0].indicators[0]: unknown field(s) colour") for f in found)
-    assert any("$.areas[0].indicators[0].rules[0].deduct.mode: 'halve' is not one of" in f
-               for f in found)
+    assert any(
+        "$.areas[0].indicators[0].rules[0].deduct.mode: 'halve' is not one of" in f for f in found
+    )
 
 
 def test_assumed_parameter_needs_a_note(make_registry: MakeRegistry) -> None:
-    data = rubric(area("A", indicator("A1", "1", base_rule())),
-                  parameters={"p": {"value": 1, "assumed": True}})
+    data = rubric(
+        area("A", indicator("A1", "1", base_rule())),
+        parameters={"p": {"value": 1, "assumed": True}},
+    )
     assert "parameters.p: an assumed value needs a note or citation" in errors_of(
         make_registry, data
     )
@@ -109,8 +130,12 @@ def test_yaml_tags_that_run_code_are_refused(tmp_path: Path) -> None:
 
 
 def test_overriding_an_unknown_parameter(make_registry: MakeRegistry) -> None:
-    reg = make_registry(rubric(area("A", indicator("A1", "1", base_rule())),
-                               parameters={"p": {"value": 1, "citation": CITE}}))
+    reg = make_registry(
+        rubric(
+            area("A", indicator("A1", "1", base_rule())),
+            parameters={"p": {"value": 1, "citation": CITE}},
+        )
+    )
     rub = reg.get_rubric("testland", 2020)
     with pytest.raises(UnknownParameterError, match="has no parameter 'q'; its parameters: p"):
         compile_rubric(rub, reg.fact_kinds, {"q": 1})

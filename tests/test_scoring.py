@@ -7,11 +7,11 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from builders import area, facts_file, indicator, rubric, rule
+from conftest import MakeRegistry
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from builders import area, facts_file, indicator, rubric, rule
-from conftest import MakeRegistry
 from govopen_rules import Effect, EvaluationResult, Registry, Status, evaluate
 
 LATE = {"field": "late", "eq": True}
@@ -19,12 +19,15 @@ LATE = {"field": "late", "eq": True}
 
 def sub(late: bool) -> dict[str, Any]:
     due = "2020-06-01"
-    return {"kind": "submission", "item": "月报", "due_on": due,
-            "submitted_on": "2020-06-05" if late else "2020-05-30"}
+    return {
+        "kind": "submission",
+        "item": "月报",
+        "due_on": due,
+        "submitted_on": "2020-06-05" if late else "2020-05-30",
+    }
 
 
-def one(make_registry: MakeRegistry, r: dict[str, Any], points: str = "1",
-        **ind: Any) -> Registry:
+def one(make_registry: MakeRegistry, r: dict[str, Any], points: str = "1", **ind: Any) -> Registry:
     return make_registry(rubric(area("A", indicator("A1", points, r, **ind))))
 
 
@@ -67,11 +70,20 @@ def test_per_unit_adds_exactly_in_decimal(make_registry: MakeRegistry) -> None:
 
 def test_rule_cap(make_registry: MakeRegistry) -> None:
     deduct = {"mode": "per_unit", "points": "0.2"}
-    r = rule("t.a.r", "guide_catalogue", deduct=deduct, cap="0.5",
-             where={"field": "missing_element_count", "exists": True},
-             count={"mode": "sum", "field": "missing_element_count"})
+    r = rule(
+        "t.a.r",
+        "guide_catalogue",
+        deduct=deduct,
+        cap="0.5",
+        where={"field": "missing_element_count", "exists": True},
+        count={"mode": "sum", "field": "missing_element_count"},
+    )
     reg = one(make_registry, r)
-    two = {"kind": "guide_catalogue", "document": "guide", "missing_elements": ["传真号码", "办公地址"]}
+    two = {
+        "kind": "guide_catalogue",
+        "document": "guide",
+        "missing_elements": ["传真号码", "办公地址"],
+    }
     assert run(reg, two).verdict("t.a.r").points == Decimal("0.4")
     four = {"kind": "guide_catalogue", "document": "guide", "missing_elements": list("abcd")}
     v = run(reg, four).verdict("t.a.r")
@@ -79,8 +91,10 @@ def test_rule_cap(make_registry: MakeRegistry) -> None:
 
 
 def test_indicator_cap_and_floor(make_registry: MakeRegistry) -> None:
-    rules = [rule(f"t.a.r{i}", "submission", when=LATE, deduct={"mode": "fixed", "points": "1"})
-             for i in range(3)]
+    rules = [
+        rule(f"t.a.r{i}", "submission", when=LATE, deduct={"mode": "fixed", "points": "1"})
+        for i in range(3)
+    ]
     capped = make_registry(rubric(area("A", indicator("A1", "2", *rules, cap="1.5"))))
     assert run(capped, sub(True)).indicator("A1").score == Decimal("0.5")
     uncapped = make_registry(rubric(area("A", indicator("A1", "2", *rules)), region="floor"))
@@ -90,9 +104,14 @@ def test_indicator_cap_and_floor(make_registry: MakeRegistry) -> None:
 
 
 def test_area_cap(make_registry: MakeRegistry) -> None:
-    inds = [indicator(f"A{i}", "1", rule(f"t.a{i}.r", "submission", when=LATE,
-                                         deduct={"mode": "fixed", "points": "1"}))
-            for i in range(3)]
+    inds = [
+        indicator(
+            f"A{i}",
+            "1",
+            rule(f"t.a{i}.r", "submission", when=LATE, deduct={"mode": "fixed", "points": "1"}),
+        )
+        for i in range(3)
+    ]
     reg = make_registry(rubric(area("A", *inds, cap="1.5")))
     result = run(reg, sub(True))
     assert result.areas[0].deducted == Decimal("1.5")
@@ -100,9 +119,13 @@ def test_area_cap(make_registry: MakeRegistry) -> None:
 
 
 def test_missing_values_count(make_registry: MakeRegistry) -> None:
-    r = rule("t.a.r", "policy_interpretation", where={"field": "domain", "exists": True},
-             count={"mode": "missing_values", "field": "domain", "values": ["就业", "教育", "医疗"]},
-             deduct={"mode": "per_unit", "points": "0.2"})
+    r = rule(
+        "t.a.r",
+        "policy_interpretation",
+        where={"field": "domain", "exists": True},
+        count={"mode": "missing_values", "field": "domain", "values": ["就业", "教育", "医疗"]},
+        deduct={"mode": "per_unit", "points": "0.2"},
+    )
     reg = one(make_registry, r)
 
     def interp(domain: str) -> dict[str, Any]:
@@ -110,14 +133,20 @@ def test_missing_values_count(make_registry: MakeRegistry) -> None:
 
     v = run(reg, interp("就业"), interp("就业"), interp("其他")).verdict("t.a.r")
     assert (v.status, v.count, v.points) == (Status.DEDUCTED, 2, Decimal("0.4"))
-    assert run(reg, interp("就业"), interp("教育"), interp("医疗")).verdict(
-        "t.a.r").status is Status.CLEAR
+    assert (
+        run(reg, interp("就业"), interp("教育"), interp("医疗")).verdict("t.a.r").status
+        is Status.CLEAR
+    )
 
 
 def test_absent_count(make_registry: MakeRegistry) -> None:
-    r = rule("t.a.r", "policy_interpretation",
-             where={"field": "by_principal_leader", "exists": True},
-             when={"field": "by_principal_leader", "eq": True}, count={"mode": "absent"})
+    r = rule(
+        "t.a.r",
+        "policy_interpretation",
+        where={"field": "by_principal_leader", "exists": True},
+        when={"field": "by_principal_leader", "eq": True},
+        count={"mode": "absent"},
+    )
     reg = one(make_registry, r)
     no = {"kind": "policy_interpretation", "by_principal_leader": False}
     yes = {"kind": "policy_interpretation", "by_principal_leader": True}
@@ -128,10 +157,18 @@ def test_absent_count(make_registry: MakeRegistry) -> None:
 
 def test_no_evidence_flag_costs_or_clear(make_registry: MakeRegistry) -> None:
     flag = rule("t.a.flag", "submission", when=LATE)
-    cost = rule("t.a.cost", "assessment_weight", when={"field": "included", "eq": False},
-                missing_evidence={"points": "0.2", "note": "未提供台账资料"})
-    fine = rule("t.a.fine", "public_opinion_incident", when={"field": "negative", "eq": True},
-                missing_evidence={"clear": True})
+    cost = rule(
+        "t.a.cost",
+        "assessment_weight",
+        when={"field": "included", "eq": False},
+        missing_evidence={"points": "0.2", "note": "未提供台账资料"},
+    )
+    fine = rule(
+        "t.a.fine",
+        "public_opinion_incident",
+        when={"field": "negative", "eq": True},
+        missing_evidence={"clear": True},
+    )
     reg = make_registry(rubric(area("A", indicator("A1", "3", flag, cost, fine))))
     result = run(reg)
     assert result.verdict("t.a.flag").status is Status.NO_EVIDENCE
@@ -153,12 +190,20 @@ def test_not_applicable(make_registry: MakeRegistry) -> None:
 
 
 def test_veto_and_bonus(make_registry: MakeRegistry) -> None:
-    veto = rule("t.a.veto", "content_error", when={"field": "severity", "eq": "serious"},
-                deduct={"mode": "veto"}, missing_evidence={"clear": True})
+    veto = rule(
+        "t.a.veto",
+        "content_error",
+        when={"field": "severity", "eq": "serious"},
+        deduct={"mode": "veto"},
+        missing_evidence={"clear": True},
+    )
     bonus = rule("t.a.bonus", "survey_activity", deduct={"mode": "bonus", "points": "2"})
-    data = rubric(area("A", indicator("A1", "1", veto, bonus)), bonus_cap="1.5",
-                  veto_grade="不合格", grades=[{"label": "优秀", "min_score": "2"},
-                                               {"label": "合格", "min_score": "0"}])
+    data = rubric(
+        area("A", indicator("A1", "1", veto, bonus)),
+        bonus_cap="1.5",
+        veto_grade="不合格",
+        grades=[{"label": "优秀", "min_score": "2"}, {"label": "合格", "min_score": "0"}],
+    )
     reg = make_registry(data)
     survey = {"kind": "survey_activity", "title": "问卷"}
     result = run(reg, survey)
@@ -174,22 +219,31 @@ def test_self_score_gap(make_registry: MakeRegistry) -> None:
     reg = one(make_registry, rule("t.a.r", "submission", when=LATE))
     result = run(reg, sub(True), {"kind": "self_score", "indicator": "A1", "points": "1"})
     ind = result.indicator("A1")
-    assert (ind.self_score, ind.score, ind.self_score_gap) == (Decimal(1), Decimal("0.5"),
-                                                              Decimal("0.5"))
+    assert (ind.self_score, ind.score, ind.self_score_gap) == (
+        Decimal(1),
+        Decimal("0.5"),
+        Decimal("0.5"),
+    )
     assert ind.self_score_supported is False
     ok = run(reg, sub(False), {"kind": "self_score", "indicator": "A1", "points": "1"})
     assert ok.indicator("A1").self_score_supported is True
 
 
 def test_working_day_boundary_through_the_pipeline(make_registry: MakeRegistry) -> None:
-    r = rule("t.a.late", "policy_interpretation",
-             where={"field": "policy_published_on", "exists": True},
-             when={"field": "delay_workdays", "gt": 3})
+    r = rule(
+        "t.a.late",
+        "policy_interpretation",
+        where={"field": "policy_published_on", "exists": True},
+        when={"field": "delay_workdays", "gt": 3},
+    )
     reg = one(make_registry, r)
 
     def interp(published: str) -> dict[str, Any]:
-        return {"kind": "policy_interpretation", "policy_published_on": "2020-09-28",
-                "published_on": published}
+        return {
+            "kind": "policy_interpretation",
+            "policy_published_on": "2020-09-28",
+            "published_on": published,
+        }
 
     # 09-29, 09-30, 10-09 are the 3 working days after 2020-09-28 (10-01..10-08 holiday).
     assert run(reg, interp("2020-10-09")).verdict("t.a.late").status is Status.CLEAR
@@ -199,17 +253,25 @@ def test_working_day_boundary_through_the_pipeline(make_registry: MakeRegistry) 
 
 
 def test_parameters_override_assumed_values(make_registry: MakeRegistry) -> None:
-    r = rule("t.a.r", "submission", when=LATE,
-             deduct={"mode": "fixed", "points": {"param": "late_points"}})
-    reg = make_registry(rubric(
-        area("A", indicator("A1", "1", r)),
-        parameters={"late_points": {"value": "0.3", "assumed": True, "note": "不详"}}))
+    r = rule(
+        "t.a.r",
+        "submission",
+        when=LATE,
+        deduct={"mode": "fixed", "points": {"param": "late_points"}},
+    )
+    reg = make_registry(
+        rubric(
+            area("A", indicator("A1", "1", r)),
+            parameters={"late_points": {"value": "0.3", "assumed": True, "note": "不详"}},
+        )
+    )
     result = run(reg, sub(True))
     assert result.total == Decimal("0.7")
     assert result.verdict("t.a.r").assumptions == ("late_points",)
     assert result.assumed_parameters == ("late_points",)
-    changed = evaluate(facts_file(sub(True)), region="testland", registry=reg,
-                       parameters={"late_points": "0.4"})
+    changed = evaluate(
+        facts_file(sub(True)), region="testland", registry=reg, parameters={"late_points": "0.4"}
+    )
     assert changed.total == Decimal("0.6")
     assert changed.parameters["late_points"] == Decimal("0.4")
 
@@ -221,15 +283,23 @@ POINTS = st.sampled_from(["0.1", "0.2", "0.3", "0.5", "1"])
 
 @settings(max_examples=60, deadline=None)
 @given(
-    per=POINTS, cap=POINTS, ind_points=st.sampled_from(["0.5", "1", "2"]),
-    lates=st.lists(st.booleans(), max_size=12), seed=st.randoms(),
+    per=POINTS,
+    cap=POINTS,
+    ind_points=st.sampled_from(["0.5", "1", "2"]),
+    lates=st.lists(st.booleans(), max_size=12),
+    seed=st.randoms(),
 )
 def test_caps_hold_scores_stay_in_range_and_order_does_not_matter(
-    make_registry: MakeRegistry, per: str, cap: str, ind_points: str, lates: list[bool],
+    make_registry: MakeRegistry,
+    per: str,
+    cap: str,
+    ind_points: str,
+    lates: list[bool],
     seed: Any,
 ) -> None:
-    r1 = rule("t.a.per", "submission", when=LATE, deduct={"mode": "per_unit", "points": per},
-              cap=cap)
+    r1 = rule(
+        "t.a.per", "submission", when=LATE, deduct={"mode": "per_unit", "points": per}, cap=cap
+    )
     r2 = rule("t.a.fix", "submission", when=LATE, deduct={"mode": "fixed", "points": per})
     reg = make_registry(rubric(area("A", indicator("A1", ind_points, r1, r2))))
     facts = [sub(late) for late in lates]
@@ -259,8 +329,9 @@ def test_evaluate_does_not_mutate_its_input(make_registry: MakeRegistry) -> None
 
 
 @pytest.mark.parametrize("as_of", [None, "2020-07-01"])
-def test_unsubmitted_material_is_late_only_once_due(make_registry: MakeRegistry,
-                                                   as_of: str | None) -> None:
+def test_unsubmitted_material_is_late_only_once_due(
+    make_registry: MakeRegistry, as_of: str | None
+) -> None:
     reg = one(make_registry, rule("t.a.r", "submission", when=LATE))
     pending = {"kind": "submission", "item": "x", "due_on": "2020-06-01"}
     v = run(reg, pending, as_of=as_of).verdict("t.a.r")

@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import pytest
+from builders import area, facts_file, indicator, rubric, rule
+from conftest import MakeRegistry
+
+from govopen_rules import (
+    EvaluationResult,
+    FactsValidationError,
+    Registry,
+    evaluate,
+    from_json,
+    structure_facts_file,
+    to_json,
+)
+
+LATE = {"field": "late", "eq": True}
+
+
+@pytest.fixture(scope="module")
+def reg(make_registry: MakeRegistry) -> Registry:
+    rules = [
+        rule("t.a.late", "submission", when=LATE),
+        rule("t.a.overdue", "information_request", when={"field": "overdue", "eq": True}),
+    ]
+    return make_registry(rubric(area("A", indicator("A1", "1", *rules)), region="api"))
+
+
+def test_result_round_trips_through_json(reg: Registry) -> None:
+    data = facts_file(
+        {
+            "kind": "submission",
+            "item": "月报",
+            "due_on": "2020-06-01",
+            "submitted_on": "2020-06-03",
+        },
+        {"kind": "self_score", "indicator": "A1", "points": "1.0"},
+    )
+    result = evaluate(data, region="api", registry=reg)
+    text = to_json(result)
+    payload = json.loads(text)
+    assert payload["total"] == "0.5"
+    assert payload["areas"][0]["indicators"][0]["verdicts"][0]["status"] == "deducted"
+    assert from_json(text, EvaluationResult) == result
+
+
+def test_a_typed_facts_file_is_accepted(reg: Registry) -> None:
+    typed = structure_facts_file(facts_file(), reg.fact_kinds)
+    assert evaluate(typed, region="api", registry=reg).total == Decimal(1)
+
+
+def test_year_must_match_the_facts(reg: Registry) -> None:
+    with pytest.raises(FactsValidationError, match="the facts are for 2021"):
+        evaluate(facts_file(year=2021), region="api", year=2020, registry=reg)
+
+
+def test_a_date_outside_the_calendar_names_the_fact(reg: Registry) -> None:
+    data = facts_file({"kind": "information_request", "received_on": "2030-01-02"})
+    with pytest.raises(FactsValidationError) as info:
+        evaluate(data, region="api", registry=reg)
+    assert info.value.errors[0].startswith("facts[0]: no holiday calendar for 2030")
+
+
+def test_self_score_for_an_unknown_indicator(reg: Registry) -> None:
+    data = facts_file({"kind": "self_score", "indicator": "Z9", "points": "1"})
+    with pytest.raises(
+        FactsValidationError, match=r"facts\[0\].indicator: 'Z9' is not an indicator of api-2020"
+    ):
+        evaluate(data, region="api", registry=reg)
+
+
+def test_facts_the_rubric_ignores_are_not_derived(reg: Registry) -> None:
+    # A consultation in a year the calendar lacks does not matter to this rubric.
+    data = facts_file({"kind": "consultation", "received_on": "2030-01-02"})
+    assert evaluate(data, region="api", registry=reg).total == Decimal(1)
+
+
+def test_overdue_request_uses_working_days(reg: Registry) -> None:
+    def request(replied: str) -> dict[str, object]:
+        return {"kind": "information_request", "received_on": "2020-09-28", "replied_on": replied}
+
+    on_time = evaluate(facts_file(request("2020-11-02")), region="api", registry=reg)
+    late = evaluate(facts_file(request("2020-11-03")), region="api", registry=reg)
+    assert on_time.verdict("t.a.overdue").status.value == "clear"
+    assert late.verdict("t.a.overdue").status.value == "deducted"
+    assert late.verdict("t.a.overdue").evidence[0].values["deadline"] == "2020-11-02"
