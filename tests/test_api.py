@@ -4,8 +4,6 @@ import json
 from decimal import Decimal
 
 import pytest
-from builders import area, facts_file, indicator, rubric, rule
-from conftest import MakeRegistry
 
 from govopen_rules import (
     EvaluationResult,
@@ -16,6 +14,9 @@ from govopen_rules import (
     structure_facts_file,
     to_json,
 )
+
+from builders import area, facts_file, indicator, rubric, rule
+from conftest import MakeRegistry
 
 LATE = {"field": "late", "eq": True}
 

@@ -4,10 +4,11 @@ import json
 from pathlib import Path
 
 import pytest
-from builders import area, facts_file, indicator, rubric, rule
-from conftest import MakeRegistry
 
 from govopen_rules import cli, plugins
+
+from builders import area, facts_file, indicator, rubric, rule
+from conftest import MakeRegistry
 
 
 @pytest.fixture

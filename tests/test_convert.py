@@ -7,7 +7,6 @@ from decimal import Decimal
 
 import jsonschema
 import pytest
-from builders import facts_file
 
 from govopen_rules import (
     FactsValidationError,
@@ -18,6 +17,8 @@ from govopen_rules import (
     to_json,
 )
 from govopen_rules.facts import InformationRequest, StatisticsBreakdown
+
+from builders import facts_file
 
 
 def problems(registry: Registry, data: object) -> list[str]:

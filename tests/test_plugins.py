@@ -9,8 +9,6 @@ from typing import Any
 import attrs
 import pluggy
 import pytest
-from builders import area, facts_file, indicator, rubric, rule
-from conftest import MakeRegistry, RubricFiles
 
 from govopen_rules import (
     DuplicateRubricError,
@@ -26,6 +24,9 @@ from govopen_rules import (
     hookimpl,
 )
 from govopen_rules import hookspecs as hookspecs_module
+
+from builders import area, facts_file, indicator, rubric, rule
+from conftest import MakeRegistry, RubricFiles
 
 HOOKS = [name for name in dir(hookspecs_module) if name.startswith("govopen_")]
 

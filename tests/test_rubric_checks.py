@@ -6,11 +6,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from builders import CITE, area, indicator, rubric, rule
-from conftest import MakeRegistry
 
 from govopen_rules import RubricError, UnknownParameterError, load_rubric
 from govopen_rules.compile import compile_rubric
+
+from builders import CITE, area, indicator, rubric, rule
+from conftest import MakeRegistry
 
 
 def errors_of(make_registry: MakeRegistry, data: dict[str, Any]) -> list[str]:

@@ -7,12 +7,13 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from builders import area, facts_file, indicator, rubric, rule
-from conftest import MakeRegistry
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from govopen_rules import Effect, EvaluationResult, Registry, Status, evaluate
+
+from builders import area, facts_file, indicator, rubric, rule
+from conftest import MakeRegistry
 
 LATE = {"field": "late", "eq": True}
 

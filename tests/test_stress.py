@@ -7,9 +7,10 @@ import gc
 import os
 from typing import Any
 
+from govopen_rules import Registry, evaluate
+
 from builders import area, facts_file, indicator, rubric, rule
 from conftest import MakeRegistry
-from govopen_rules import Registry, evaluate
 
 N = 10_000
 CASES = 50
