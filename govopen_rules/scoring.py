@@ -16,7 +16,7 @@ from decimal import Decimal
 import attrs
 
 from govopen_rules.compile import CompiledRubric, CompiledRule
-from govopen_rules.conditions import condition_fields
+from govopen_rules.conditions import describe_condition
 from govopen_rules.engine import Match
 from govopen_rules.facts import SelfScore, Unit
 from govopen_rules.results import (
@@ -88,9 +88,8 @@ class _Evidence:
 
 
 def _stating(rule: CompiledRule) -> str:
-    if rule.where is None:
-        return ""
-    return " stating " + "/".join(sorted(condition_fields(rule.where)))
+    where = rule.rule.evidence.where
+    return "" if where is None else f" where {describe_condition(where)}"
 
 
 def _count(rule: CompiledRule, hits: Sequence[PreparedFact]) -> int:
