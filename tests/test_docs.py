@@ -42,6 +42,7 @@ def test_grammar_is_documented() -> None:
 
 def test_the_guides_rubric_example_loads_and_scores(make_registry: object) -> None:
     import re
+    from decimal import Decimal
 
     import yaml
 
@@ -61,4 +62,4 @@ def test_the_guides_rubric_example_loads_and_scores(make_registry: object) -> No
                    "replied_on": "2021-05-01"}],
     }
     result = evaluate(facts, region="myregion", registry=reg)
-    assert result.verdict("myregion.a1.overdue").points.normalize() == 0.1
+    assert result.verdict("myregion.a1.overdue").points == Decimal("0.1")
