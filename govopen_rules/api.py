@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from importlib.metadata import PackageNotFoundError, version
 
+from govopen_rules.compile import CompiledRubric
 from govopen_rules.convert import structure_facts_file
 from govopen_rules.encode import encode_fact
 from govopen_rules.errors import CalendarYearMissingError, FactsValidationError
@@ -68,33 +70,43 @@ def evaluate(
             [f"year: the facts are for {facts_file.year}, the rubric asked for is {year}"]
         )
     compiled = runnable.compiled
-    prepared = _prepare(facts_file, reg, compiled.kinds, compiled.rubric)
+    prepared, self_scores = _prepare(facts_file, reg, compiled)
     matches = runnable.engine.match([pf.encoded for pf in prepared], check=False)
-    return score(compiled, facts_file.unit, year, prepared, matches, _VERSION)
+    return score(compiled, facts_file.unit, year, prepared, matches, self_scores, _VERSION)
 
 
 def _prepare(
-    facts_file: FactsFile, reg: Registry, kinds: frozenset[str], rubric: Rubric
-) -> list[PreparedFact]:
-    """Derive and encode the facts the rubric looks at; report every problem with its path."""
+    facts_file: FactsFile, reg: Registry, compiled: CompiledRubric
+) -> tuple[list[PreparedFact], dict[str, Decimal]]:
+    """Derive and encode the facts the rubric looks at, and collect the self-scores.
+
+    Facts of kinds no rule reads are neither derived nor sent to the engine. Every problem is
+    reported with its path.
+    """
     ctx = DeriveContext(year=facts_file.year, as_of=facts_file.as_of, calendar=reg.calendar)
+    rubric = compiled.rubric
     codes = {i.code for a in rubric.areas for i in a.indicators}
     prepared: list[PreparedFact] = []
+    self_scores: dict[str, Decimal] = {}
     errors: list[str] = []
     for index, fact in enumerate(facts_file.facts):
-        kind_name: str = type(fact).KIND
         path = f"facts[{index}]"
-        if isinstance(fact, SelfScore) and fact.indicator not in codes:
-            errors.append(
-                f"{path}.indicator: {fact.indicator!r} is not an indicator of {rubric.id}; "
-                f"indicators: {', '.join(sorted(codes))}"
-            )
-        if kind_name not in kinds and not isinstance(fact, SelfScore):
+        if isinstance(fact, SelfScore):
+            if fact.indicator not in codes:
+                errors.append(
+                    f"{path}.indicator: {fact.indicator!r} is not an indicator of {rubric.id}; "
+                    f"indicators: {', '.join(sorted(codes))}"
+                )
+            self_scores[fact.indicator] = fact.points
+            continue
+        kind_name: str = type(fact).KIND
+        fields = compiled.engine_fields.get(kind_name)
+        if fields is None:
             continue
         kind = reg.fact_kinds[kind_name]
         try:
             derived = dict(kind.derive(fact, ctx)) if kind.derive is not None else {}
-            encoded = encode_fact(kind, fact, derived)
+            encoded = encode_fact(kind, fact, derived, fields)
         except CalendarYearMissingError as exc:
             errors.append(f"{path}: {exc}")
             continue
@@ -106,4 +118,4 @@ def _prepare(
         )
     if errors:
         raise FactsValidationError(errors)
-    return prepared
+    return prepared, self_scores

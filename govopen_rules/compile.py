@@ -60,7 +60,13 @@ class CompiledRubric:
     parameters: Mapping[str, Decimal]
     rules: tuple[CompiledRule, ...]
     engine_rules: Mapping[str, Mapping[str, Any]]
-    kinds: frozenset[str]
+    #: Per fact kind, the fields the engine compares: only these are encoded and sent.
+    engine_fields: Mapping[str, tuple[str, ...]]
+
+    @property
+    def kinds(self) -> frozenset[str]:
+        """The fact kinds this rubric looks at."""
+        return frozenset(self.engine_fields)
 
 
 def resolve_parameters(
@@ -273,5 +279,18 @@ def compile_rubric(
         parameters=values,
         rules=tuple(named),
         engine_rules=engine_rules,
-        kinds=frozenset(r.rule.evidence.kind for r in rules),
+        engine_fields=_engine_fields(named),
     )
+
+
+def _engine_fields(rules: list[CompiledRule]) -> dict[str, tuple[str, ...]]:
+    fields: dict[str, set[str]] = {}
+    for rule in rules:
+        wanted = fields.setdefault(rule.rule.evidence.kind, set())
+        for cond in (rule.where, rule.when):
+            if cond is not None:
+                wanted |= condition_fields(cond)
+        if rule.rule.count.field:
+            wanted.add(rule.rule.count.field)
+    # A fixed order: the engine's speed depends on the order of a fact's keys (measured).
+    return {kind: tuple(sorted(names)) for kind, names in fields.items()}

@@ -7,7 +7,7 @@ observed) is left out, and nested values never reach the engine.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 from govopen_rules.conditions import encode_value
 from govopen_rules.fact_kinds import FactKind, FieldType
@@ -19,13 +19,24 @@ MAX_PROPERTIES = 240
 _LISTS = (FieldType.STR_LIST, FieldType.DATE_LIST)
 
 
-def encode_fact(kind: FactKind, fact: object, derived: Mapping[str, object]) -> dict[str, object]:
-    """The engine's view of one fact. Raises ValueError naming the field on a bad value."""
+def encode_fact(
+    kind: FactKind,
+    fact: object,
+    derived: Mapping[str, object],
+    fields: Collection[str] | None = None,
+) -> dict[str, object]:
+    """The engine's view of one fact: ``fields`` only (default: all). ValueError names the field."""
     out: dict[str, object] = {"kind": kind.name}
     size = 1
-    observed = [(name, ftype, getattr(fact, name)) for name, ftype in kind.fields.items()]
-    measured = [(name, ftype, derived.get(name)) for name, ftype in kind.derived.items()]
-    for name, ftype, value in observed + measured:
+    if fields is None:
+        fields = (*kind.fields, *kind.derived)
+    for name in fields:
+        ftype = kind.fields.get(name)
+        if ftype is None:
+            ftype = kind.derived[name]
+            value = derived.get(name)
+        else:
+            value = getattr(fact, name)
         if value is None or ftype is FieldType.NESTED:
             continue
         try:

@@ -18,7 +18,7 @@ import attrs
 from govopen_rules.compile import CompiledRubric, CompiledRule
 from govopen_rules.conditions import describe_condition
 from govopen_rules.engine import Match
-from govopen_rules.facts import SelfScore, Unit
+from govopen_rules.facts import Unit
 from govopen_rules.results import (
     AreaResult,
     Effect,
@@ -174,6 +174,7 @@ def score(
     year: int,
     prepared: Sequence[PreparedFact],
     matches: Iterable[Match],
+    self_scores: Mapping[str, Decimal],
     library_version: str,
 ) -> EvaluationResult:
     """Build the :class:`EvaluationResult` from the engine's matches."""
@@ -181,9 +182,6 @@ def score(
     matched: dict[str, set[int]] = defaultdict(set)
     for name, position in matches:
         matched[name].add(prepared[position].index)
-    self_scores = {
-        pf.fact.indicator: pf.fact.points for pf in prepared if isinstance(pf.fact, SelfScore)
-    }
     verdicts_by_indicator: dict[str, list[Verdict]] = defaultdict(list)
     evidence_refs = _Evidence()
     for rule in compiled.rules:

@@ -58,8 +58,9 @@ def test_the_guides_rubric_example_loads_and_scores(make_registry: object) -> No
     facts = {
         "unit": {"id": "u", "name": "某县", "kind": "county_government"},
         "year": 2021,
-        "facts": [{"kind": "information_request", "received_on": "2021-03-01",
-                   "replied_on": "2021-05-01"}],
+        "facts": [
+            {"kind": "information_request", "received_on": "2021-03-01", "replied_on": "2021-05-01"}
+        ],
     }
     result = evaluate(facts, region="myregion", registry=reg)
     assert result.verdict("myregion.a1.overdue").points == Decimal("0.1")

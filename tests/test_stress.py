@@ -23,8 +23,12 @@ def _rss_kib() -> int:
 
 def _registry(make_registry: MakeRegistry) -> Registry:
     rules = [
-        rule("t.a.late", "submission", when={"field": "late", "eq": True},
-             deduct={"mode": "per_unit", "points": "0.1"}),
+        rule(
+            "t.a.late",
+            "submission",
+            when={"field": "late", "eq": True},
+            deduct={"mode": "per_unit", "points": "0.1"},
+        ),
         rule("t.a.overdue", "information_request", when={"field": "overdue", "eq": True}),
         rule("t.a.quiet", "submission", when={"field": "item", "eq": "从不匹配"}),
     ]
@@ -33,13 +37,22 @@ def _registry(make_registry: MakeRegistry) -> Registry:
 
 def _case(i: int) -> dict[str, Any]:
     facts: list[dict[str, Any]] = [
-        {"kind": "submission", "item": "月报", "due_on": "2020-06-01",
-         "submitted_on": f"2020-06-{1 + (i + k) % 5:02d}"}
+        {
+            "kind": "submission",
+            "item": "月报",
+            "due_on": "2020-06-01",
+            "submitted_on": f"2020-06-{1 + (i + k) % 5:02d}",
+        }
         for k in range(i % 4)
     ]
     if i % 3:
-        facts.append({"kind": "information_request", "received_on": "2020-09-28",
-                      "replied_on": f"2020-11-0{1 + i % 3}"})
+        facts.append(
+            {
+                "kind": "information_request",
+                "received_on": "2020-09-28",
+                "replied_on": f"2020-11-0{1 + i % 3}",
+            }
+        )
     return facts_file(*facts)
 
 

@@ -42,7 +42,9 @@ def test_total_and_area_scores() -> None:
     r = result()
     assert r.total == Decimal("13.9")
     assert [(a.code, a.score) for a in r.areas] == [
-        ("A", Decimal("6.5")), ("B", Decimal("4")), ("C", Decimal("3.4")),
+        ("A", Decimal("6.5")),
+        ("B", Decimal("4")),
+        ("C", Decimal("3.4")),
     ]
 
 
@@ -50,10 +52,22 @@ def test_indicator_scores_and_self_score_gaps() -> None:
     r = result()
     scores = {i.code: i.score for a in r.areas for i in a.indicators}
     assert scores == {
-        "A1": Decimal("0.5"), "A2": Decimal("0.5"), "A3": Decimal("0.5"), "A4": Decimal(2),
-        "A5": Decimal(2), "A6": Decimal(1), "B1": Decimal(1), "B2": Decimal(1),
-        "B3": Decimal(1), "B4": Decimal(1), "C1": Decimal(1), "C2": Decimal("0.5"),
-        "C3": Decimal("0.8"), "C4": Decimal("0.1"), "C5": Decimal("0.5"), "C6": Decimal("0.5"),
+        "A1": Decimal("0.5"),
+        "A2": Decimal("0.5"),
+        "A3": Decimal("0.5"),
+        "A4": Decimal(2),
+        "A5": Decimal(2),
+        "A6": Decimal(1),
+        "B1": Decimal(1),
+        "B2": Decimal(1),
+        "B3": Decimal(1),
+        "B4": Decimal(1),
+        "C1": Decimal(1),
+        "C2": Decimal("0.5"),
+        "C3": Decimal("0.8"),
+        "C4": Decimal("0.1"),
+        "C5": Decimal("0.5"),
+        "C6": Decimal("0.5"),
     }
     gaps = {i.code: i.self_score_gap for a in r.areas for i in a.indicators if i.self_score_gap}
     assert gaps == {"A2": Decimal("0.5"), "C3": Decimal("0.2"), "C4": Decimal("0.4")}
@@ -69,8 +83,10 @@ def test_only_b3_and_c6_are_supported_by_the_evidence() -> None:
 def test_deductions_cite_their_sentences() -> None:
     deducted = {v.rule_id: v for v in result().verdicts() if v.status is Status.DEDUCTED}
     assert set(deducted) == {
-        "xuanwei.a2.plan_statistics", "xuanwei.c3.weight_below_4pct",
-        "xuanwei.c4.no_training", "xuanwei.c4.no_regulation_study",
+        "xuanwei.a2.plan_statistics",
+        "xuanwei.c3.weight_below_4pct",
+        "xuanwei.c4.no_training",
+        "xuanwei.c4.no_regulation_study",
     }
     assert deducted["xuanwei.a2.plan_statistics"].evidence[0].fact_index == 2
     assert "扣0.2分（需提供台账资料）" in deducted["xuanwei.c3.weight_below_4pct"].citation.quote
@@ -81,12 +97,25 @@ def test_rules_without_evidence_are_listed() -> None:
     assert lacking == {
         "xuanwei." + rule
         for rule in (
-            "a1.not_updated", "a1.missing_element", "a3.missing_item", "a4.social_welfare",
-            "a5.not_redesigned", "a5.not_updated", "a6.reply_defects",
-            "b1.late", "b1.incomplete", "b2.missing_domain", "b4.no_new_media",
+            "a1.not_updated",
+            "a1.missing_element",
+            "a3.missing_item",
+            "a4.social_welfare",
+            "a5.not_redesigned",
+            "a5.not_updated",
+            "a6.reply_defects",
+            "b1.late",
+            "b1.incomplete",
+            "b2.missing_domain",
+            "b4.no_new_media",
             "b4.no_rich_form",
-            "c1.site_unqualified", "c1.new_media_not_filed", "c2.no_7x12", "c2.answer_rate",
-            "c2.quality_check", "c4.leading_group", "c5.normative_not_filed",
+            "c1.site_unqualified",
+            "c1.new_media_not_filed",
+            "c2.no_7x12",
+            "c2.answer_rate",
+            "c2.quality_check",
+            "c4.leading_group",
+            "c5.normative_not_filed",
             "c5.late_submission",
         )
     }
