@@ -145,3 +145,18 @@ def test_four_threads_give_the_same_answers_as_one(engine: Engine) -> None:
     for t in threads:
         t.join()
     assert errors == []
+
+
+def test_null_is_refused_by_the_engine_and_dropped_by_encoding(engine: Engine) -> None:
+    # durable-rules treats null and a missing field differently (null matches "== None" and
+    # "exists"); the library never sends null: encode_fact leaves unobserved fields out.
+    with pytest.raises(EngineError, match="cannot be sent"):
+        engine.match([{"kind": "req", "days": None}])
+    from govopen_rules import Registry, get_plugin_manager
+    from govopen_rules.encode import encode_fact
+    from govopen_rules.facts import AssessmentWeight
+
+    kind = Registry(get_plugin_manager(load_entrypoints=False)).fact_kinds["assessment_weight"]
+    assert encode_fact(kind, AssessmentWeight(included=True), {}) == {
+        "kind": "assessment_weight", "included": True,
+    }
