@@ -4,6 +4,7 @@ The public API is re-exported here; everything else is internal.
 """
 
 from govopen_rules.api import evaluate, get_rubric, library_version, rubrics
+from govopen_rules.cohort import CohortResult, evaluate_many
 from govopen_rules.compile import compile_rubric
 from govopen_rules.convert import from_json, structure_facts_file, to_json, unstructure
 from govopen_rules.errors import (
@@ -38,6 +39,7 @@ from govopen_rules.workdays import HolidayYear, add_workdays, workdays_between
 __all__ = [
     "AreaResult",
     "CalendarYearMissingError",
+    "CohortResult",
     "DeriveContext",
     "DuplicateRubricError",
     "Effect",
@@ -64,6 +66,7 @@ __all__ = [
     "compile_rubric",
     "default_registry",
     "evaluate",
+    "evaluate_many",
     "facts_json_schema",
     "from_json",
     "get_plugin_manager",

@@ -58,6 +58,9 @@ def govopen_fact_kinds() -> list[FactKind]:
             derive=derive.information_request,
         ),
         FactKind(
+            name=f.ApplicationChannels.KIND, cls=f.ApplicationChannels, title="依申请公开渠道"
+        ),
+        FactKind(
             name=f.Consultation.KIND,
             cls=f.Consultation,
             title="政务咨询与留言",
@@ -100,6 +103,12 @@ def govopen_fact_kinds() -> list[FactKind]:
         ),
         FactKind(name=f.PressConference.KIND, cls=f.PressConference, title="新闻发布会"),
         FactKind(name=f.DecisionConsultation.KIND, cls=f.DecisionConsultation, title="决策预公开"),
-        FactKind(name=f.SurveyActivity.KIND, cls=f.SurveyActivity, title="调查征集"),
+        FactKind(
+            name=f.SurveyActivity.KIND,
+            cls=f.SurveyActivity,
+            title="调查征集",
+            derived={"held_in_year": T.BOOL},
+            derive=derive.survey_activity,
+        ),
         FactKind(name=f.ContentError.KIND, cls=f.ContentError, title="内容差错"),
     ]

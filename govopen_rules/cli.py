@@ -6,13 +6,16 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from govopen_rules.api import evaluate
+from govopen_rules.cohort import evaluate_many
 from govopen_rules.convert import load_json_document, to_json
 from govopen_rules.errors import GovOpenRulesError
-from govopen_rules.plugins import default_registry
-from govopen_rules.render import render_text
+from govopen_rules.plugins import Registry, default_registry
+from govopen_rules.render import render_cohort_markdown, render_text
 from govopen_rules.schema import facts_json_schema
 
 __all__ = ["main"]
@@ -46,7 +49,53 @@ def _parser() -> argparse.ArgumentParser:
         metavar="NAME=VALUE",
         help="override a rubric parameter (repeatable)",
     )
+    co = sub.add_parser("cohort", help="evaluate, rank and tier a cohort of units")
+    co.add_argument("file", type=Path, help='JSON: {"units": [facts files...]} or a list')
+    co.add_argument("--region", required=True)
+    co.add_argument("--year", type=int, required=True)
+    co.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    co.add_argument("--processes", type=int, default=0, help="evaluate in N processes")
+    co.add_argument(
+        "--param",
+        type=_parameter,
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a rubric parameter (repeatable)",
+    )
     return parser
+
+
+def _cohort(args: argparse.Namespace, registry: Registry) -> int:
+    document = _read_json(args.file)
+    if document is None:
+        return 1
+    units = document.get("units") if isinstance(document, dict) else document
+    if not isinstance(units, list):
+        print(f'error: {args.file}: expected {{"units": [...]}} or a list', file=sys.stderr)
+        return 1
+    parameters = dict(args.param)
+    if args.processes > 0:
+        with ProcessPoolExecutor(max_workers=args.processes) as pool:
+            cohort = evaluate_many(
+                units, region=args.region, year=args.year, parameters=parameters, executor=pool
+            )
+    else:
+        cohort = evaluate_many(
+            units, region=args.region, year=args.year, parameters=parameters, registry=registry
+        )
+    print(to_json(cohort) if args.format == "json" else render_cohort_markdown(cohort), end="")
+    if args.format == "json":
+        print()
+    return 0
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return load_json_document(path.read_bytes())
+    except (OSError, ValueError) as exc:
+        print(f"error: cannot read {path}: {exc}", file=sys.stderr)
+        return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -65,10 +114,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "schema":
             print(json.dumps(facts_json_schema(registry.fact_kinds), ensure_ascii=False, indent=2))
             return 0
-        try:
-            data = load_json_document(args.file.read_bytes())
-        except (OSError, ValueError) as exc:
-            print(f"error: cannot read {args.file}: {exc}", file=sys.stderr)
+        if args.command == "cohort":
+            return _cohort(args, registry)
+        data = _read_json(args.file)
+        if data is None:
             return 1
         result = evaluate(
             data, region=args.region, year=args.year, parameters=dict(args.param), registry=registry

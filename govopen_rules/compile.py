@@ -24,7 +24,14 @@ from govopen_rules.conditions import (
 from govopen_rules.errors import RubricError, UnknownParameterError
 from govopen_rules.fact_kinds import FactKind, FieldType
 from govopen_rules.facts import UNIT_KINDS
-from govopen_rules.rubric import Indicator, Number, ParamRef, Rubric, Rule
+from govopen_rules.grading import (
+    GradeScale,
+    Grading,
+    ResolvedGroup,
+    ResolvedQuota,
+    make_scale,
+)
+from govopen_rules.rubric import Grade, Indicator, Number, ParamRef, Rubric, Rule
 
 __all__ = ["CompiledRubric", "CompiledRule", "compile_rubric", "resolve_parameters"]
 
@@ -62,6 +69,7 @@ class CompiledRubric:
     engine_rules: Mapping[str, Mapping[str, Any]]
     #: Per fact kind, the fields the engine compares: only these are encoded and sent.
     engine_fields: Mapping[str, tuple[str, ...]]
+    grading: Grading
 
     @property
     def kinds(self) -> frozenset[str]:
@@ -202,6 +210,61 @@ class _Compiler:
         if count.mode == "missing_values" and not count.values:
             self.errors.append(f"{path}.count.values: mode 'missing_values' needs values")
 
+    def grading(self) -> Grading:
+        rubric = self.rubric
+        used: set[str] = set()
+
+        def scale(grades: tuple[Grade, ...], path: str) -> GradeScale:
+            pairs = [
+                (g.label, self.number(g.min_score, f"{path}[{i}].min_score", used))
+                for i, g in enumerate(grades)
+            ]
+            labels = [label for label, _ in pairs]
+            if len(set(labels)) != len(labels):
+                self.errors.append(f"{path}: duplicate grade labels {labels}")
+            return make_scale(pairs, rubric.veto_grade)
+
+        base = scale(rubric.grades, "grades")
+        policy = rubric.cohort
+        if policy is None:
+            return Grading(scale=base)
+        groups = []
+        for i, group in enumerate(policy.groups):
+            path = f"cohort.groups[{i}]"
+            bad = set(group.unit_kinds) - set(UNIT_KINDS)
+            if bad:
+                self.errors.append(f"{path}.unit_kinds: unknown unit kind(s) {sorted(bad)}")
+            group_scale = scale(group.grades, f"{path}.grades") if group.grades else base
+            if not group_scale.thresholds:
+                self.errors.append(f"{path}: no grades (give the rubric or the group grades)")
+            groups.append(
+                ResolvedGroup(
+                    name=group.name,
+                    unit_kinds=group.unit_kinds,
+                    categories=group.categories,
+                    scale=group_scale,
+                )
+            )
+        if len({g.name for g in groups}) != len(groups):
+            self.errors.append("cohort.groups: group names must be unique")
+        quotas = []
+        for i, quota in enumerate(policy.quotas):
+            path = f"cohort.quotas[{i}]"
+            share = self.number(quota.max_share, f"{path}.max_share", used)
+            if not Decimal(0) <= share <= Decimal(100):
+                self.errors.append(f"{path}.max_share: {share} is not a percentage")
+            if all(quota.label not in g.scale.labels for g in groups):
+                self.errors.append(f"{path}.label: {quota.label!r} is not a grade of any group")
+            quotas.append(ResolvedQuota(label=quota.label, max_share=share, ties=quota.ties))
+        if not 0 <= policy.share_decimals <= 6:
+            self.errors.append("cohort.share_decimals: must be between 0 and 6")
+        return Grading(
+            scale=base,
+            groups=tuple(groups),
+            quotas=tuple(quotas),
+            share_decimals=policy.share_decimals,
+        )
+
     def run(self) -> list[CompiledRule]:
         rubric = self.rubric
         compiled: list[CompiledRule] = []
@@ -251,6 +314,7 @@ def compile_rubric(
     values = resolve_parameters(rubric, overrides)
     compiler = _Compiler(rubric, kinds, values)
     rules = compiler.run()
+    grading = compiler.grading()
     if compiler.errors:
         raise RubricError(compiler.errors, source or f"rubric {rubric.id!r}")
     engine_rules: dict[str, dict[str, Any]] = {}
@@ -280,6 +344,7 @@ def compile_rubric(
         rules=tuple(named),
         engine_rules=engine_rules,
         engine_fields=_engine_fields(named),
+        grading=grading,
     )
 
 

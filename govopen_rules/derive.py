@@ -76,14 +76,18 @@ def policy_interpretation(fact: f.PolicyInterpretation, ctx: DeriveContext) -> M
 
 
 def information_request(fact: f.InformationRequest, ctx: DeriveContext) -> Measures:
-    limit = ANSWER_LIMIT + (ANSWER_EXTENSION_LIMIT if fact.extended else 0)
-    deadline = ctx.calendar.add_workdays(fact.received_on, limit)
-    out: dict[str, object] = {"deadline": deadline, "replied": fact.replied_on is not None}
-    if fact.replied_on is not None:
-        out["reply_workdays"] = ctx.calendar.workdays_between(fact.received_on, fact.replied_on)
-    late = _late(deadline, fact.replied_on, ctx.as_of)
-    if "late" in late:
-        out["overdue"] = late["late"]
+    out: dict[str, object] = {"replied": fact.replied_on is not None}
+    if fact.received_on is not None:
+        limit = ANSWER_LIMIT + (ANSWER_EXTENSION_LIMIT if fact.extended else 0)
+        deadline = ctx.calendar.add_workdays(fact.received_on, limit)
+        out["deadline"] = deadline
+        if fact.replied_on is not None:
+            out["reply_workdays"] = ctx.calendar.workdays_between(fact.received_on, fact.replied_on)
+        late = _late(deadline, fact.replied_on, ctx.as_of)
+        if "late" in late:
+            out["overdue"] = late["late"]
+    if "overdue" not in out and fact.late_per_source is not None:
+        out["overdue"] = fact.late_per_source
     if fact.missing_reply_elements is not None:
         missing = len(fact.missing_reply_elements)
         out["missing_reply_element_count"] = missing
@@ -95,6 +99,8 @@ def information_request(fact: f.InformationRequest, ctx: DeriveContext) -> Measu
 
 def consultation(fact: f.Consultation, ctx: DeriveContext) -> Measures:
     out: dict[str, object] = {"replied": fact.replied_on is not None}
+    if fact.received_on is None:
+        return out
     if fact.replied_on is not None:
         out["reply_workdays"] = ctx.calendar.workdays_between(fact.received_on, fact.replied_on)
     elif ctx.as_of is not None:
@@ -153,3 +159,9 @@ def statistics_breakdown(fact: f.StatisticsBreakdown, ctx: DeriveContext) -> Mea
         "parts_add_up": parts_sum == fact.total,
         "percent_mismatch_count": _mismatched_percents(fact.parts, fact.total),
     }
+
+
+def survey_activity(fact: f.SurveyActivity, ctx: DeriveContext) -> Measures:
+    if fact.held_on is None:
+        return {}
+    return {"held_in_year": fact.held_on.year == ctx.year}

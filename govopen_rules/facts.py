@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 import attrs
 
 __all__ = [
+    "ApplicationChannels",
     "AssessmentWeight",
     "Consultation",
     "ContentError",
@@ -123,6 +124,7 @@ class PolicyInterpretation(_Observed):
     by_principal_leader: bool | None = None
     by_expert: bool | None = None
     links_to_policy: bool | None = None
+    published_with_policy: bool | None = None
     complete: bool | None = None
     via_new_media: bool | None = None
     own_policy: bool | None = None
@@ -145,12 +147,22 @@ class InformationRequest(_Observed):
     """An 依申请公开 request: when received and answered (条例 第三十一条, 第三十三条)."""
 
     KIND: ClassVar[str] = "information_request"
-    received_on: dt.date
+    received_on: dt.date | None = None
     replied_on: dt.date | None = None
     extended: bool = False
     channel: str | None = None
     fee_charged: Decimal | None = None
     missing_reply_elements: tuple[str, ...] | None = None
+    #: Only when the source states the reply was (not) late but publishes no dates.
+    late_per_source: bool | None = None
+
+
+@attrs.frozen(kw_only=True)
+class ApplicationChannels(_Observed):
+    """The channels through which 依申请公开 applications can be made (当面, 邮寄, 网络, 传真…)."""
+
+    KIND: ClassVar[str] = "application_channels"
+    channels: tuple[str, ...]
 
 
 @attrs.frozen(kw_only=True)
@@ -158,10 +170,12 @@ class Consultation(_Observed):
     """A 政务咨询 or 网友留言 and its reply."""
 
     KIND: ClassVar[str] = "consultation"
-    received_on: dt.date
+    received_on: dt.date | None = None
     replied_on: dt.date | None = None
     channel: str | None = None
     satisfaction_rating_available: bool | None = None
+    #: Only when the source states the reply was (not) late but publishes no dates.
+    late_per_source: bool | None = None
 
 
 @attrs.frozen(kw_only=True)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from govopen_rules.cohort import CohortResult
 from govopen_rules.results import EvaluationResult, Status, Verdict
 
-__all__ = ["render_text"]
+__all__ = ["render_cohort_markdown", "render_text"]
 
 _STATUS = {
     Status.DEDUCTED: "扣分",
@@ -69,3 +70,40 @@ def render_text(result: EvaluationResult, *, verbose: bool = False) -> str:
     if result.assumed_parameters:
         lines.append(f"假定参数 assumed parameters: {', '.join(result.assumed_parameters)}")
     return "\n".join(lines)
+
+
+def _percent(share: Decimal) -> str:
+    """A share as a notice prints it: 32.61%, 25% (trailing zeros dropped)."""
+    return f"{_num(share)}%"
+
+
+def render_cohort_markdown(cohort: CohortResult) -> str:
+    """The tier table of each group, in the layout of a 通报: tier, count, share, units."""
+    lines = [f"# {cohort.rubric_id} v{cohort.rubric_version} ({cohort.region} {cohort.year})", ""]
+    for group in cohort.groups:
+        lines += [
+            f"## {group.name}（{group.size}个）",
+            "",
+            "| 等次 | 数量 | 占比 | 单位 |",
+            "|---|---|---|---|",
+        ]
+        lines += [
+            f"| {t.label} | {t.count} | {_percent(t.share)} | {'、'.join(t.members)} |"
+            for t in group.tiers
+        ]
+        lines.append("")
+        lines += [f"> 注意 warning: {w}" for w in group.warnings]
+        lines += ["| 名次 | 单位 | 得分 | 等次 |", "|---|---|---|---|"]
+        lines += [
+            f"| {p.rank} | {p.name} | {_num(p.total)} | {p.tier or '—'} |" for p in group.placements
+        ]
+        lines.append("")
+    if cohort.ungrouped:
+        lines += [f"未分组单位 ungrouped: {', '.join(cohort.ungrouped)}", ""]
+    if cohort.failures:
+        lines.append("## 未能评估的单位 (units not evaluated)")
+        for failure in cohort.failures:
+            who = failure.name or failure.unit_id or f"units[{failure.index}]"
+            lines.append(f"- {who}:")
+            lines += [f"  - {e}" for e in failure.errors]
+    return "\n".join(lines).rstrip() + "\n"

@@ -16,10 +16,12 @@ import attrs
 __all__ = [
     "Area",
     "Citation",
+    "CohortPolicy",
     "Count",
     "Deduction",
     "Evidence",
     "Grade",
+    "Group",
     "Indicator",
     "MissingEvidence",
     "ParamRef",
@@ -166,7 +168,44 @@ class Grade:
     """A grade label reached from ``min_score`` upwards."""
 
     label: str
-    min_score: Decimal
+    min_score: Number
+
+
+@attrs.frozen(kw_only=True)
+class Group:
+    """Units ranked and graded together (e.g. counties apart from departments).
+
+    A unit belongs to the first group whose ``unit_kinds`` (and ``categories``, if given)
+    include its kind (and category). ``grades`` overrides the rubric's grades for the group.
+    """
+
+    name: str
+    unit_kinds: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    grades: tuple[Grade, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class Quota:
+    """At most ``max_share`` percent of a group may hold grade ``label``.
+
+    Units over the quota move down one grade, lowest ranked first. Units tied at the quota's
+    boundary all move (``ties: drop``, the quota is never exceeded) or all stay
+    (``ties: keep``); either way the cohort result carries a warning naming them.
+    """
+
+    label: str
+    max_share: Number
+    ties: str = attrs.field(default="drop", validator=attrs.validators.in_(("drop", "keep")))
+
+
+@attrs.frozen(kw_only=True)
+class CohortPolicy:
+    """How a cohort is grouped, ranked and tiered, and how shares are printed."""
+
+    groups: tuple[Group, ...]
+    quotas: tuple[Quota, ...] = ()
+    share_decimals: int = 2
 
 
 @attrs.frozen(kw_only=True)
@@ -186,3 +225,4 @@ class Rubric:
     grades: tuple[Grade, ...] = ()
     veto_grade: str | None = None
     bonus_cap: Decimal = Decimal(0)
+    cohort: CohortPolicy | None = None

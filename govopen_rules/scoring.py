@@ -244,18 +244,8 @@ def score(
         total=total,
         bonus=bonus,
         vetoed=vetoed,
-        grade=_grade(compiled, total, vetoed),
+        grade=compiled.grading.scale_for(unit).grade(total, vetoed),
         areas=tuple(areas),
         parameters=dict(compiled.parameters),
         assumed_parameters=tuple(sorted(n for n, p in rubric.parameters.items() if p.assumed)),
     )
-
-
-def _grade(compiled: CompiledRubric, total: Decimal, vetoed: bool) -> str | None:
-    rubric = compiled.rubric
-    if vetoed and rubric.veto_grade:
-        return rubric.veto_grade
-    for grade in sorted(rubric.grades, key=lambda g: g.min_score, reverse=True):
-        if total >= grade.min_score:
-            return grade.label
-    return None

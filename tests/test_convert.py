@@ -156,7 +156,7 @@ def test_json_schema_accepts_valid_and_rejects_invalid_files(core_registry: Regi
     )
     jsonschema.validate(good, schema)
     for bad in (
-        facts_file({"kind": "information_request"}),
+        facts_file({"kind": "information_request", "received_on": "28/09/2020"}),
         facts_file({"kind": "nope"}),
         facts_file({"kind": "website_check", "site": "x", "result": "ok"}),
     ):

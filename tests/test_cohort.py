@@ -1,0 +1,163 @@
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from builders import area, facts_file, indicator, rubric, rule
+from conftest import MakeRegistry
+from govopen_rules import Registry, evaluate_many, from_json, to_json
+from govopen_rules.cohort import CohortResult, share_of
+from govopen_rules.render import render_cohort_markdown
+
+LATE = {"field": "late", "eq": True}
+
+
+def late_items(n: int) -> list[dict[str, Any]]:
+    return [{"kind": "submission", "item": f"m{i}", "due_on": "2020-06-01",
+             "submitted_on": "2020-06-05"} for i in range(n)]
+
+
+def unit(uid: str, n_late: int, kind: str = "county_government",
+         category: str | None = None) -> dict[str, Any]:
+    data = facts_file(*late_items(n_late), unit_kind=kind)
+    data["unit"] = {"id": uid, "name": f"单位{uid}", "kind": kind}
+    if category:
+        data["unit"]["category"] = category
+    return data
+
+
+def cohort_rubric(quotas: list[dict[str, Any]] | None = None, **extra: Any) -> dict[str, Any]:
+    r = rule("t.a.late", "submission", when=LATE, deduct={"mode": "per_unit", "points": "1"})
+    policy: dict[str, Any] = {
+        "groups": [
+            {"name": "县", "unit_kinds": ["county_government", "park_committee"]},
+            {"name": "部门", "unit_kinds": ["department"]},
+        ],
+        "share_decimals": 2,
+    }
+    if quotas:
+        policy["quotas"] = quotas
+    return rubric(
+        area("A", indicator("A1", "10", r)),
+        region="cohort",
+        grades=[{"label": "优秀", "min_score": 9}, {"label": "良好", "min_score": 7},
+                {"label": "待改进", "min_score": 0}],
+        cohort=policy,
+        **extra,
+    )
+
+
+@pytest.fixture(scope="module")
+def reg(make_registry: MakeRegistry) -> Registry:
+    return make_registry(cohort_rubric())
+
+
+def run(reg: Registry, units: list[dict[str, Any]], **kw: Any) -> CohortResult:
+    return evaluate_many(units, region="cohort", year=2020, registry=reg, **kw)
+
+
+@pytest.mark.parametrize(
+    ("count", "size", "decimals", "share"),
+    [(15, 46, 2, "32.61"), (28, 46, 2, "60.87"), (3, 46, 2, "6.52"), (4, 16, 2, "25.00"),
+     (9, 16, 2, "56.25"), (3, 16, 2, "18.75"), (1, 8, 0, "13"), (1, 8, 1, "12.5"),
+     (1, 3, 2, "33.33"), (2, 3, 2, "66.67"), (1, 200, 1, "0.5"), (1, 400, 1, "0.3"),
+     (0, 0, 2, "0")],
+)
+def test_shares_round_half_up(count: int, size: int, decimals: int, share: str) -> None:
+    assert str(share_of(count, size, decimals)) == share
+
+
+def test_groups_ranks_and_tiers(reg: Registry) -> None:
+    units = [unit("c1", 0), unit("c2", 2), unit("c3", 2), unit("c4", 5),
+             unit("d1", 1, "department"), unit("d2", 3, "department")]
+    result = run(reg, units)
+    county = result.group("县")
+    assert [(p.unit_id, p.rank, p.tier) for p in county.placements] == [
+        ("c1", 1, "优秀"), ("c2", 2, "良好"), ("c3", 2, "良好"), ("c4", 4, "待改进"),
+    ]
+    assert [(t.label, t.count, t.share) for t in county.tiers] == [
+        ("优秀", 1, Decimal("25.00")), ("良好", 2, Decimal("50.00")), ("待改进", 1, Decimal("25.00")),
+    ]
+    dept = result.group("部门")
+    assert [(t.label, t.count) for t in dept.tiers] == [("优秀", 1), ("良好", 1), ("待改进", 0)]
+
+
+def test_threshold_boundary_is_inclusive(reg: Registry) -> None:
+    result = run(reg, [unit("a", 1), unit("b", 3), unit("c", 4)])  # totals 9, 7, 6
+    assert [p.tier for p in result.group("县").placements] == ["优秀", "良好", "待改进"]
+
+
+def test_invalid_unit_is_reported_and_the_others_go_on(reg: Registry) -> None:
+    bad = unit("bad", 0)
+    bad["facts"] = [{"kind": "submission"}]
+    result = run(reg, [unit("a", 0), bad, unit("b", 1)])
+    assert [r.unit.id for r in result.results] == ["a", "b"]
+    [failure] = result.failures
+    assert (failure.index, failure.unit_id, failure.name) == (1, "bad", "单位bad")
+    assert failure.errors == ("facts[0].item: required field missing",)
+    assert result.group("县").size == 2
+
+
+def test_units_outside_every_group_are_listed(reg: Registry) -> None:
+    result = run(reg, [unit("t", 0, "township"), unit("a", 0)])
+    assert result.ungrouped == ("t",)
+
+
+@pytest.mark.parametrize(
+    ("ties", "expected"),
+    [("drop", ["良好", "良好", "良好", "良好"]), ("keep", ["优秀", "优秀", "良好", "良好"])],
+)
+def test_quota_with_a_tie_at_the_boundary(make_registry: MakeRegistry, ties: str,
+                                          expected: list[str]) -> None:
+    reg = make_registry(cohort_rubric(quotas=[{"label": "优秀", "max_share": 25, "ties": ties}]))
+    # four units all at 10: 25 % of 4 allows one 优秀, but the first two are tied.
+    units = [unit("a", 0), unit("b", 0), unit("c", 1), unit("d", 1)]
+    result = run(reg, units)
+    county = result.group("县")
+    assert [p.tier for p in county.placements] == expected
+    assert "tied at the boundary" in county.warnings[0]
+
+
+def test_quota_without_ties_moves_the_lowest(make_registry: MakeRegistry) -> None:
+    reg = make_registry(cohort_rubric(quotas=[{"label": "优秀", "max_share": 50}]))
+    result = run(reg, [unit("a", 0), unit("b", 1), unit("c", 1), unit("d", 0)])
+    # a and d hold 10, b and c 9: all 优秀 by threshold; 50 % allows 2.
+    assert [(p.unit_id, p.tier) for p in result.group("县").placements] == [
+        ("a", "优秀"), ("d", "优秀"), ("b", "良好"), ("c", "良好"),
+    ]
+    assert "moved to 良好: 单位b、单位c" in result.group("县").warnings[0]
+
+
+def test_quota_label_must_be_a_grade(make_registry: MakeRegistry) -> None:
+    from govopen_rules import RubricError
+
+    with pytest.raises(RubricError, match="'卓越' is not a grade"):
+        make_registry(cohort_rubric(quotas=[{"label": "卓越", "max_share": 10}]))
+
+
+def test_per_group_grades(make_registry: MakeRegistry) -> None:
+    data = cohort_rubric()
+    data["cohort"]["groups"][1]["grades"] = [{"label": "A档", "min_score": 5},
+                                             {"label": "B档", "min_score": 0}]
+    reg = make_registry(data)
+    result = run(reg, [unit("d", 4, "department")])
+    assert result.group("部门").placements[0].tier == "A档"
+    assert result.results[0].grade == "A档"
+
+
+def test_an_executor_uses_its_own_plugins_not_a_registry(reg: Registry) -> None:
+    units = [unit(f"u{i}", i % 5) for i in range(12)]
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        with pytest.raises(ValueError, match="either an executor or a registry"):
+            evaluate_many(units, region="cohort", year=2020, registry=reg, executor=pool)
+
+
+def test_result_serialises_and_renders(reg: Registry) -> None:
+    result = run(reg, [unit("a", 0), unit("b", 2), unit("d", 1, "department")])
+    assert from_json(to_json(result), CohortResult) == result
+    text = render_cohort_markdown(result)
+    assert "| 优秀 | 1 | 50% | 单位a |" in text
+    assert "| 优秀 | 1 | 100% | 单位d |" in text
