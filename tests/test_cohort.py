@@ -6,11 +6,12 @@ from typing import Any
 
 import pytest
 
-from builders import area, facts_file, indicator, rubric, rule
-from conftest import MakeRegistry
 from govopen_rules import Registry, evaluate_many, from_json, to_json
 from govopen_rules.cohort import CohortResult, share_of
 from govopen_rules.render import render_cohort_markdown
+
+from builders import area, facts_file, indicator, rubric, rule
+from conftest import MakeRegistry
 
 LATE = {"field": "late", "eq": True}
 
@@ -150,9 +151,10 @@ def test_per_group_grades(make_registry: MakeRegistry) -> None:
 
 def test_an_executor_uses_its_own_plugins_not_a_registry(reg: Registry) -> None:
     units = [unit(f"u{i}", i % 5) for i in range(12)]
-    with ThreadPoolExecutor(max_workers=3) as pool:
-        with pytest.raises(ValueError, match="either an executor or a registry"):
-            evaluate_many(units, region="cohort", year=2020, registry=reg, executor=pool)
+    with ThreadPoolExecutor(max_workers=3) as pool, pytest.raises(
+        ValueError, match="either an executor or a registry"
+    ):
+        evaluate_many(units, region="cohort", year=2020, registry=reg, executor=pool)
 
 
 def test_result_serialises_and_renders(reg: Registry) -> None:
