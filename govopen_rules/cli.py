@@ -7,15 +7,17 @@ import json
 import sys
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from govopen_rules.annual_report import AnnualReport, check_report
 from govopen_rules.api import evaluate
 from govopen_rules.cohort import evaluate_many
-from govopen_rules.convert import load_json_document, to_json
+from govopen_rules.convert import load_json_document, structure_as, to_json, unstructure
 from govopen_rules.errors import GovOpenRulesError
 from govopen_rules.plugins import Registry, default_registry
-from govopen_rules.render import render_cohort_markdown, render_text
+from govopen_rules.render import render_cohort_markdown, render_findings, render_text
 from govopen_rules.schema import facts_json_schema
 
 __all__ = ["main"]
@@ -63,7 +65,54 @@ def _parser() -> argparse.ArgumentParser:
         metavar="NAME=VALUE",
         help="override a rubric parameter (repeatable)",
     )
+    st = sub.add_parser("check-stats", help="check an annual report's printed statistics")
+    st.add_argument("file", type=Path, help="annual report JSON (see docs/concepts.md)")
+    st.add_argument("--format", choices=("text", "json"), default="text")
+    st.add_argument(
+        "--tolerance",
+        type=Decimal,
+        default=Decimal(0),
+        help="percentage points a printed share may differ without a finding",
+    )
     return parser
+
+
+def _check_stats(args: argparse.Namespace) -> int:
+    report = _load_report(args.file)
+    if report is None:
+        return 1
+    previous = None
+    if report.previous_year_file:
+        earlier = args.file.parent / report.previous_year_file
+        if earlier.exists():
+            previous = _load_report(earlier)
+        else:
+            print(f"note: {earlier} not found; cross-year checks skipped", file=sys.stderr)
+    findings = check_report(report, previous, tolerance=args.tolerance)
+    if args.format == "json":
+        payload = {
+            "unit": report.unit,
+            "year": report.year,
+            "id": report.id,
+            "findings": unstructure(findings),
+        }
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        print(render_findings(report, findings))
+    return 0
+
+
+def _load_report(path: Path) -> AnnualReport | None:
+    data = _read_json(path)
+    if data is None:
+        return None
+    report, problems = structure_as(data, AnnualReport, "$")
+    if problems:
+        print(f"error: {len(problems)} problem(s) in {path}:", file=sys.stderr)
+        for problem in problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return None
+    return report
 
 
 def _cohort(args: argparse.Namespace, registry: Registry) -> int:
@@ -116,6 +165,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if args.command == "cohort":
             return _cohort(args, registry)
+        if args.command == "check-stats":
+            return _check_stats(args)
         data = _read_json(args.file)
         if data is None:
             return 1

@@ -50,6 +50,7 @@ class CompiledRule:
     tiers: tuple[tuple[int, Decimal], ...]
     cap: Decimal | None
     missing_points: Decimal | None
+    minimum: int | None
     consulted: tuple[str, ...]
     assumptions: tuple[str, ...]
     #: The engine rule that finds this rule's evidence facts (shared by rules that look at
@@ -167,6 +168,12 @@ class _Compiler:
         if tiers and rule.deduct.mode != "per_unit":
             self.errors.append(f"{path}.deduct.tiers: tiers need mode per_unit")
         cap = None if rule.cap is None else self.number(rule.cap, f"{path}.cap", used)
+        minimum = None
+        if rule.count.minimum is not None:
+            least = self.number(rule.count.minimum, f"{path}.count.minimum", used)
+            if least != least.to_integral_value() or least < 1:
+                self.errors.append(f"{path}.count.minimum: {least} is not a whole number >= 1")
+            minimum = int(least)
         missing = None
         if rule.missing_evidence is not None:
             missing = self.number(rule.missing_evidence.points, f"{path}.missing_evidence", used)
@@ -191,15 +198,18 @@ class _Compiler:
             tiers=tiers,
             cap=cap,
             missing_points=missing,
+            minimum=minimum,
             consulted=tuple(sorted(consulted)),
             assumptions=tuple(assumed),
         )
 
     def check_count(self, rule: Rule, fields: Mapping[str, FieldType], path: str) -> None:
         count = rule.count
-        if count.mode in ("facts", "absent"):
+        if count.mode in ("facts", "absent", "shortfall"):
             if count.field or count.values:
                 self.errors.append(f"{path}.count: mode {count.mode!r} takes no field or values")
+            if (count.minimum is None) != (count.mode != "shortfall"):
+                self.errors.append(f"{path}.count.minimum: given with, and only with, shortfall")
             return
         expected = FieldType.INT if count.mode == "sum" else FieldType.STR
         if count.field is None or fields.get(count.field) is not expected:

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Iterable, Mapping
-from decimal import ROUND_HALF_UP, Decimal
+from collections.abc import Mapping
 
 from govopen_rules import facts as f
 from govopen_rules.fact_kinds import DeriveContext
 from govopen_rules.workdays import ANSWER_EXTENSION_LIMIT, ANSWER_LIMIT
 
-__all__ = ["percent_as_printed"]
+__all__: list[str] = []
 
 Measures = Mapping[str, object]
 
@@ -133,32 +132,20 @@ def rectification(fact: f.Rectification, ctx: DeriveContext) -> Measures:
     return _late(fact.due_on, fact.reported_on, ctx.as_of)
 
 
-def percent_as_printed(count: int, total: int, printed: Decimal) -> Decimal:
-    """count / total × 100, rounded half up to as many decimals as ``printed`` shows."""
-    exponent = printed.as_tuple().exponent
-    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
-    quantum = Decimal(1).scaleb(-places)
-    return (Decimal(count) * 100 / Decimal(total)).quantize(quantum, rounding=ROUND_HALF_UP)
-
-
-def _mismatched_percents(parts: Iterable[f.StatisticsPart], total: int) -> int:
-    if total <= 0:
-        return 0
-    return sum(
-        1
-        for part in parts
-        if part.percent is not None
-        and percent_as_printed(part.count, total, part.percent) != part.percent
-    )
-
-
 def statistics_breakdown(fact: f.StatisticsBreakdown, ctx: DeriveContext) -> Measures:
-    parts_sum = sum(p.count for p in fact.parts)
-    return {
-        "parts_sum": parts_sum,
-        "parts_add_up": parts_sum == fact.total,
-        "percent_mismatch_count": _mismatched_percents(fact.parts, fact.total),
+    from govopen_rules.statistics import check_breakdown  # the checks own the arithmetic
+
+    counts = [p.count for p in fact.parts]
+    out: dict[str, object] = {
+        "percent_mismatch_count": sum(
+            1 for finding in check_breakdown(fact) if finding.check.startswith("percent_")
+        )
     }
+    if all(c is not None for c in counts):
+        parts_sum = sum(c for c in counts if c is not None)
+        out["parts_sum"] = parts_sum
+        out["parts_add_up"] = parts_sum == fact.total or not fact.partition
+    return out
 
 
 def survey_activity(fact: f.SurveyActivity, ctx: DeriveContext) -> Measures:

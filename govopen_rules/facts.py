@@ -256,10 +256,13 @@ class PublicOpinionIncident(_Observed):
 
 @attrs.frozen(kw_only=True)
 class StatisticsPart:
-    """One part of a reported breakdown, as printed: its count and, if printed, its percent."""
+    """One part of a reported breakdown, as printed: its count and/or its percent.
+
+    A percent keeps the precision it was printed with (``"0.7"`` is one decimal, ``"10"`` none).
+    """
 
     label: str
-    count: int
+    count: int | None = None
     percent: Decimal | None = None
 
 
@@ -271,6 +274,8 @@ class StatisticsBreakdown(_Observed):
     label: str
     total: int
     parts: tuple[StatisticsPart, ...] = ()
+    #: False when the parts are subsets that need not add up to the total (其中…).
+    partition: bool = True
     quote: str | None = None
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from govopen_rules.annual_report import AnnualReport
 from govopen_rules.cohort import CohortResult
 from govopen_rules.results import EvaluationResult, Status, Verdict
+from govopen_rules.statistics import StatFinding
 
-__all__ = ["render_cohort_markdown", "render_text"]
+__all__ = ["render_cohort_markdown", "render_findings", "render_text"]
 
 _STATUS = {
     Status.DEDUCTED: "扣分",
@@ -107,3 +109,15 @@ def render_cohort_markdown(cohort: CohortResult) -> str:
             lines.append(f"- {who}:")
             lines += [f"  - {e}" for e in failure.errors]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def render_findings(report: AnnualReport, findings: list[StatFinding]) -> str:
+    """Statistics findings, one block each: the check, the numbers, the sentence."""
+    lines = [f"{report.unit} {report.year}年 — 统计核查 {len(findings)} 项发现 (findings)"]
+    for finding in findings:
+        lines.append(f"- [{finding.check}] {finding.where}: {finding.message}")
+        if finding.quote:
+            lines.append(f"    原文: {finding.quote}")
+    if not findings:
+        lines.append("未发现问题 (no findings)")
+    return "\n".join(lines)

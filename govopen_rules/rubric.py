@@ -78,14 +78,16 @@ class Count:
     ``sum``: the sum of the integer ``field`` over those facts (e.g. missing elements).
     ``missing_values``: how many of ``values`` no fact meeting ``when`` has in ``field``.
     ``absent``: 1 when no evidence fact meets ``when`` ("at least one ... is required").
+    ``shortfall``: how many facts meeting ``when`` are missing to reach ``minimum``.
     """
 
     mode: str = attrs.field(
         default="facts",
-        validator=attrs.validators.in_(("facts", "sum", "missing_values", "absent")),
+        validator=attrs.validators.in_(("facts", "sum", "missing_values", "absent", "shortfall")),
     )
     field: str | None = None
     values: tuple[str, ...] = ()
+    minimum: Number | None = None
 
 
 @attrs.frozen(kw_only=True)

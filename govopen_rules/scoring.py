@@ -98,6 +98,9 @@ def _count(rule: CompiledRule, hits: Sequence[PreparedFact]) -> int:
         return len(hits)
     if count.mode == "absent":
         return 0 if hits else 1
+    if count.mode == "shortfall":
+        assert rule.minimum is not None
+        return max(0, rule.minimum - len(hits))
     assert count.field is not None
     if count.mode == "sum":
         return sum(int(str(pf.encoded.get(count.field, 0))) for pf in hits)
@@ -163,7 +166,7 @@ def _verdict(
     n = _count(rule, problems)
     if n == 0:
         return make(Status.CLEAR, ZERO, 0, "未发现问题 (clear)", evidence)
-    shown = problems if rule.rule.count.mode in ("facts", "sum") else evidence
+    shown = problems if rule.rule.count.mode in ("facts", "sum", "shortfall") else evidence
     message = rule.rule.message.format(count=n)
     return make(Status.DEDUCTED, _points_for(rule, n), n, message, shown)
 

@@ -337,3 +337,14 @@ def test_unsubmitted_material_is_late_only_once_due(
     pending = {"kind": "submission", "item": "x", "due_on": "2020-06-01"}
     v = run(reg, pending, as_of=as_of).verdict("t.a.r")
     assert v.status is (Status.DEDUCTED if as_of else Status.CLEAR)
+
+
+def test_shortfall_count(make_registry: MakeRegistry) -> None:
+    r = rule("t.a.few", "policy_interpretation", count={"mode": "shortfall", "minimum": 3},
+             deduct={"mode": "per_unit", "points": "0.5"})
+    reg = one(make_registry, r, points="2")
+    interp = {"kind": "policy_interpretation", "policy_title": "x"}
+    assert run(reg, interp).verdict("t.a.few").points == Decimal("1")  # 2 short
+    assert run(reg, interp, interp).verdict("t.a.few").points == Decimal("0.5")
+    assert run(reg, interp, interp, interp).verdict("t.a.few").status is Status.CLEAR  # exactly 3
+    assert run(reg).verdict("t.a.few").status is Status.NO_EVIDENCE
