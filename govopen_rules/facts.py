@@ -74,10 +74,10 @@ class _Observed:
 
 @attrs.frozen(kw_only=True)
 class GuideCatalogue(_Observed):
-    """政府信息公开指南 or 目录 (条例 第十二条): when it was last updated, what it lacks."""
+    """政府信息公开指南, 目录 (条例 第十二条) or 概述类信息: when last updated, what it lacks."""
 
     KIND: ClassVar[str] = "guide_catalogue"
-    document: str = attrs.field(validator=_one_of(("guide", "catalogue")))
+    document: str = attrs.field(validator=_one_of(("guide", "catalogue", "overview")))
     updated_on: dt.date | None = None
     missing_elements: tuple[str, ...] | None = None
 

@@ -37,11 +37,11 @@ def test_plugin_is_installed_and_every_value_is_assumed() -> None:
 def test_the_committed_cohort_is_what_the_builder_writes() -> None:
     sys.path.insert(0, str(EXAMPLES))
     try:
-        import build_cohort
+        import build_yanan_cohort
     finally:
         sys.path.remove(str(EXAMPLES))
     assert json.loads(COHORT.read_text(encoding="utf-8")) == json.loads(
-        json.dumps(build_cohort.build(), ensure_ascii=False)
+        json.dumps(build_yanan_cohort.build(), ensure_ascii=False)
     )
 
 

@@ -1,6 +1,6 @@
 """Build yanan-2020-cohort.json from what 延政办函〔2021〕13号 says, unit by unit.
 
-Run it from anywhere: ``python plugins/yanan/examples/build_cohort.py``. The JSON is committed;
+Run it from anywhere: ``python plugins/yanan/examples/build_yanan_cohort.py``. The JSON is committed;
 this script is its source, so every fact can be traced to the notice (or to the stated reading
 for units the notice does not name). Readings:
 

@@ -1,0 +1,13 @@
+"""govopen-rules plugin: 保山 2019 政府信息与政务公开 assessment (优秀·良好·合格 by category)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from govopen_rules import hookimpl
+
+
+@hookimpl
+def govopen_rubrics() -> list[Path]:
+    """The rubric files this plugin ships."""
+    return [Path(__file__).parent / "baoshan-2019.yaml"]
