@@ -36,7 +36,9 @@ def test_grammar_is_documented() -> None:
     text = (DOCS / "writing-a-plugin.md").read_text(encoding="utf-8")
     for op in LEAF_OPS:
         assert f"`{op}`" in text, op
-    for mode in ("facts", "sum", "missing_values", "absent", "fixed", "per_unit", "veto", "bonus"):
+    modes = ("facts", "sum", "missing_values", "absent", "shortfall", "fixed", "per_unit", "veto",
+             "bonus")
+    for mode in modes:
         assert f"`{mode}`" in text, mode
 
 
