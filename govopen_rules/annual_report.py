@@ -176,9 +176,7 @@ def check_report(
 
     _check_sections(report, add)
     for index, breakdown in enumerate(report.breakdowns):
-        findings += check_breakdown(
-            breakdown, where=f"breakdowns[{index}]", tolerance=tolerance
-        )
+        findings += check_breakdown(breakdown, where=f"breakdowns[{index}]", tolerance=tolerance)
     if report.table3:
         _check_table3(report.table3, add)
         _check_prose(report, add)

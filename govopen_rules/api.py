@@ -6,13 +6,14 @@ from collections.abc import Mapping
 from decimal import Decimal
 from importlib.metadata import PackageNotFoundError, version
 
+from govopen_rules import plugins
 from govopen_rules.compile import CompiledRubric
 from govopen_rules.convert import structure_facts_file
 from govopen_rules.encode import encode_fact
 from govopen_rules.errors import CalendarYearMissingError, FactsValidationError
 from govopen_rules.fact_kinds import DeriveContext
 from govopen_rules.facts import FactsFile, SelfScore
-from govopen_rules.plugins import Registry, default_registry
+from govopen_rules.plugins import Registry
 from govopen_rules.results import EvaluationResult
 from govopen_rules.rubric import Rubric
 from govopen_rules.scoring import PreparedFact, score
@@ -33,12 +34,12 @@ _VERSION = library_version()
 
 def rubrics(*, registry: Registry | None = None) -> list[Rubric]:
     """Every installed rubric."""
-    return (registry or default_registry()).rubrics()
+    return (registry or plugins.default_registry()).rubrics()
 
 
 def get_rubric(region: str, year: int, *, registry: Registry | None = None) -> Rubric:
     """The installed rubric for a region and year (an error lists what is installed)."""
-    return (registry or default_registry()).get_rubric(region, year)
+    return (registry or plugins.default_registry()).get_rubric(region, year)
 
 
 def evaluate(
@@ -55,7 +56,7 @@ def evaluate(
     defaults to the facts file's year. ``parameters`` overrides rubric parameters (assumed point
     values and thresholds) by name. Nothing passed in is modified.
     """
-    reg = registry or default_registry()
+    reg = registry or plugins.default_registry()
     # An unknown rubric is reported before any problem in the facts.
     reg.check_region(region)
     if year is not None:
@@ -72,7 +73,9 @@ def evaluate(
     compiled = runnable.compiled
     prepared, self_scores = _prepare(facts_file, reg, compiled)
     matches = runnable.engine.match([pf.encoded for pf in prepared], check=False)
-    return score(compiled, facts_file.unit, year, prepared, matches, self_scores, _VERSION)
+    result = score(compiled, facts_file.unit, year, prepared, matches, self_scores, _VERSION)
+    reg.plugin_manager.hook.govopen_result(result=result)
+    return result
 
 
 def _prepare(

@@ -18,6 +18,7 @@ from govopen_rules.convert import load_json_document, structure_as, to_json, uns
 from govopen_rules.errors import GovOpenRulesError
 from govopen_rules.plugins import Registry, default_registry
 from govopen_rules.render import render_cohort_markdown, render_findings, render_text
+from govopen_rules.scaffold import new_plugin
 from govopen_rules.schema import facts_json_schema
 
 __all__ = ["main"]
@@ -65,6 +66,10 @@ def _parser() -> argparse.ArgumentParser:
         metavar="NAME=VALUE",
         help="override a rubric parameter (repeatable)",
     )
+    np_ = sub.add_parser("new-plugin", help="write a working regional plugin to start from")
+    np_.add_argument("region", help="lower-case ASCII name, e.g. qujing")
+    np_.add_argument("--year", type=int, required=True, help="the assessment year")
+    np_.add_argument("--dir", type=Path, default=Path("plugins"), help="parent directory")
     st = sub.add_parser("check-stats", help="check an annual report's printed statistics")
     st.add_argument("file", type=Path, help="annual report JSON (see docs/concepts.md)")
     st.add_argument("--format", choices=("text", "json"), default="text")
@@ -75,6 +80,16 @@ def _parser() -> argparse.ArgumentParser:
         help="percentage points a printed share may differ without a finding",
     )
     return parser
+
+
+def _new_plugin(args: argparse.Namespace) -> int:
+    try:
+        target = new_plugin(args.region, args.year, args.dir)
+    except (ValueError, FileExistsError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"wrote {target}: pip install -e {target} && pytest {target}/tests")
+    return 0
 
 
 def _check_stats(args: argparse.Namespace) -> int:
@@ -167,6 +182,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cohort(args, registry)
         if args.command == "check-stats":
             return _check_stats(args)
+        if args.command == "new-plugin":
+            return _new_plugin(args)
         data = _read_json(args.file)
         if data is None:
             return 1

@@ -19,6 +19,7 @@ import pluggy
 
 if TYPE_CHECKING:
     from govopen_rules.fact_kinds import FactKind
+    from govopen_rules.results import EvaluationResult
     from govopen_rules.workdays import HolidayYear
 
 PROJECT_NAME = "govopen_rules"
@@ -68,3 +69,17 @@ def govopen_calendar() -> Iterable[HolidayYear]:
     .. versionadded:: 0.1
     """
     raise NotImplementedError
+
+
+@hookspec
+def govopen_result(result: EvaluationResult) -> None:
+    """Observe a finished evaluation (the rule-coverage report of the testing kit uses this).
+
+    Called once per :func:`~govopen_rules.evaluate` in the evaluating process, after scoring.
+    The result is frozen; an observer must not raise.
+
+    :param result: the evaluation's result.
+    :returns: nothing.
+
+    .. versionadded:: 0.1
+    """

@@ -21,6 +21,8 @@ class RubricFiles:
         return self.paths
 
 
+pytest_plugins = ["pytester"]
+
 MakeRegistry = Callable[..., Registry]
 
 

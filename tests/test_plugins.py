@@ -118,6 +118,19 @@ def test_hook_govopen_calendar(make_registry: MakeRegistry) -> None:
         evaluate(facts_file(request, year=2099), region="future", registry=without)
 
 
+def test_hook_govopen_result(make_registry: MakeRegistry) -> None:
+    seen: list[Any] = []
+
+    class Observer:
+        @hookimpl
+        def govopen_result(self, result: Any) -> None:
+            seen.append(result)
+
+    reg = make_registry(simple("observed"), plugins=(Observer(),))
+    result = evaluate(facts_file(), region="observed", registry=reg)
+    assert seen == [result]
+
+
 def test_same_rubric_from_two_plugins_names_both(tmp_path: Path) -> None:
     import yaml
 

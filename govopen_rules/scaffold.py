@@ -1,0 +1,181 @@
+"""``govopen-rules new-plugin REGION``: write a working regional plugin to start from.
+
+The plugin it writes installs and passes its own tests unchanged: a rubric with one indicator
+and one rule (an 依申请公开 reply later than the 条例's 20 working days), a case file testing that
+rule where it fires, where it does not and at its boundary, a test that the plugin is installed,
+and a README saying what to change. Its dates are computed with the working-day calendar for
+the chosen year, so the boundary case really is the 20th working day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from govopen_rules.workdays import ANSWER_LIMIT, default_calendar
+
+__all__ = ["new_plugin"]
+
+_REGION = re.compile(r"[a-z][a-z0-9_]*")
+
+_PYPROJECT = """\
+[build-system]
+requires = ["setuptools>=68"]
+build-backend = "setuptools.build_meta"
+
+[project]
+name = "govopen-rules-{dist}"
+version = "0.1.0"
+description = "{region} 政务公开 rubric for govopen-rules."
+readme = "README.md"
+requires-python = ">=3.10,<3.13"
+dependencies = ["govopen-rules>=0.1"]
+
+[project.entry-points.govopen_rules]
+{region} = "govopen_{region}"
+
+[tool.setuptools]
+packages = ["govopen_{region}"]
+
+[tool.setuptools.package-data]
+govopen_{region} = ["*.yaml"]
+"""
+
+_INIT = '''\
+"""govopen-rules plugin: the {region} rubric."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from govopen_rules import hookimpl
+
+
+@hookimpl
+def govopen_rubrics() -> list[Path]:
+    """The rubric files this plugin ships."""
+    return [Path(__file__).parent / "{region}-{year}.yaml"]
+'''
+
+_RUBRIC = """\
+# The {region} rubric for {year}. Replace the source, the areas and the rules with the
+# assessment office's table, row by row; every rule quotes the sentence it encodes.
+id: {region}-{year}
+region: {region}
+year: {year}
+version: "1"
+title: {region} {year}年政务公开考核细则
+points: 1
+source:
+  document: （填写考核文件名称和文号）
+  clause: 附件
+areas:
+  - code: A
+    title: 依申请公开
+    points: 1
+    indicators:
+      - code: A1
+        title: 依申请公开按时答复
+        points: 1
+        rules:
+          - id: {region}.a1.overdue_reply
+            title: 依申请公开答复超期
+            message: 依申请公开答复超过法定期限（{{count}}件）
+            evidence: {{kind: information_request, where: {{field: overdue, exists: true}}}}
+            when: {{field: overdue, eq: true}}
+            deduct: {{mode: per_unit, points: 0.5}}
+            citation:
+              document: 中华人民共和国政府信息公开条例
+              clause: 第三十三条
+              quote: 不能当场答复的，应当自收到申请之日起20个工作日内予以答复
+"""
+
+_CASES = """\
+# Tests of {region}.a1.overdue_reply: where it fires, where it does not, and at its boundary.
+# {received} + 20 working days = {deadline} (the day after receipt is day 1).
+region: {region}
+year: {year}
+unit: {{id: example, name: 示例县人民政府, kind: county_government}}
+facts:
+  - {{kind: information_request, received_on: "{received}", replied_on: "{early}"}}
+cases:
+  - name: answered well in time
+    expect:
+      total: 1
+      verdicts: {{{region}.a1.overdue_reply: clear}}
+  - name: answered on the 20th working day
+    patch: [{{match: {{kind: information_request}}, set: {{replied_on: "{deadline}"}}}}]
+    expect:
+      verdicts: {{{region}.a1.overdue_reply: clear}}
+  - name: answered on the 21st working day
+    patch: [{{match: {{kind: information_request}}, set: {{replied_on: "{late}"}}}}]
+    expect:
+      total: 0.5
+      indicators: {{A1: 0.5}}
+      verdicts: {{{region}.a1.overdue_reply: {{status: deducted, points: 0.5, count: 1}}}}
+  - name: no request on record
+    remove: [{{kind: information_request}}]
+    expect:
+      verdicts: {{{region}.a1.overdue_reply: no_evidence}}
+"""
+
+_TEST = """\
+from govopen_rules import get_rubric
+
+
+def test_plugin_is_installed() -> None:
+    assert get_rubric("{region}", {year}).id == "{region}-{year}"
+"""
+
+_README = """\
+# govopen-rules-{dist}
+
+The {region} rubric for {year}, as a govopen-rules plugin.
+
+```bash
+pip install -e .
+pytest tests
+govopen-rules rubrics
+```
+
+To do: replace `govopen_{region}/{region}-{year}.yaml` with the assessment office's table
+(`docs/writing-a-plugin.md` in govopen-rules), add a case to `tests/rules.cases.yaml` for every
+rule — where it fires, where it does not, at its boundary — and run
+`pytest tests --govopen-coverage` until every rule is covered. Say here which readings you chose
+where the source is ambiguous.
+"""
+
+
+def new_plugin(region: str, year: int, directory: Path) -> Path:
+    """Write the plugin ``directory / region`` and return its path."""
+    if not _REGION.fullmatch(region):
+        raise ValueError(f"region {region!r}: use lower-case ASCII letters, digits and _")
+    target = directory / region
+    if target.exists():
+        raise FileExistsError(f"{target} already exists")
+    calendar = default_calendar()
+    received = calendar.add_workdays(dt.date(year, 3, 1), 1)
+    deadline = calendar.add_workdays(received, ANSWER_LIMIT)
+    values = {
+        "region": region,
+        "dist": region.replace("_", "-"),
+        "year": year,
+        "received": received.isoformat(),
+        "early": calendar.add_workdays(received, 5).isoformat(),
+        "deadline": deadline.isoformat(),
+        "late": calendar.add_workdays(deadline, 1).isoformat(),
+    }
+    files = {
+        "pyproject.toml": _PYPROJECT,
+        "README.md": _README,
+        f"govopen_{region}/__init__.py": _INIT,
+        f"govopen_{region}/{region}-{year}.yaml": _RUBRIC,
+        "tests/rules.cases.yaml": _CASES,
+        f"tests/test_{region}_installed.py": _TEST,
+    }
+    for name, template in files.items():
+        path = target / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(template.format(**values), encoding="utf-8")
+    return target

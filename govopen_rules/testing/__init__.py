@@ -1,0 +1,225 @@
+"""The testing kit for rubric authors: a pytest plugin, fixtures, helpers and rule coverage.
+
+Installed with govopen-rules (entry point ``pytest11``), it
+
+* collects ``*.cases.yaml`` files: one test per case, failures shown as expected vs actual
+  verdicts with their messages and evidence (:mod:`govopen_rules.testing.cases`);
+* adds ``--govopen-coverage`` (table), ``--govopen-coverage-json PATH``,
+  ``--govopen-coverage-fail-under PCT`` and ``--govopen-coverage-rubric ID``
+  (:mod:`govopen_rules.testing.coverage`);
+* provides the ``govopen_evaluate`` fixture and the helpers :func:`facts_file` and
+  :func:`assert_verdict` for tests written in Python.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from govopen_rules import plugins
+from govopen_rules.api import evaluate
+from govopen_rules.results import EvaluationResult, Status, Verdict
+from govopen_rules.testing.cases import Case, CaseFileError, check_case, load_case_file
+from govopen_rules.testing.cases import render_mismatches as _render_mismatches
+from govopen_rules.testing.coverage import CoverageRecorder, as_json, render_table
+
+__all__ = ["assert_verdict", "facts_file"]
+
+CASE_SUFFIX = ".cases.yaml"
+_RECORDER = pytest.StashKey[CoverageRecorder]()
+
+
+def facts_file(
+    *facts: dict[str, Any],
+    unit: dict[str, Any] | None = None,
+    unit_kind: str = "county_government",
+    year: int = 2020,
+    as_of: str | None = None,
+) -> dict[str, Any]:
+    """A facts file around ``facts``, with a default unit of ``unit_kind``."""
+    data: dict[str, Any] = {
+        "unit": unit or {"id": "test", "name": "测试单位", "kind": unit_kind},
+        "year": year,
+        "facts": list(facts),
+    }
+    if as_of is not None:
+        data["as_of"] = as_of
+    return data
+
+
+def assert_verdict(
+    result: EvaluationResult, rule_id: str, status: str | Status | None = None, points: Any = None
+) -> Verdict:
+    """Assert a rule's verdict; the failure message shows the verdict and its evidence."""
+    verdict = result.verdict(rule_id)
+    problems = []
+    if status is not None and Status(status) is not verdict.status:
+        problems.append(f"status {verdict.status.value}, expected {Status(status).value}")
+    if points is not None and Decimal(str(points)) != verdict.points:
+        problems.append(f"points {verdict.points}, expected {points}")
+    if problems:
+        evidence = (
+            "; ".join(
+                f"facts[{e.fact_index}] {e.kind} "
+                + ", ".join(f"{k}={v}" for k, v in e.values.items())
+                for e in verdict.evidence
+            )
+            or "none"
+        )
+        raise AssertionError(
+            f"{rule_id}: {', '.join(problems)} — {verdict.message} (evidence: {evidence})"
+        )
+    return verdict
+
+
+@pytest.fixture
+def govopen_evaluate() -> Callable[..., EvaluationResult]:
+    """``govopen_evaluate(facts, region=, year=, **facts_file_options)``: evaluate a list of
+    facts (or a whole facts file) under an installed rubric."""
+
+    def run(
+        facts: list[dict[str, Any]] | dict[str, Any],
+        *,
+        region: str,
+        year: int,
+        parameters: dict[str, Any] | None = None,
+        **options: Any,
+    ) -> EvaluationResult:
+        data = facts if isinstance(facts, dict) else facts_file(*facts, year=year, **options)
+        return evaluate(data, region=region, year=year, parameters=parameters)
+
+    return run
+
+
+# --- case files -------------------------------------------------------------------------
+
+
+class CaseFailed(Exception):
+    """A case's expectations were not met (rendered by :meth:`CaseItem.repr_failure`)."""
+
+
+class CaseFile(pytest.File):
+    """A ``*.cases.yaml`` file: one item per case."""
+
+    def collect(self) -> Iterator[pytest.Item]:
+        try:
+            cases = load_case_file(self.path)
+        except CaseFileError as exc:
+            raise self.CollectError(str(exc)) from None
+        for case in cases:
+            yield CaseItem.from_parent(self, name=case.name, case=case)
+
+
+class CaseItem(pytest.Item):
+    """One case of a case file."""
+
+    def __init__(self, *, case: Case, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.case = case
+
+    def runtest(self) -> None:
+        _result, mismatches = check_case(self.case)
+        if mismatches:
+            raise CaseFailed(_render_mismatches(self.case, mismatches))
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+        if isinstance(excinfo.value, CaseFailed):
+            return str(excinfo.value)
+        return str(super().repr_failure(excinfo))
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        return self.path, 0, f"case: {self.name}"
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> CaseFile | None:
+    if file_path.name.endswith(CASE_SUFFIX):
+        return CaseFile.from_parent(parent, path=file_path)
+    return None
+
+
+# --- rule coverage ----------------------------------------------------------------------
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("govopen", "govopen-rules rule coverage")
+    group.addoption(
+        "--govopen-coverage",
+        action="store_true",
+        help="report, per rubric, rules seen deducted, clear, at cap, or never",
+    )
+    group.addoption(
+        "--govopen-coverage-json", metavar="PATH", help="write the rule-coverage report as JSON"
+    )
+    group.addoption(
+        "--govopen-coverage-fail-under",
+        type=float,
+        metavar="PCT",
+        help="fail if an exercised rubric has fewer than PCT %% of rules covered",
+    )
+    group.addoption(
+        "--govopen-coverage-rubric",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="limit the report to this rubric id (repeatable)",
+    )
+
+
+def _wanted(config: pytest.Config) -> bool:
+    return bool(
+        config.getoption("--govopen-coverage")
+        or config.getoption("--govopen-coverage-json")
+        or config.getoption("--govopen-coverage-fail-under") is not None
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if _wanted(config):
+        recorder = CoverageRecorder()
+        registry = plugins.default_registry()  # looked up at call time: tests may replace it
+        registry.plugin_manager.register(recorder, name="govopen-coverage")
+        recorder.learn_caps(registry)
+        config.stash[_RECORDER] = recorder
+
+
+def _report(config: pytest.Config) -> list[Any]:
+    recorder = config.stash[_RECORDER]
+    return recorder.report(plugins.default_registry(), config.getoption("--govopen-coverage-rubric"))
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    if _RECORDER not in config.stash:
+        return
+    report = _report(config)
+    if config.getoption("--govopen-coverage"):
+        terminalreporter.section("govopen-rules rule coverage")
+        terminalreporter.write_line(render_table(report))
+    path = config.getoption("--govopen-coverage-json")
+    if path:
+        Path(path).write_text(
+            json.dumps(as_json(report), ensure_ascii=False, indent=2), encoding="utf-8"
+        )
+    floor = config.getoption("--govopen-coverage-fail-under")
+    if floor is not None:
+        low = [r for r in report if r.evaluations and r.percent < floor]
+        for r in low:
+            terminalreporter.write_line(
+                f"FAIL: {r.rubric_id} rule coverage {r.percent:.1f}% is under {floor}%", red=True
+            )
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    config = session.config
+    floor = config.getoption("--govopen-coverage-fail-under")
+    if (
+        _RECORDER in config.stash
+        and floor is not None
+        and exitstatus == 0
+        and any(r.evaluations and r.percent < floor for r in _report(config))
+    ):
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -1,0 +1,247 @@
+"""Rule test cases as data: a YAML file of facts and expected verdicts, one test per case.
+
+A case file (``*.cases.yaml``) names the rubric, a unit and base facts, then cases that edit the
+base (``remove``, ``patch``, ``add``) or replace it (``facts``) and say what they expect. See
+``docs/testing-rules.md``. Numbers in expectations are compared as ``Decimal``.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import attrs
+import yaml
+
+from govopen_rules.api import evaluate
+from govopen_rules.errors import FactsValidationError
+from govopen_rules.results import EvaluationResult, Status, Verdict
+
+__all__ = ["Case", "CaseFileError", "Mismatch", "check_case", "load_case_file"]
+
+_CASE_KEYS = {"name", "unit", "as_of", "facts", "remove", "patch", "add", "parameters", "expect"}
+_EXPECT_KEYS = {"total", "grade", "vetoed", "indicators", "verdicts", "errors"}
+_FILE_KEYS = {"region", "year", "unit", "as_of", "facts", "cases"}
+
+
+class CaseFileError(ValueError):
+    """A case file is malformed; the message names the file and the path."""
+
+
+@attrs.frozen(kw_only=True)
+class Case:
+    """One case: the facts file it evaluates and what it expects."""
+
+    name: str
+    region: str
+    year: int
+    facts_file: dict[str, Any]
+    parameters: dict[str, Any]
+    expect: dict[str, Any]
+    source: str
+
+
+@attrs.frozen(kw_only=True)
+class Mismatch:
+    """One expectation not met: what, expected, actual, and the verdict behind it."""
+
+    what: str
+    expected: str
+    actual: str
+    verdict: Verdict | None = None
+
+
+def _fail(source: str, path: str, problem: str) -> CaseFileError:
+    return CaseFileError(f"{source}: {path}: {problem}")
+
+
+def _matches(fact: Mapping[str, Any], pattern: Mapping[str, Any]) -> bool:
+    return all(fact.get(key) == value for key, value in pattern.items())
+
+
+def _edit(base: list[Any], case: Mapping[str, Any], source: str, path: str) -> list[Any]:
+    facts = copy.deepcopy(list(case["facts"]) if "facts" in case else base)
+    for i, pattern in enumerate(case.get("remove", [])):
+        kept = [f for f in facts if not _matches(f, pattern)]
+        if len(kept) == len(facts):
+            raise _fail(source, f"{path}.remove[{i}]", f"no base fact matches {pattern!r}")
+        facts = kept
+    for i, patch in enumerate(case.get("patch", [])):
+        if not isinstance(patch, Mapping) or set(patch) != {"match", "set"}:
+            raise _fail(source, f"{path}.patch[{i}]", "expected {match: {...}, set: {...}}")
+        hits = [f for f in facts if _matches(f, patch["match"])]
+        if not hits:
+            raise _fail(source, f"{path}.patch[{i}]", f"no fact matches {patch['match']!r}")
+        for fact in hits:
+            for key, value in patch["set"].items():
+                if value is None:
+                    fact.pop(key, None)
+                else:
+                    fact[key] = value
+    facts.extend(copy.deepcopy(list(case.get("add", []))))
+    return facts
+
+
+def load_case_file(path: Path) -> list[Case]:
+    """Read a case file into cases; raise :class:`CaseFileError` naming the problem."""
+    source = str(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise CaseFileError(f"{source}: cannot read: {exc}") from None
+    if not isinstance(data, Mapping):
+        raise _fail(source, "$", "expected a mapping with region, year and cases")
+    extra = set(data) - _FILE_KEYS
+    if extra:
+        raise _fail(source, "$", f"unknown key(s) {sorted(extra)}; allowed {sorted(_FILE_KEYS)}")
+    for key in ("region", "year", "cases"):
+        if key not in data:
+            raise _fail(source, "$", f"'{key}' is required")
+    base = list(data.get("facts", []))
+    cases = []
+    for i, raw in enumerate(data["cases"]):
+        path_i = f"cases[{i}]"
+        if not isinstance(raw, Mapping) or "name" not in raw or "expect" not in raw:
+            raise _fail(source, path_i, "a case needs a name and an expect")
+        extra = set(raw) - _CASE_KEYS
+        if extra:
+            raise _fail(source, path_i, f"unknown key(s) {sorted(extra)}")
+        bad = set(raw["expect"]) - _EXPECT_KEYS
+        if bad:
+            raise _fail(source, f"{path_i}.expect", f"unknown key(s) {sorted(bad)}")
+        facts_file: dict[str, Any] = {
+            "unit": raw.get("unit", data.get("unit")),
+            "year": data["year"],
+            "facts": _edit(base, raw, source, path_i),
+        }
+        as_of = raw.get("as_of", data.get("as_of"))
+        if as_of is not None:
+            facts_file["as_of"] = str(as_of)
+        cases.append(
+            Case(
+                name=str(raw["name"]),
+                region=str(data["region"]),
+                year=int(data["year"]),
+                facts_file=facts_file,
+                parameters=dict(raw.get("parameters", {})),
+                expect=dict(raw["expect"]),
+                source=source,
+            )
+        )
+    return cases
+
+
+def _number(value: Any) -> Decimal:
+    return Decimal(str(value))
+
+
+def _verdict_expectation(value: Any) -> dict[str, Any]:
+    return {"status": value} if isinstance(value, str) else dict(value)
+
+
+def check_case(case: Case) -> tuple[EvaluationResult | None, list[Mismatch]]:
+    """Evaluate a case and compare; an empty list means every expectation holds."""
+    expect = case.expect
+    try:
+        result = evaluate(
+            case.facts_file, region=case.region, year=case.year, parameters=case.parameters or None
+        )
+    except FactsValidationError as exc:
+        wanted: Sequence[str] = expect.get("errors", [])
+        if not wanted:
+            return None, [
+                Mismatch(what="evaluation", expected="a result", actual="; ".join(exc.errors))
+            ]
+        missing = [w for w in wanted if not any(w in e for e in exc.errors)]
+        return None, [
+            Mismatch(what="errors", expected=w, actual="; ".join(exc.errors)) for w in missing
+        ]
+    if "errors" in expect:
+        return result, [
+            Mismatch(what="errors", expected="; ".join(expect["errors"]), actual="no error")
+        ]
+    mismatches: list[Mismatch] = []
+    if "total" in expect and result.total != _number(expect["total"]):
+        mismatches.append(
+            Mismatch(what="total", expected=str(expect["total"]), actual=str(result.total))
+        )
+    for key in ("grade", "vetoed"):
+        if key in expect and getattr(result, key) != expect[key]:
+            mismatches.append(
+                Mismatch(what=key, expected=str(expect[key]), actual=str(getattr(result, key)))
+            )
+    for code, score in expect.get("indicators", {}).items():
+        try:
+            actual = result.indicator(code).score
+        except KeyError:
+            mismatches.append(
+                Mismatch(what=f"indicator {code}", expected=str(score), actual="no such indicator")
+            )
+            continue
+        if actual != _number(score):
+            mismatches.append(
+                Mismatch(what=f"indicator {code}", expected=str(score), actual=str(actual))
+            )
+    for rule_id, raw in expect.get("verdicts", {}).items():
+        mismatches += _compare_verdict(result, rule_id, _verdict_expectation(raw))
+    return result, mismatches
+
+
+def _compare_verdict(
+    result: EvaluationResult, rule_id: str, want: dict[str, Any]
+) -> list[Mismatch]:
+    try:
+        verdict = result.verdict(rule_id)
+    except KeyError:
+        return [Mismatch(what=f"verdict {rule_id}", expected=str(want), actual="no such rule")]
+    expected, actual = [], []
+    if "status" in want:
+        expected.append(str(want["status"]))
+        actual.append(verdict.status.value)
+    if "points" in want:
+        expected.append(f"-{_number(want['points'])}")
+        actual.append(f"-{verdict.points}")
+    if "count" in want:
+        expected.append(f"count {want['count']}")
+        actual.append(f"count {verdict.count}")
+    ok = (
+        ("status" not in want or Status(want["status"]) is verdict.status)
+        and ("points" not in want or _number(want["points"]) == verdict.points)
+        and ("count" not in want or int(want["count"]) == verdict.count)
+    )
+    if ok:
+        return []
+    return [
+        Mismatch(
+            what=f"verdict {rule_id}",
+            expected=" ".join(expected),
+            actual=" ".join(actual),
+            verdict=verdict,
+        )
+    ]
+
+
+def render_mismatches(case: Case, mismatches: Sequence[Mismatch]) -> str:
+    """Expected and actual side by side, with each verdict's message and evidence."""
+    width = max((len(m.what) for m in mismatches), default=10)
+    lines = [
+        f"case {case.name!r} ({case.region} {case.year}, {case.source})",
+        f"  {'':<{width}}  {'expected':<24} actual",
+    ]
+    for m in mismatches:
+        lines.append(f"  {m.what:<{width}}  {m.expected:<24} {m.actual}")
+        if m.verdict is not None:
+            lines.append(f"  {'':<{width}}    message: {m.verdict.message}")
+            for ev in m.verdict.evidence:
+                shown = ", ".join(f"{k}={v}" for k, v in ev.values.items())
+                lines.append(
+                    f"  {'':<{width}}    evidence: facts[{ev.fact_index}] {ev.kind}: {shown}"
+                )
+            lines.append(
+                f"  {'':<{width}}    cites: {m.verdict.citation.document} "
+                f"{m.verdict.citation.clause}"
+            )
+    return "\n".join(lines)

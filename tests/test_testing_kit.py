@@ -1,0 +1,153 @@
+"""The testing kit: case files collected by pytest, helpers, and the coverage options."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from typing import Any
+
+import pytest
+
+from govopen_rules import Registry, evaluate, plugins
+from govopen_rules.testing import assert_verdict
+
+from builders import area, facts_file, indicator, rubric, rule
+from conftest import MakeRegistry
+
+LATE = {"field": "late", "eq": True}
+
+
+@pytest.fixture
+def kit_registry(make_registry: MakeRegistry, monkeypatch: pytest.MonkeyPatch) -> Registry:
+    """A rubric 'kit 2020' made the default, as if its plugin were installed."""
+    reg = make_registry(rubric(area("A", indicator(
+        "A1", "1",
+        rule("kit.a.late", "submission", when=LATE, deduct={"mode": "per_unit", "points": "0.5"}),
+        rule("kit.a.fee", "information_request", when={"field": "fee_charged", "gt": 0}),
+    )), region="kit"))
+    monkeypatch.setattr(plugins, "default_registry", lambda: reg)
+    return reg
+
+
+CASES = """
+region: kit
+year: 2020
+unit: {id: u, name: 测试县, kind: county_government}
+facts:
+  - {kind: submission, item: 月报, due_on: "2020-06-01", submitted_on: "2020-06-01"}
+cases:
+  - name: on time
+    expect: {total: 1, verdicts: {kit.a.late: clear}}
+  - name: one day late
+    patch: [{match: {kind: submission}, set: {submitted_on: "2020-06-02"}}]
+    expect:
+      total: 0.5
+      indicators: {A1: 0.5}
+      verdicts: {kit.a.late: {status: deducted, points: 0.5, count: 1}}
+  - name: two late reports
+    add: [{kind: submission, item: 季报, due_on: "2020-06-01", submitted_on: "2020-07-01"}]
+    patch: [{match: {item: 月报}, set: {submitted_on: "2020-06-03"}}]
+    expect: {verdicts: {kit.a.late: {status: deducted, points: 1, count: 2}}}
+  - name: nothing on record
+    remove: [{kind: submission}]
+    expect: {verdicts: {kit.a.late: no_evidence}}
+  - name: a bad fact is refused
+    add: [{kind: submission}]
+    expect: {errors: ["item: required field missing"]}
+"""
+
+
+@pytest.mark.usefixtures("kit_registry")
+def test_cases_are_collected_one_test_each(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".cases.yaml", rules=CASES)
+    result = pytester.runpytest("-v")
+    result.assert_outcomes(passed=5)
+    result.stdout.fnmatch_lines(["*rules.cases.yaml::one day late PASSED*"])
+
+
+@pytest.mark.usefixtures("kit_registry")
+def test_a_failing_case_shows_expected_and_actual(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".cases.yaml", rules=CASES.replace(
+        "verdicts: {kit.a.late: {status: deducted, points: 0.5, count: 1}}",
+        "verdicts: {kit.a.late: clear}").replace("total: 0.5", "total: 0.75"))
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=4, failed=1)
+    result.stdout.fnmatch_lines([
+        "*case 'one day late' (kit 2020*",
+        "*expected*actual*",
+        "*total*0.75*0.5*",
+        "*verdict kit.a.late*clear*deducted",
+        "*message: kit.a.late fired 1*",
+        "*evidence: facts[[]0[]] submission: late=true*",
+        "*cites: 测试文件 第1条*",
+    ])
+    assert "Traceback" not in result.stdout.str()
+
+
+@pytest.mark.usefixtures("kit_registry")
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("region: kit\nyear: 2020\n", "'cases' is required"),
+        ("region: kit\nyear: 2020\ncolour: red\ncases: []\n", "unknown key(s) ['colour']"),
+        ("region: kit\nyear: 2020\ncases:\n  - {name: x}\n", "cases[0]: a case needs a name and an expect"),
+        ("region: kit\nyear: 2020\nfacts: []\ncases:\n  - {name: x, remove: [{kind: y}], expect: {}}\n",
+         "cases[0].remove[0]: no base fact matches"),
+        ("region: kit\nyear: 2020\ncases:\n  - {name: x, expect: {score: 1}}\n",
+         "cases[0].expect: unknown key(s) ['score']"),
+    ],
+)
+def test_a_malformed_case_file_is_a_collection_error(pytester: pytest.Pytester, text: str,
+                                                    problem: str) -> None:
+    pytester.makefile(".cases.yaml", broken=text)
+    result = pytester.runpytest()
+    assert result.ret == pytest.ExitCode.INTERRUPTED
+    assert problem in result.stdout.str()
+
+
+@pytest.mark.usefixtures("kit_registry")
+def test_coverage_report_names_rules_never_exercised(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".cases.yaml", rules=CASES)
+    result = pytester.runpytest("--govopen-coverage", "--govopen-coverage-json", "cov.json",
+                                "--govopen-coverage-fail-under", "100")
+    result.stdout.fnmatch_lines([
+        "*govopen-rules rule coverage*",
+        "kit-2020: 1/2 rules covered (50%)*",
+        "*kit.a.late*2*1*",
+        "*kit.a.fee*<- never exercised*",
+        "FAIL: kit-2020 rule coverage 50.0% is under 100.0%",
+    ])
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    data = json.loads((pytester.path / "cov.json").read_text(encoding="utf-8"))
+    late = next(r for r in data[0]["rules"] if r["rule_id"] == "kit.a.late")
+    assert (late["deducted"], late["clear"], late["at_cap"], late["covered"]) == (2, 1, 1, True)
+
+
+@pytest.mark.usefixtures("kit_registry")
+def test_coverage_passes_at_its_threshold(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".cases.yaml", rules=CASES)
+    result = pytester.runpytest("--govopen-coverage-fail-under", "50")
+    assert result.ret == pytest.ExitCode.OK
+
+
+@pytest.mark.usefixtures("kit_registry")
+def test_python_helpers(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(textwrap.dedent("""
+        from govopen_rules.testing import assert_verdict
+
+
+        def test_late(govopen_evaluate):
+            facts = [{"kind": "submission", "item": "x", "due_on": "2020-06-01",
+                      "submitted_on": "2020-06-02"}]
+            result = govopen_evaluate(facts, region="kit", year=2020)
+            assert_verdict(result, "kit.a.late", status="deducted", points="0.5")
+    """))
+    pytester.runpytest().assert_outcomes(passed=1)
+
+
+def test_assert_verdict_failure_shows_the_evidence(kit_registry: Registry) -> None:
+    data: dict[str, Any] = facts_file({"kind": "submission", "item": "x", "due_on": "2020-06-01",
+                                       "submitted_on": "2020-06-02"})
+    result = evaluate(data, region="kit", registry=kit_registry)
+    with pytest.raises(AssertionError, match=r"status deducted, expected clear.*late=true"):
+        assert_verdict(result, "kit.a.late", status="clear")
