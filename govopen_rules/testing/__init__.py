@@ -189,7 +189,9 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def _report(config: pytest.Config) -> list[Any]:
     recorder = config.stash[_RECORDER]
-    return recorder.report(plugins.default_registry(), config.getoption("--govopen-coverage-rubric"))
+    return recorder.report(
+        plugins.default_registry(), config.getoption("--govopen-coverage-rubric")
+    )
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
