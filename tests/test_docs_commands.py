@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import shlex
+import site
 import subprocess
 import sys
 from pathlib import Path
@@ -36,10 +37,20 @@ def test_the_docs_have_commands() -> None:
 
 @pytest.fixture(scope="module")
 def venv_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh venv that also sees this environment's packages (whether or not it is a venv)."""
     root = tmp_path_factory.mktemp("docs-venv")
-    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(root / "venv")],
-                   check=True)
-    return root / "venv" / "bin" / "python"
+    subprocess.run([sys.executable, "-m", "venv", str(root / "venv")], check=True)
+    python = root / "venv" / "bin" / "python"
+    purelib = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True, capture_output=True, text=True,
+    ).stdout.strip()
+    # addsitedir (not a bare path) so the parent's own .pth files, editable installs, load too.
+    parents = [p for p in site.getsitepackages() + [site.getusersitepackages()]
+               if Path(p).is_dir()]
+    lines = [f"import site; site.addsitedir({p!r})" for p in parents]
+    (Path(purelib) / "zz_parent_environment.pth").write_text("\n".join(lines) + "\n")
+    return python
 
 
 def run(python: Path, command: str, cwd: Path) -> subprocess.CompletedProcess[str]:
