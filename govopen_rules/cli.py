@@ -31,6 +31,17 @@ def _parameter(text: str) -> tuple[str, str]:
     return name, value
 
 
+def _add_param_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--param",
+        type=_parameter,
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a rubric parameter (repeatable)",
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="govopen-rules", description="Score 政务公开 work by regional rubrics."
@@ -44,28 +55,14 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--year", type=int)
     ev.add_argument("--format", choices=("text", "json"), default="text")
     ev.add_argument("--verbose", "-v", action="store_true", help="show every verdict and fact")
-    ev.add_argument(
-        "--param",
-        type=_parameter,
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="override a rubric parameter (repeatable)",
-    )
+    _add_param_option(ev)
     co = sub.add_parser("cohort", help="evaluate, rank and tier a cohort of units")
     co.add_argument("file", type=Path, help='JSON: {"units": [facts files...]} or a list')
     co.add_argument("--region", required=True)
     co.add_argument("--year", type=int, required=True)
     co.add_argument("--format", choices=("markdown", "json"), default="markdown")
     co.add_argument("--processes", type=int, default=0, help="evaluate in N processes")
-    co.add_argument(
-        "--param",
-        type=_parameter,
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="override a rubric parameter (repeatable)",
-    )
+    _add_param_option(co)
     np_ = sub.add_parser("new-plugin", help="write a working regional plugin to start from")
     np_.add_argument("region", help="lower-case ASCII name, e.g. qujing")
     np_.add_argument("--year", type=int, required=True, help="the assessment year")

@@ -24,12 +24,12 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
-from decimal import Decimal, InvalidOperation
 from typing import Any, Union
 
 import attrs
 
 from govopen_rules.fact_kinds import FieldType
+from govopen_rules.numbers import parse_decimal
 
 __all__ = [
     "All",
@@ -128,15 +128,7 @@ def encode_value(value: object, ftype: FieldType) -> int | str | bool:
 
 def encode_decimal(value: object) -> int:
     """A decimal as integer millionths; exact or an error, never rounded."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
-        raise ValueError(f"expected a number, got {value!r}")
-    try:
-        number = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
-    except InvalidOperation:
-        raise ValueError(f"{value!r} is not a number") from None
-    if not number.is_finite():
-        raise ValueError(f"{value!r} is not a finite number")
-    scaled = number * DECIMAL_SCALE
+    scaled = parse_decimal(value) * DECIMAL_SCALE
     if scaled != scaled.to_integral_value():
         raise ValueError(f"{value!r} has more than 6 decimal places")
     result = int(scaled)

@@ -12,7 +12,7 @@ import datetime as dt
 import json
 import typing
 from collections.abc import Callable, Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, TypeVar
 
 import attrs
@@ -29,6 +29,7 @@ from cattrs.errors import (
 from govopen_rules.errors import FactsValidationError
 from govopen_rules.fact_kinds import FactKind
 from govopen_rules.facts import FactsFile, Unit
+from govopen_rules.numbers import parse_decimal
 from govopen_rules.rubric import ParamRef
 
 __all__ = [
@@ -62,15 +63,7 @@ def _strict_bool(value: object, _: type) -> bool:
 
 
 def _decimal(value: object, _: type) -> Decimal:
-    if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
-        raise ValueError(f"{value!r} is not a number")
-    try:
-        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-    except InvalidOperation:
-        raise ValueError(f"{value!r} is not a number") from None
-    if not number.is_finite():
-        raise ValueError(f"{value!r} is not a finite number")
-    return number
+    return parse_decimal(value)
 
 
 def _date(value: object, _: type) -> dt.date:

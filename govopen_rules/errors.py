@@ -21,24 +21,28 @@ class GovOpenRulesError(Exception):
     """Root of every error this library raises on purpose."""
 
 
-class FactsValidationError(GovOpenRulesError, ValueError):
+class _Problems(GovOpenRulesError, ValueError):
+    """Every problem found in one input, each as ``path: problem``, reported at once."""
+
+    default_source = "input"
+
+    def __init__(self, errors: Sequence[str], source: str | None = None) -> None:
+        self.errors: tuple[str, ...] = tuple(errors)
+        self.source = source or self.default_source
+        listing = "\n".join(f"  - {e}" for e in self.errors)
+        super().__init__(f"{len(self.errors)} problem(s) in {self.source}:\n{listing}")
+
+
+class FactsValidationError(_Problems):
     """A facts file is invalid. ``errors`` lists every problem as ``path: problem``."""
 
-    def __init__(self, errors: Sequence[str], source: str = "facts") -> None:
-        self.errors: tuple[str, ...] = tuple(errors)
-        self.source = source
-        listing = "\n".join(f"  - {e}" for e in self.errors)
-        super().__init__(f"{len(self.errors)} problem(s) in {source}:\n{listing}")
+    default_source = "facts"
 
 
-class RubricError(GovOpenRulesError, ValueError):
+class RubricError(_Problems):
     """A rubric file is invalid (points do not add up, unknown field, duplicate id...)."""
 
-    def __init__(self, errors: Sequence[str], source: str = "rubric") -> None:
-        self.errors: tuple[str, ...] = tuple(errors)
-        self.source = source
-        listing = "\n".join(f"  - {e}" for e in self.errors)
-        super().__init__(f"{len(self.errors)} problem(s) in {source}:\n{listing}")
+    default_source = "rubric"
 
 
 class PluginError(GovOpenRulesError):
