@@ -46,7 +46,7 @@ def venv_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
         check=True, capture_output=True, text=True,
     ).stdout.strip()
     # addsitedir (not a bare path) so the parent's own .pth files, editable installs, load too.
-    parents = [p for p in site.getsitepackages() + [site.getusersitepackages()]
+    parents = [p for p in [*site.getsitepackages(), site.getusersitepackages()]
                if Path(p).is_dir()]
     lines = [f"import site; site.addsitedir({p!r})" for p in parents]
     (Path(purelib) / "zz_parent_environment.pth").write_text("\n".join(lines) + "\n")
