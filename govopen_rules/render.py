@@ -21,22 +21,34 @@ _STATUS = {
 
 def _num(value: Decimal) -> str:
     """Points as the rubrics print them: 0.5, 2, 1.5 (no trailing zeros, never 1E+1)."""
-    text = format(value.normalize(), "f")
-    return text
+    return format(value.normalize(), "f")
 
 
-def _verdict_line(v: Verdict) -> str:
-    points = f" -{_num(v.points)}" if v.status is Status.DEDUCTED and v.points else ""
-    if v.status is Status.NO_EVIDENCE and v.points:
-        points = f" -{_num(v.points)}"
-    line = f"      [{_STATUS[v.status]}{points}] {v.rule_id}: {v.message}"
+def _verdict_lines(v: Verdict, *, cite: bool) -> list[str]:
+    """A verdict, the facts it rests on, and (when asked) the clause it comes from."""
+    costs = v.status in (Status.DEDUCTED, Status.NO_EVIDENCE) and v.points
+    line = f"      [{_STATUS[v.status]}{f' -{_num(v.points)}' if costs else ''}] {v.rule_id}: "
+    line += v.message
     if v.assumptions:
         line += f" (假定值 assumed: {', '.join(v.assumptions)})"
-    return line
+    lines = [line]
+    lines += [
+        f"          证据 facts[{e.fact_index}] {e.kind}: "
+        + ", ".join(f"{k}={val}" for k, val in e.values.items())
+        for e in v.evidence
+    ]
+    if cite:
+        quote = f"「{v.citation.quote}」" if v.citation.quote else ""
+        lines.append(f"          依据 {v.citation.document} {v.citation.clause} {quote}".rstrip())
+    return lines
 
 
 def render_text(result: EvaluationResult, *, verbose: bool = False) -> str:
-    """The full breakdown: every indicator's points, score, findings and self-score gap."""
+    """The full breakdown: every indicator's points, score, findings and self-score gap.
+
+    Findings (deductions, missing evidence) are shown with their evidence and clause; with
+    ``verbose`` every verdict is, clear ones included.
+    """
     unit = result.unit
     lines = [
         f"{unit.name} ({unit.id}) — {result.rubric_id} v{result.rubric_version}",
@@ -57,15 +69,9 @@ def render_text(result: EvaluationResult, *, verbose: bool = False) -> str:
                     head += "  ⚠ 自评分缺乏证据支撑 (self-score not supported by the evidence)"
             lines.append(head)
             for v in ind.verdicts:
-                if verbose or v.status in (Status.DEDUCTED, Status.NO_EVIDENCE):
-                    lines.append(_verdict_line(v))
-                    if verbose:
-                        lines.extend(
-                            f"          证据 facts[{e.fact_index}] {e.kind}: "
-                            + ", ".join(f"{k}={val}" for k, val in e.values.items())
-                            for e in v.evidence
-                        )
-                        lines.append(f"          依据 {v.citation.document} {v.citation.clause}")
+                finding = v.status in (Status.DEDUCTED, Status.NO_EVIDENCE)
+                if verbose or finding:
+                    lines += _verdict_lines(v, cite=finding or verbose)
         lines.append("")
     findings = result.findings()
     lines.append(f"问题清单 findings: {len(findings)}")

@@ -73,7 +73,7 @@ class _Evidence:
             # What the rule read, the measures derived from the fact (deadlines, delays), and
             # where the fact was seen: enough for a reader to check the verdict by hand.
             values = {}
-            for name in dict.fromkeys((*consulted, *pf.derived, "source")):
+            for name in dict.fromkeys((*consulted, *pf.derived, "source", "note")):
                 value = pf.derived.get(name, getattr(pf.fact, name, None))
                 if value is not None:
                     values[name] = _display(value)
