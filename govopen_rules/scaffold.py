@@ -120,6 +120,17 @@ cases:
       verdicts: {{{region}.a1.overdue_reply: no_evidence}}
 """
 
+_EXAMPLE = """\
+{{
+  "unit": {{"id": "example", "name": "示例县人民政府", "kind": "county_government"}},
+  "year": {year},
+  "facts": [
+    {{"kind": "information_request", "received_on": "{received}", "replied_on": "{late}",
+     "note": "an application answered on the 21st working day"}}
+  ]
+}}
+"""
+
 _TEST = """\
 from govopen_rules import get_rubric
 
@@ -136,7 +147,7 @@ The {region} rubric for {year}, as a govopen-rules plugin.
 ```bash
 pip install -e .
 pytest tests
-govopen-rules rubrics
+govopen-rules evaluate examples/{region}-{year}.json --region {region} --year {year}
 ```
 
 To do: replace `govopen_{region}/{region}-{year}.yaml` with the assessment office's table
@@ -172,6 +183,7 @@ def new_plugin(region: str, year: int, directory: Path) -> Path:
         f"govopen_{region}/__init__.py": _INIT,
         f"govopen_{region}/{region}-{year}.yaml": _RUBRIC,
         "tests/rules.cases.yaml": _CASES,
+        f"examples/{region}-{year}.json": _EXAMPLE,
         f"tests/test_{region}_installed.py": _TEST,
     }
     for name, template in files.items():

@@ -62,9 +62,12 @@ def run(python: Path, command: str, cwd: Path) -> subprocess.CompletedProcess[st
 
 
 def test_every_documented_command_runs(venv_python: Path, tmp_path: Path) -> None:
+    outputs = {}
     for command in doc_commands():
         done = run(venv_python, command, tmp_path)
         assert done.returncode == 0, f"$ {command}\n{done.stdout}\n{done.stderr}"
+        outputs[command.split()[1]] = done.stdout
+    assert "总分 total: 0.5 / 1" in outputs["evaluate"]  # as the guide says
     assert (tmp_path / "coverage.json").exists()
     rubrics = run(venv_python, "govopen-rules rubrics", tmp_path).stdout
     assert "qujing\t2024" in rubrics

@@ -145,6 +145,16 @@ def test_python_helpers(pytester: pytest.Pytester) -> None:
     pytester.runpytest().assert_outcomes(passed=1)
 
 
+@pytest.mark.usefixtures("kit_registry")
+def test_evaluate_rule_returns_one_verdict() -> None:
+    from govopen_rules.testing import evaluate_rule
+
+    facts = [{"kind": "submission", "item": "x", "due_on": "2020-06-01",
+              "submitted_on": "2020-06-02"}]
+    verdict = evaluate_rule("kit.a.late", facts, region="kit", year=2020)
+    assert (verdict.status.value, verdict.points) == ("deducted", 0.5)
+
+
 def test_assert_verdict_failure_shows_the_evidence(kit_registry: Registry) -> None:
     data: dict[str, Any] = facts_file({"kind": "submission", "item": "x", "due_on": "2020-06-01",
                                        "submitted_on": "2020-06-02"})

@@ -28,7 +28,7 @@ from govopen_rules.testing.cases import Case, CaseFileError, check_case, load_ca
 from govopen_rules.testing.cases import render_mismatches as _render_mismatches
 from govopen_rules.testing.coverage import CoverageRecorder, as_json, render_table
 
-__all__ = ["assert_verdict", "facts_file"]
+__all__ = ["assert_verdict", "evaluate_rule", "facts_file"]
 
 CASE_SUFFIX = ".cases.yaml"
 _RECORDER = pytest.StashKey[CoverageRecorder]()
@@ -75,6 +75,13 @@ def assert_verdict(
             f"{rule_id}: {', '.join(problems)} — {verdict.message} (evidence: {evidence})"
         )
     return verdict
+
+
+def evaluate_rule(rule_id: str, facts: list[dict[str, Any]], *, region: str, year: int,
+                  parameters: dict[str, Any] | None = None, **options: Any) -> Verdict:
+    """Evaluate ``facts`` under an installed rubric and return one rule's verdict."""
+    data = facts_file(*facts, year=year, **options)
+    return evaluate(data, region=region, year=year, parameters=parameters).verdict(rule_id)
 
 
 @pytest.fixture
