@@ -9,9 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-from govopen_rules import Status, evaluate, evaluate_many, get_rubric
+from govopen_rules import evaluate_many, get_rubric
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 sys.path.insert(0, str(EXAMPLES))
@@ -70,112 +68,19 @@ def test_cli_prints_the_grade_table() -> None:
     assert "| 优秀 | 1 | 16.7% | 市投资促进局 |" in out
 
 
-# --- rules: fires, clear, boundary ----------------------------------------------------
-
-def unit(kind: str = "department", category: str | None = "A") -> dict[str, Any]:
-    u: dict[str, Any] = {"id": "t", "name": "测试单位", "kind": kind}
-    if category:
-        u["category"] = category
-    return u
+# --- rules: each where it fires, where it does not and at its boundary: rules.cases.yaml ---
 
 
-def perfect(kind: str = "department") -> list[dict[str, Any]]:
-    return build_baoshan_cohort.facts_for("优秀", kind, "测试单位")
+def test_every_scored_rule_fires_in_the_case_file() -> None:
+    import yaml
 
-
-def score(facts: list[dict[str, Any]], kind: str = "department", **kw: Any) -> Any:
-    data = {"unit": unit(kind, "A" if kind == "department" else None), "year": 2019,
-            "facts": facts, **kw}
-    return evaluate(data, region="baoshan", year=2019)
-
-
-def interpretations(n: int) -> list[dict[str, Any]]:
-    return [{"kind": "policy_interpretation", "policy_title": f"解读{i}"} for i in range(n)]
-
-
-def without(kind: str, facts: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [f for f in facts if f["kind"] != kind]
-
-
-def test_a_unit_with_nothing_wrong_scores_100() -> None:
-    result = score(perfect())
-    assert (result.total, result.grade) == (100, "优秀")
-
-
-@pytest.mark.parametrize(("count", "points"), [(10, "0"), (9, "1"), (5, "5"), (1, "9")])
-def test_interpretation_shortfall(count: int, points: str) -> None:
-    facts = without("policy_interpretation", perfect()) + interpretations(count)
-    verdict = score(facts).verdict("baoshan.a1.too_few_interpretations")
-    assert verdict.points == Decimal(points)
-
-
-def test_no_interpretation_at_all_costs_the_indicator() -> None:
-    result = score(without("policy_interpretation", perfect()))
-    verdict = result.verdict("baoshan.a1.too_few_interpretations")
-    assert (verdict.status, verdict.points) == (Status.NO_EVIDENCE, Decimal(10))
-
-
-@pytest.mark.parametrize(("updated_on", "fires"), [("2019-01-01", False), ("2018-12-31", True)])
-def test_guide_updated_within_the_year(updated_on: str, fires: bool) -> None:
-    facts = perfect()
-    facts[2]["updated_on"] = updated_on  # the 概述类信息
-    verdict = score(facts).verdict("baoshan.b1.not_updated")
-    assert (verdict.status is Status.DEDUCTED) is fires
-
-
-def test_press_conference_only_for_departments() -> None:
-    absent = [f if f["kind"] != "press_conference" else {**f, "attended": False}
-              for f in perfect()]
-    assert score(absent).verdict("baoshan.c1.press_absent").points == 5
-    county = score(perfect("county_government"), kind="county_government")
-    assert county.verdict("baoshan.c1.press_absent").status is Status.NOT_APPLICABLE
-    assert county.total == 100
-
-
-@pytest.mark.parametrize(("replied", "late"), [("2019-11-18", False), ("2019-11-19", True)])
-def test_message_reply_limit_boundary(replied: str, late: bool) -> None:
-    # 10 working days after Monday 2019-11-04 is Monday 2019-11-18.
-    facts = [*without("consultation", perfect()), {"kind": "consultation", "received_on": "2019-11-04", "replied_on": replied}]
-    verdict = score(facts).verdict("baoshan.e1.late_reply")
-    assert (verdict.status is Status.DEDUCTED) is late
-
-
-@pytest.mark.parametrize(
-    ("extra", "rule", "points"),
-    [
-        ([{"kind": "new_media_account", "name": f"号{i}", "filed": False} for i in range(3)],
-         "d1.account_not_filed", "3"),
-        ([{"kind": "new_media_account", "name": f"号{i}", "filed": False} for i in range(12)],
-         "d1.account_not_filed", "12"),
-        ([{"kind": "content_error", "severity": "serious"}] * 2, "d2.serious_typo", "4"),
-        ([{"kind": "content_error", "severity": "minor"}], "d2.serious_typo", "0"),
-        # 20 working days after Friday 2019-09-27, over National Day with the 调休 Sunday
-        # 09-29 and Saturday 10-12, end on 2019-10-30.
-        ([{"kind": "information_request", "received_on": "2019-09-27",
-           "replied_on": "2019-10-31"}], "e2.overdue_request", "2"),
-        ([{"kind": "information_request", "received_on": "2019-09-27",
-           "replied_on": "2019-10-30"}], "e2.overdue_request", "0"),
-        ([{"kind": "website_check", "site": "x", "result": "unqualified"}], "f1.site_unqualified", "5"),
-        ([{"kind": "submission", "item": "月报", "due_on": "2019-06-03",
-           "submitted_on": "2019-06-04"}], "f2.late_submission", "1"),
-        ([{"kind": "disclosure_item", "topic": "公共资源配置", "published": False}],
-         "b2.key_area_missing", "3"),
-    ],
-)
-def test_rule_points(extra: list[dict[str, Any]], rule: str, points: str) -> None:
-    result = score(perfect() + extra)
-    assert result.verdict("baoshan." + rule).points == Decimal(points)
-    indicator = result.verdict("baoshan." + rule).indicator
-    assert result.indicator(indicator).score == max(
-        Decimal(0), result.indicator(indicator).points - Decimal(points))
-
-
-@pytest.mark.parametrize(("reported", "late"), [("2020-04-30", False), ("2020-05-06", True)])
-def test_rectification_deadline(reported: str, late: bool) -> None:
-    facts = [*perfect(), {"kind": "rectification", "problem": "指南未更新", "due_on": "2020-04-30", "reported_on": reported}]
-    result = score(facts)
-    assert (result.verdict("baoshan.g1.rectification_late").status is Status.DEDUCTED) is late
-    assert result.total == 100
+    cases = yaml.safe_load(Path(__file__).with_name("rules.cases.yaml").read_text("utf-8"))
+    fired = {rule for case in cases["cases"]
+             for rule, want in case["expect"].get("verdicts", {}).items()
+             if isinstance(want, dict) and want.get("points", 0) != 0}
+    rubric = get_rubric("baoshan", 2019)
+    scored = {r.id for a in rubric.areas for i in a.indicators for r in i.rules if i.points}
+    assert scored - fired == set()
 
 
 # --- statistics -----------------------------------------------------------------------
