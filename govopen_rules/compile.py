@@ -179,6 +179,10 @@ class _Compiler:
             missing = self.number(rule.missing_evidence.points, f"{path}.missing_evidence", used)
             if rule.missing_evidence.clear and missing:
                 self.errors.append(f"{path}.missing_evidence: 'clear' absence costs no points")
+            if missing and rule.deduct.mode in ("bonus", "veto"):
+                self.errors.append(
+                    f"{path}.missing_evidence: a {rule.deduct.mode} rule cannot cost points"
+                )
         for name, value in (("points", points), ("cap", cap), ("missing_evidence", missing)):
             if value is not None and value < 0:
                 self.errors.append(f"{path}.{name}: {value} is negative")
