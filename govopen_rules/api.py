@@ -58,15 +58,17 @@ def evaluate(
     """
     reg = registry or plugins.default_registry()
     # An unknown rubric is reported before any problem in the facts.
-    reg.check_region(region)
-    if year is not None:
-        reg.get_rubric(region, year)
+    if year is None:
+        reg.check_region(region)
+    else:
+        runnable = reg.runnable(region, year, parameters)
     facts_file = (
         facts if isinstance(facts, FactsFile) else structure_facts_file(facts, reg.fact_kinds)
     )
-    year = facts_file.year if year is None else year
-    runnable = reg.runnable(region, year, parameters)
-    if facts_file.year != year:
+    if year is None:
+        year = facts_file.year
+        runnable = reg.runnable(region, year, parameters)
+    elif facts_file.year != year:
         raise FactsValidationError(
             [f"year: the facts are for {facts_file.year}, the rubric asked for is {year}"]
         )
@@ -87,8 +89,7 @@ def _prepare(
     reported with its path.
     """
     ctx = DeriveContext(year=facts_file.year, as_of=facts_file.as_of, calendar=reg.calendar)
-    rubric = compiled.rubric
-    codes = {i.code for a in rubric.areas for i in a.indicators}
+    codes = compiled.indicator_codes
     prepared: list[PreparedFact] = []
     self_scores: dict[str, Decimal] = {}
     errors: list[str] = []
@@ -97,7 +98,8 @@ def _prepare(
         if isinstance(fact, SelfScore):
             if fact.indicator not in codes:
                 errors.append(
-                    f"{path}.indicator: {fact.indicator!r} is not an indicator of {rubric.id}; "
+                    f"{path}.indicator: {fact.indicator!r} is not an indicator of "
+                    f"{compiled.rubric.id}; "
                     f"indicators: {', '.join(sorted(codes))}"
                 )
             self_scores[fact.indicator] = fact.points

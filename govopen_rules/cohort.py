@@ -152,8 +152,8 @@ def evaluate_many(
     if executor is not None and registry is not None:
         raise ValueError("pass either an executor or a registry: workers use their own plugins")
     reg = registry or default_registry()
-    rubric = reg.get_rubric(region, year)
     runnable = reg.runnable(region, year, parameters)
+    rubric = runnable.compiled.rubric
     jobs: list[Job] = [(i, facts, region, year, parameters) for i, facts in enumerate(units)]
     if executor is None:
         outcomes = [_evaluate_one(job, reg) for job in jobs]

@@ -71,6 +71,10 @@ class CompiledRubric:
     #: Per fact kind, the fields the engine compares: only these are encoded and sent.
     engine_fields: Mapping[str, tuple[str, ...]]
     grading: Grading
+    #: Indicator codes, for checking self-scores.
+    indicator_codes: frozenset[str]
+    #: Names of the rubric's parameters marked ``assumed``, sorted.
+    assumed_parameters: tuple[str, ...]
 
     @property
     def kinds(self) -> frozenset[str]:
@@ -359,6 +363,8 @@ def compile_rubric(
         engine_rules=engine_rules,
         engine_fields=_engine_fields(named),
         grading=grading,
+        indicator_codes=frozenset(i.code for a in rubric.areas for i in a.indicators),
+        assumed_parameters=tuple(sorted(n for n, p in rubric.parameters.items() if p.assumed)),
     )
 
 

@@ -274,8 +274,7 @@ def to_json(obj: object, *, indent: int | None = 2) -> str:
 
 def from_json(text: str | bytes, cls: type[T]) -> T:
     """Read back what :func:`to_json` wrote (numbers are parsed as Decimal, never float)."""
-    data = json.loads(text, parse_float=Decimal)
-    obj, problems = structure_as(data, cls, "$")
+    obj, problems = structure_as(load_json_document(text), cls, "$")
     if problems:
         raise FactsValidationError(problems, f"JSON of {cls.__name__}")
     assert obj is not None

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 
 from govopen_rules import facts as f
 from govopen_rules.fact_kinds import DeriveContext
+from govopen_rules.statistics import check_breakdown  # the checks own the arithmetic
 from govopen_rules.workdays import ANSWER_EXTENSION_LIMIT, ANSWER_LIMIT
 
 __all__: list[str] = []
@@ -133,8 +134,6 @@ def rectification(fact: f.Rectification, ctx: DeriveContext) -> Measures:
 
 
 def statistics_breakdown(fact: f.StatisticsBreakdown, ctx: DeriveContext) -> Measures:
-    from govopen_rules.statistics import check_breakdown  # the checks own the arithmetic
-
     counts = [p.count for p in fact.parts]
     out: dict[str, object] = {
         "percent_mismatch_count": sum(

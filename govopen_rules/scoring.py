@@ -250,5 +250,5 @@ def score(
         grade=compiled.grading.scale_for(unit).grade(total, vetoed),
         areas=tuple(areas),
         parameters=dict(compiled.parameters),
-        assumed_parameters=tuple(sorted(n for n, p in rubric.parameters.items() if p.assumed)),
+        assumed_parameters=compiled.assumed_parameters,
     )

@@ -9,14 +9,14 @@ share printed without a count is checked for whether *any* count of the total gi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 import attrs
 
 from govopen_rules.facts import StatisticsBreakdown, StatisticsPart
 
-__all__ = ["StatFinding", "check_all", "check_breakdown", "decimals_of", "percent_of"]
+__all__ = ["StatFinding", "check_breakdown", "decimals_of", "percent_of"]
 
 
 @attrs.frozen(kw_only=True)
@@ -152,10 +152,3 @@ def _reproducible(printed: Decimal, total: int, places: int) -> bool:
         0 <= k <= total and percent_of(k, total, places) == printed
         for k in range(approx - 2, approx + 3)
     )
-
-
-def check_all(
-    breakdowns: Sequence[StatisticsBreakdown], tolerance: Decimal = Decimal(0)
-) -> list[StatFinding]:
-    """The findings of every breakdown, in order."""
-    return [f for b in breakdowns for f in check_breakdown(b, tolerance=tolerance)]

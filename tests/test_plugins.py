@@ -31,9 +31,11 @@ from conftest import MakeRegistry, RubricFiles
 HOOKS = [name for name in dir(hookspecs_module) if name.startswith("govopen_")]
 
 
-def simple(region: str, rule_id: str = "t.a.r", year: int = 2020) -> dict[str, Any]:
+def simple(region: str, rule_id: str = "t.a.r", year: int = 2020, kind: str = "submission",
+           when: Any = None) -> dict[str, Any]:
+    """A one-rule rubric."""
     return rubric(
-        area("A", indicator("A1", "1", rule(rule_id, "submission"))), region=region, year=year
+        area("A", indicator("A1", "1", rule(rule_id, kind, when=when))), region=region, year=year
     )
 
 
@@ -69,17 +71,7 @@ def test_hook_govopen_fact_kinds(make_registry: MakeRegistry) -> None:
                 )
             ]
 
-    data = rubric(
-        area(
-            "A",
-            indicator(
-                "A1",
-                "1",
-                rule("t.a.unanswered", "petition", when={"field": "answered", "eq": False}),
-            ),
-        ),
-        region="p",
-    )
+    data = simple("p", "t.a.unanswered", kind="petition", when={"field": "answered", "eq": False})
     reg = make_registry(data, plugins=(PetitionPlugin(),))
     result = evaluate(facts_file({"kind": "petition", "topic": "x"}), region="p", registry=reg)
     assert result.verdict("t.a.unanswered").status is Status.DEDUCTED
@@ -91,18 +83,8 @@ def test_hook_govopen_calendar(make_registry: MakeRegistry) -> None:
         def govopen_calendar(self) -> list[HolidayYear]:
             return [HolidayYear(year=2099, holidays={dt.date(2099, 1, 5)})]
 
-    data = rubric(
-        area(
-            "A",
-            indicator(
-                "A1",
-                "1",
-                rule("t.a.late", "information_request", when={"field": "overdue", "eq": True}),
-            ),
-        ),
-        region="future",
-        year=2099,
-    )
+    data = simple("future", "t.a.late", year=2099, kind="information_request",
+                  when={"field": "overdue", "eq": True})
     reg = make_registry(data, plugins=(FutureYear(),))
     request = {
         "kind": "information_request",

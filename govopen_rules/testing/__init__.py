@@ -77,8 +77,15 @@ def assert_verdict(
     return verdict
 
 
-def evaluate_rule(rule_id: str, facts: list[dict[str, Any]], *, region: str, year: int,
-                  parameters: dict[str, Any] | None = None, **options: Any) -> Verdict:
+def evaluate_rule(
+    rule_id: str,
+    facts: list[dict[str, Any]],
+    *,
+    region: str,
+    year: int,
+    parameters: dict[str, Any] | None = None,
+    **options: Any,
+) -> Verdict:
     """Evaluate ``facts`` under an installed rubric and return one rule's verdict."""
     data = facts_file(*facts, year=year, **options)
     return evaluate(data, region=region, year=year, parameters=parameters).verdict(rule_id)

@@ -85,15 +85,10 @@ class CoverageRecorder:
         return cap is not None and points >= cap
 
     def learn_caps(self, registry: Registry) -> None:
-        """Remember each rule's own cap (a cap given as a number)."""
+        """Remember each rule's own cap, resolved (a cap may be a parameter)."""
         for rubric in registry.rubrics():
-            self.caps[rubric.id] = {
-                rule.id: rule.cap
-                for area in rubric.areas
-                for ind in area.indicators
-                for rule in ind.rules
-                if rule.cap is not None and not hasattr(rule.cap, "param")
-            }
+            compiled = registry.runnable(rubric.region, rubric.year).compiled
+            self.caps[rubric.id] = {r.rule.id: r.cap for r in compiled.rules if r.cap is not None}
 
     def report(self, registry: Registry, only: Iterable[str] = ()) -> list[RubricCoverage]:
         """Coverage of every installed rubric (or of ``only``), rules never seen included."""
