@@ -25,7 +25,7 @@ from typing import Any
 
 import yaml
 
-from govopen_rules import Registry, evaluate, get_plugin_manager, hookimpl
+from govopen_rules import Registry, evaluate, hookimpl
 
 CITE = {"document": "benchmark", "clause": "synthetic"}
 
@@ -127,12 +127,12 @@ def measure(evaluations: int, repeats: int) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.yaml"
         path.write_text(yaml.safe_dump(synthetic_rubric()), encoding="utf-8")
-        registry = Registry(get_plugin_manager(load_entrypoints=False, plugins=[_Files(path)]))
+        registry = Registry(load_entrypoints=False, plugins=[_Files(path)])
     case = synthetic_case()
     runnable = registry.runnable("bench", 2020)
     # The bare engine gets the same facts, derived and encoded, exactly as evaluate() sends them.
-    from govopen_rules.api import _prepare
-    from govopen_rules.convert import structure_facts_file
+    from govopen_rules.evaluation.pipeline import _derive_and_encode as _prepare
+    from govopen_rules.facts.convert import structure_facts_file
 
     typed = structure_facts_file(case, registry.fact_kinds)
     prepared, _self_scores = _prepare(typed, registry, runnable.compiled)

@@ -1,12 +1,12 @@
 """govopen-rules: score 政务公开 work by the assessment offices' rubrics.
 
-The public API is re-exported here; everything else is internal.
+What a library user, a rubric author and a rule tester need is re-exported here and listed in
+``__all__`` (pinned by ``tests/test_public_api.py``); everything else lives in the sub-packages,
+one step of the pipeline each (see ``docs/architecture.md``).
 """
 
-from govopen_rules.api import evaluate, get_rubric, library_version, rubrics
-from govopen_rules.cohort import CohortResult, evaluate_many
-from govopen_rules.compile import compile_rubric
-from govopen_rules.convert import from_json, structure_facts_file, to_json, unstructure
+from govopen_rules._version import library_version
+from govopen_rules.conversion import from_json, to_json
 from govopen_rules.errors import (
     CalendarYearMissingError,
     DuplicateRubricError,
@@ -18,11 +18,16 @@ from govopen_rules.errors import (
     UnknownParameterError,
     UnknownRubricError,
 )
-from govopen_rules.fact_kinds import DeriveContext, FactKind, FieldType
-from govopen_rules.facts import FactsFile, Unit
-from govopen_rules.hookspecs import hookimpl
-from govopen_rules.plugins import Registry, default_registry, get_plugin_manager
-from govopen_rules.results import (
+from govopen_rules.evaluation.cohort import (
+    CohortResult,
+    GroupResult,
+    Placement,
+    TierCount,
+    UnitFailure,
+    evaluate_many,
+)
+from govopen_rules.evaluation.pipeline import evaluate
+from govopen_rules.evaluation.results import (
     AreaResult,
     Effect,
     EvaluationResult,
@@ -31,14 +36,20 @@ from govopen_rules.results import (
     Status,
     Verdict,
 )
-from govopen_rules.rubric import Rubric
-from govopen_rules.rubric_files import load_rubric
-from govopen_rules.schema import facts_json_schema
-from govopen_rules.workdays import HolidayYear, add_workdays, workdays_between
+from govopen_rules.facts.convert import structure_facts_file
+from govopen_rules.facts.kinds import DeriveContext, FactKind, FieldType
+from govopen_rules.facts.model import FactsFile, Unit
+from govopen_rules.facts.schema import facts_json_schema
+from govopen_rules.plugins.hookspecs import hookimpl
+from govopen_rules.plugins.registry import Registry, get_rubric, rubrics
+from govopen_rules.rubric.files import load_rubric
+from govopen_rules.rubric.model import Citation, Rubric
+from govopen_rules.workdays import HolidayYear, add_workdays, is_workday, workdays_between
 
 __all__ = [
     "AreaResult",
     "CalendarYearMissingError",
+    "Citation",
     "CohortResult",
     "DeriveContext",
     "DuplicateRubricError",
@@ -51,32 +62,33 @@ __all__ = [
     "FactsValidationError",
     "FieldType",
     "GovOpenRulesError",
+    "GroupResult",
     "HolidayYear",
     "IndicatorResult",
+    "Placement",
     "PluginError",
     "Registry",
     "Rubric",
     "RubricError",
     "Status",
+    "TierCount",
     "Unit",
+    "UnitFailure",
     "UnknownParameterError",
     "UnknownRubricError",
     "Verdict",
     "add_workdays",
-    "compile_rubric",
-    "default_registry",
     "evaluate",
     "evaluate_many",
     "facts_json_schema",
     "from_json",
-    "get_plugin_manager",
     "get_rubric",
     "hookimpl",
+    "is_workday",
     "library_version",
     "load_rubric",
     "rubrics",
     "structure_facts_file",
     "to_json",
-    "unstructure",
     "workdays_between",
 ]

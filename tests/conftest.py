@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 import yaml
 
-from govopen_rules import Registry, get_plugin_manager, hookimpl
+from govopen_rules import Registry, hookimpl
+from govopen_rules.plugins.manager import make_plugin_manager
 
 
 class RubricFiles:
@@ -39,7 +40,7 @@ def make_registry(tmp_path_factory: pytest.TempPathFactory) -> MakeRegistry:
             path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
             paths.append(path)
         extra = [RubricFiles(paths)] if paths else []
-        pm = get_plugin_manager(load_entrypoints=False, plugins=[*extra, *plugins])
+        pm = make_plugin_manager(load_entrypoints=False, plugins=[*extra, *plugins])
         return Registry(pm)
 
     return make
@@ -48,4 +49,4 @@ def make_registry(tmp_path_factory: pytest.TempPathFactory) -> MakeRegistry:
 @pytest.fixture(scope="session")
 def core_registry() -> Registry:
     """The core alone: built-in fact kinds, no rubrics."""
-    return Registry(get_plugin_manager(load_entrypoints=False))
+    return Registry(load_entrypoints=False)

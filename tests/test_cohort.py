@@ -7,8 +7,9 @@ from typing import Any
 import pytest
 
 from govopen_rules import Registry, evaluate_many, from_json, to_json
-from govopen_rules.cohort import CohortResult, share_of
-from govopen_rules.render import render_cohort_markdown
+from govopen_rules.evaluation.cohort import CohortResult
+from govopen_rules.exact import percent_of as share_of
+from govopen_rules.reports.cohort import render_cohort_markdown
 
 from builders import area, facts_file, indicator, rubric, rule
 from conftest import MakeRegistry

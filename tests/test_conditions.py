@@ -8,19 +8,19 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from govopen_rules.conditions import (
+from govopen_rules.engines.durable import DurableEngine as Engine
+from govopen_rules.engines.durable_json import compile_condition
+from govopen_rules.engines.reference import matches
+from govopen_rules.facts.encoding import encode_value
+from govopen_rules.facts.kinds import FieldType as T
+from govopen_rules.rubric.conditions import (
     All,
     Any_,
     Compare,
     ConditionError,
     Exists,
-    compile_condition,
-    encode_value,
     parse_condition,
 )
-from govopen_rules.engine import Engine
-from govopen_rules.fact_kinds import FieldType as T
-from govopen_rules.reference import matches
 
 FIELDS = {
     "n": T.INT,

@@ -16,7 +16,7 @@ from govopen_rules import (
     structure_facts_file,
     to_json,
 )
-from govopen_rules.facts import InformationRequest, StatisticsBreakdown
+from govopen_rules.facts.model import InformationRequest, StatisticsBreakdown
 
 from builders import facts_file
 
@@ -134,7 +134,7 @@ def test_round_trip_keeps_decimals_and_dates_exact(core_registry: Registry) -> N
 
 def test_from_json_reads_numbers_as_decimal() -> None:
     text = '{"document": "d", "clause": "c", "quote": "0.1"}'
-    from govopen_rules.rubric import Citation
+    from govopen_rules.rubric.model import Citation
 
     assert from_json(text, Citation).quote == "0.1"
     with pytest.raises(FactsValidationError, match="required field missing"):

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from govopen_rules import Registry
-from govopen_rules import hookspecs as hookspecs_module
-from govopen_rules.conditions import LEAF_OPS
+from govopen_rules.plugins import hookspecs as hookspecs_module
+from govopen_rules.rubric.conditions import LEAF_OPS
 
 DOCS = Path(__file__).parent.parent / "docs"
 

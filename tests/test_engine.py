@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from govopen_rules import EngineError
-from govopen_rules.engine import Engine
+from govopen_rules.engines.durable import DurableEngine as Engine
 
 RULES = {
     "late": {"$and": [{"kind": "req"}, {"$gt": {"days": 20}}]},
@@ -152,11 +152,11 @@ def test_null_is_refused_by_the_engine_and_dropped_by_encoding(engine: Engine) -
     # "exists"); the library never sends null: encode_fact leaves unobserved fields out.
     with pytest.raises(EngineError, match="cannot be sent"):
         engine.match([{"kind": "req", "days": None}])
-    from govopen_rules import Registry, get_plugin_manager
-    from govopen_rules.encode import encode_fact
-    from govopen_rules.facts import AssessmentWeight
+    from govopen_rules import Registry
+    from govopen_rules.facts.encoding import encode_fact
+    from govopen_rules.facts.model import AssessmentWeight
 
-    kind = Registry(get_plugin_manager(load_entrypoints=False)).fact_kinds["assessment_weight"]
+    kind = Registry(load_entrypoints=False).fact_kinds["assessment_weight"]
     assert encode_fact(kind, AssessmentWeight(included=True), {}) == {
         "kind": "assessment_weight", "included": True,
     }

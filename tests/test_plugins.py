@@ -20,10 +20,10 @@ from govopen_rules import (
     Status,
     UnknownRubricError,
     evaluate,
-    get_plugin_manager,
     hookimpl,
 )
-from govopen_rules import hookspecs as hookspecs_module
+from govopen_rules.plugins import hookspecs as hookspecs_module
+from govopen_rules.plugins.manager import make_plugin_manager
 
 from builders import area, facts_file, indicator, rubric, rule
 from conftest import MakeRegistry, RubricFiles
@@ -118,7 +118,7 @@ def test_same_rubric_from_two_plugins_names_both(tmp_path: Path) -> None:
 
     path = tmp_path / "r.yaml"
     path.write_text(yaml.safe_dump(simple("dup"), allow_unicode=True), encoding="utf-8")
-    pm = get_plugin_manager(load_entrypoints=False)
+    pm = make_plugin_manager(load_entrypoints=False)
     pm.register(RubricFiles([path]), name="first")
     pm.register(RubricFiles([path]), name="second")
     with pytest.raises(
@@ -135,7 +135,7 @@ def test_same_rule_id_from_two_plugins_names_both(tmp_path: Path) -> None:
         path = tmp_path / f"{region}.yaml"
         path.write_text(yaml.safe_dump(simple(region, "t.same.rule")), encoding="utf-8")
         paths.append(path)
-    pm = get_plugin_manager(load_entrypoints=False)
+    pm = make_plugin_manager(load_entrypoints=False)
     pm.register(RubricFiles(paths[:1]), name="p1")
     pm.register(RubricFiles(paths[1:]), name="p2")
     with pytest.raises(DuplicateRubricError, match="'t.same.rule' is provided by both 'p1'"):
@@ -143,17 +143,17 @@ def test_same_rule_id_from_two_plugins_names_both(tmp_path: Path) -> None:
 
 
 def test_same_fact_kind_twice_names_both_plugins() -> None:
-    from govopen_rules import _builtin
+    from govopen_rules.plugins.builtin import kinds as _builtin
 
     class Copycat:
         @hookimpl
         def govopen_fact_kinds(self) -> list[FactKind]:
             return _builtin.govopen_fact_kinds()[:1]
 
-    pm = get_plugin_manager(load_entrypoints=False)
+    pm = make_plugin_manager(load_entrypoints=False)
     pm.register(Copycat(), name="copycat")
     with pytest.raises(
-        PluginError, match="provided by both 'govopen_rules._builtin' and 'copycat'"
+        PluginError, match="provided by both 'govopen_rules.plugins.builtin.kinds' and 'copycat'"
     ):
         Registry(pm)
 
@@ -168,7 +168,7 @@ def test_same_fact_kind_twice_names_both_plugins() -> None:
 )
 def test_wrong_return_types_name_the_plugin(hook: str, value: list[Any], message: str) -> None:
     plugin = type("Bad", (), {hook: hookimpl(lambda self: value)})()
-    pm = get_plugin_manager(load_entrypoints=False)
+    pm = make_plugin_manager(load_entrypoints=False)
     pm.register(plugin, name="bad")
     with pytest.raises(PluginError, match=f"plugin 'bad' {message}"):
         Registry(pm)
@@ -179,7 +179,7 @@ def test_a_failing_hook_names_the_plugin() -> None:
         raise RuntimeError("disk on fire")
 
     plugin = type("Broken", (), {"govopen_rubrics": hookimpl(boom)})()
-    pm = get_plugin_manager(load_entrypoints=False)
+    pm = make_plugin_manager(load_entrypoints=False)
     pm.register(plugin, name="broken")
     with pytest.raises(PluginError, match="plugin 'broken' failed in govopen_rubrics"):
         Registry(pm)
@@ -204,7 +204,7 @@ def test_unsupported_fact_field_type_is_refused() -> None:
 def test_misspelt_hook_is_caught() -> None:
     plugin = type("Typo", (), {"govopen_rubricz": hookimpl(lambda self: [])})()
     with pytest.raises(pluggy.PluginValidationError, match="unknown hook 'govopen_rubricz'"):
-        get_plugin_manager(load_entrypoints=False, plugins=[plugin])
+        make_plugin_manager(load_entrypoints=False, plugins=[plugin])
 
 
 class _FakeEntryPoint:
@@ -235,12 +235,12 @@ def test_entry_points_are_loaded_and_can_be_blocked(
     monkeypatch.setattr(importlib.metadata, "distributions", lambda: [dist])
     monkeypatch.delenv("GOVOPEN_RULES_DISABLE_PLUGIN_AUTOLOAD", raising=False)
     monkeypatch.delenv("GOVOPEN_RULES_DISABLED_PLUGINS", raising=False)
-    assert Registry(get_plugin_manager()).plugin_of("fake", 2020) == "fake"
+    assert Registry().plugin_of("fake", 2020) == "fake"
     monkeypatch.setenv("GOVOPEN_RULES_DISABLED_PLUGINS", "fake")
-    assert Registry(get_plugin_manager()).rubrics() == []
+    assert Registry().rubrics() == []
     monkeypatch.delenv("GOVOPEN_RULES_DISABLED_PLUGINS")
     monkeypatch.setenv("GOVOPEN_RULES_DISABLE_PLUGIN_AUTOLOAD", "1")
-    assert Registry(get_plugin_manager()).rubrics() == []
+    assert Registry().rubrics() == []
 
 
 def test_unknown_rubric_lists_what_is_installed(make_registry: MakeRegistry) -> None:
@@ -253,7 +253,7 @@ def test_unknown_rubric_lists_what_is_installed(make_registry: MakeRegistry) -> 
 
 
 def test_builtin_fact_kinds_use_the_public_hook() -> None:
-    pm = get_plugin_manager(load_entrypoints=False)
+    pm = make_plugin_manager(load_entrypoints=False)
     names = [pm.get_name(i.plugin) for i in pm.hook.govopen_fact_kinds.get_hookimpls()]
-    assert names == ["govopen_rules._builtin"]
+    assert names == ["govopen_rules.plugins.builtin.kinds"]
     assert FieldType.DATE in Registry(pm).fact_kinds["information_request"].fields.values()

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from govopen_rules import RubricError, UnknownParameterError, load_rubric
-from govopen_rules.compile import compile_rubric
+from govopen_rules.rubric.compiler import compile_rubric
 
 from builders import CITE, area, indicator, rubric, rule
 from conftest import MakeRegistry

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from govopen_rules.annual_report import AnnualReport, check_report
-from govopen_rules.convert import structure_as
-from govopen_rules.facts import StatisticsBreakdown, StatisticsPart
-from govopen_rules.statistics import check_breakdown
+from govopen_rules.annual_reports.breakdowns import check_breakdown
+from govopen_rules.annual_reports.report import AnnualReport, check_report
+from govopen_rules.conversion import structure_as
+from govopen_rules.facts.model import StatisticsBreakdown, StatisticsPart
 
 PEER = Path(__file__).parent / "data" / "peer-annual-reports"
 

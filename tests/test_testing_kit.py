@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from govopen_rules import Registry, evaluate, plugins
+from govopen_rules import Registry, evaluate
 from govopen_rules.testing import assert_verdict
 
 from builders import area, facts_file, indicator, rubric, rule
@@ -17,15 +17,29 @@ from conftest import MakeRegistry
 LATE = {"field": "late", "eq": True}
 
 
+class ChooseRegistry:
+    """A pytest plugin that gives an inner pytest run the registry to use (the kit's hook)."""
+
+    def __init__(self, registry: Registry) -> None:
+        self.registry = registry
+
+    def pytest_govopen_registry(self, config: pytest.Config) -> Registry:
+        return self.registry
+
+
+def run_kit(pytester: pytest.Pytester, registry: Registry, *args: str) -> pytest.RunResult:
+    """Run pytest in-process with the kit using ``registry`` (no global is replaced)."""
+    return pytester.runpytest(*args, plugins=[ChooseRegistry(registry)])
+
+
 @pytest.fixture
-def kit_registry(make_registry: MakeRegistry, monkeypatch: pytest.MonkeyPatch) -> Registry:
-    """A rubric 'kit 2020' made the default, as if its plugin were installed."""
+def kit_registry(make_registry: MakeRegistry) -> Registry:
+    """A registry with a rubric 'kit 2020', as if its plugin were installed."""
     reg = make_registry(rubric(area("A", indicator(
         "A1", "1",
         rule("kit.a.late", "submission", when=LATE, deduct={"mode": "per_unit", "points": "0.5"}),
         rule("kit.a.fee", "information_request", when={"field": "fee_charged", "gt": 0}),
     )), region="kit"))
-    monkeypatch.setattr(plugins, "default_registry", lambda: reg)
     return reg
 
 
@@ -57,20 +71,18 @@ cases:
 """
 
 
-@pytest.mark.usefixtures("kit_registry")
-def test_cases_are_collected_one_test_each(pytester: pytest.Pytester) -> None:
+def test_cases_are_collected_one_test_each(kit_registry: Registry, pytester: pytest.Pytester) -> None:
     pytester.makefile(".cases.yaml", rules=CASES)
-    result = pytester.runpytest("-v")
+    result = run_kit(pytester, kit_registry, "-v")
     result.assert_outcomes(passed=5)
     result.stdout.fnmatch_lines(["*rules.cases.yaml::one day late PASSED*"])
 
 
-@pytest.mark.usefixtures("kit_registry")
-def test_a_failing_case_shows_expected_and_actual(pytester: pytest.Pytester) -> None:
+def test_a_failing_case_shows_expected_and_actual(kit_registry: Registry, pytester: pytest.Pytester) -> None:
     pytester.makefile(".cases.yaml", rules=CASES.replace(
         "verdicts: {kit.a.late: {status: deducted, points: 0.5, count: 1}}",
         "verdicts: {kit.a.late: clear}").replace("total: 0.5", "total: 0.75"))
-    result = pytester.runpytest()
+    result = run_kit(pytester, kit_registry)
     result.assert_outcomes(passed=4, failed=1)
     result.stdout.fnmatch_lines([
         "*case 'one day late' (kit 2020*",
@@ -84,7 +96,6 @@ def test_a_failing_case_shows_expected_and_actual(pytester: pytest.Pytester) -> 
     assert "Traceback" not in result.stdout.str()
 
 
-@pytest.mark.usefixtures("kit_registry")
 @pytest.mark.parametrize(
     ("text", "problem"),
     [
@@ -97,18 +108,17 @@ def test_a_failing_case_shows_expected_and_actual(pytester: pytest.Pytester) -> 
          "cases[0].expect: unknown key(s) ['score']"),
     ],
 )
-def test_a_malformed_case_file_is_a_collection_error(pytester: pytest.Pytester, text: str,
+def test_a_malformed_case_file_is_a_collection_error(kit_registry: Registry, pytester: pytest.Pytester, text: str,
                                                     problem: str) -> None:
     pytester.makefile(".cases.yaml", broken=text)
-    result = pytester.runpytest()
+    result = run_kit(pytester, kit_registry)
     assert result.ret == pytest.ExitCode.INTERRUPTED
     assert problem in result.stdout.str()
 
 
-@pytest.mark.usefixtures("kit_registry")
-def test_coverage_report_names_rules_never_exercised(pytester: pytest.Pytester) -> None:
+def test_coverage_report_names_rules_never_exercised(kit_registry: Registry, pytester: pytest.Pytester) -> None:
     pytester.makefile(".cases.yaml", rules=CASES)
-    result = pytester.runpytest("--govopen-coverage", "--govopen-coverage-json", "cov.json",
+    result = run_kit(pytester, kit_registry, "--govopen-coverage", "--govopen-coverage-json", "cov.json",
                                 "--govopen-coverage-fail-under", "100")
     result.stdout.fnmatch_lines([
         "*govopen-rules rule coverage*",
@@ -123,15 +133,13 @@ def test_coverage_report_names_rules_never_exercised(pytester: pytest.Pytester) 
     assert (late["deducted"], late["clear"], late["at_cap"], late["covered"]) == (2, 1, 1, True)
 
 
-@pytest.mark.usefixtures("kit_registry")
-def test_coverage_passes_at_its_threshold(pytester: pytest.Pytester) -> None:
+def test_coverage_passes_at_its_threshold(kit_registry: Registry, pytester: pytest.Pytester) -> None:
     pytester.makefile(".cases.yaml", rules=CASES)
-    result = pytester.runpytest("--govopen-coverage-fail-under", "50")
+    result = run_kit(pytester, kit_registry, "--govopen-coverage-fail-under", "50")
     assert result.ret == pytest.ExitCode.OK
 
 
-@pytest.mark.usefixtures("kit_registry")
-def test_python_helpers(pytester: pytest.Pytester) -> None:
+def test_python_helpers(kit_registry: Registry, pytester: pytest.Pytester) -> None:
     pytester.makepyfile(textwrap.dedent("""
         from govopen_rules.testing import assert_verdict
 
@@ -142,16 +150,15 @@ def test_python_helpers(pytester: pytest.Pytester) -> None:
             result = govopen_evaluate(facts, region="kit", year=2020)
             assert_verdict(result, "kit.a.late", status="deducted", points="0.5")
     """))
-    pytester.runpytest().assert_outcomes(passed=1)
+    run_kit(pytester, kit_registry).assert_outcomes(passed=1)
 
 
-@pytest.mark.usefixtures("kit_registry")
-def test_evaluate_rule_returns_one_verdict() -> None:
+def test_evaluate_rule_returns_one_verdict(kit_registry: Registry) -> None:
     from govopen_rules.testing import evaluate_rule
 
     facts = [{"kind": "submission", "item": "x", "due_on": "2020-06-01",
               "submitted_on": "2020-06-02"}]
-    verdict = evaluate_rule("kit.a.late", facts, region="kit", year=2020)
+    verdict = evaluate_rule("kit.a.late", facts, region="kit", year=2020, registry=kit_registry)
     assert (verdict.status.value, verdict.points) == ("deducted", 0.5)
 
 

@@ -7,8 +7,14 @@ Installed with govopen-rules (entry point ``pytest11``), it
 * adds ``--govopen-coverage`` (table), ``--govopen-coverage-json PATH``,
   ``--govopen-coverage-fail-under PCT`` and ``--govopen-coverage-rubric ID``
   (:mod:`govopen_rules.testing.coverage`);
-* provides the ``govopen_evaluate`` fixture and the helpers :func:`facts_file` and
-  :func:`assert_verdict` for tests written in Python.
+* provides the fixtures ``govopen_registry`` (an isolated registry with chosen plugins) and
+  ``govopen_evaluate``, and the helpers :func:`facts_file`, :func:`evaluate_rule` and
+  :func:`assert_verdict` for tests written in Python;
+* adds the hook ``pytest_govopen_registry(config)``: a ``conftest.py`` returns the registry that
+  case files, ``govopen_evaluate`` and coverage use (default: every installed plugin).
+
+Loading it is cheap: it imports no engine. durable-rules' C extension is loaded (and glibc's
+``M_TOP_PAD`` raised) only when a test first evaluates something.
 """
 
 from __future__ import annotations
@@ -21,17 +27,31 @@ from typing import Any
 
 import pytest
 
-from govopen_rules import plugins
-from govopen_rules.api import evaluate
-from govopen_rules.results import EvaluationResult, Status, Verdict
+from govopen_rules.evaluation.pipeline import evaluate
+from govopen_rules.evaluation.results import EvaluationResult, Status, Verdict
+from govopen_rules.plugins.registry import Registry, default_registry
+from govopen_rules.testing import hookspecs as _kit_hookspecs
 from govopen_rules.testing.cases import Case, CaseFileError, check_case, load_case_file
 from govopen_rules.testing.cases import render_mismatches as _render_mismatches
 from govopen_rules.testing.coverage import CoverageRecorder, as_json, render_table
 
-__all__ = ["assert_verdict", "evaluate_rule", "facts_file"]
+__all__ = ["assert_verdict", "evaluate_rule", "facts_file", "session_registry"]
 
 CASE_SUFFIX = ".cases.yaml"
 _RECORDER = pytest.StashKey[CoverageRecorder]()
+_REGISTRY = pytest.StashKey[Registry]()
+
+
+def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
+    pluginmanager.add_hookspecs(_kit_hookspecs)
+
+
+def session_registry(config: pytest.Config) -> Registry:
+    """The registry of this pytest run: a ``pytest_govopen_registry`` hook's, else the default."""
+    if _REGISTRY not in config.stash:
+        chosen = config.hook.pytest_govopen_registry(config=config)
+        config.stash[_REGISTRY] = chosen if chosen is not None else default_registry()
+    return config.stash[_REGISTRY]
 
 
 def facts_file(
@@ -63,14 +83,7 @@ def assert_verdict(
     if points is not None and Decimal(str(points)) != verdict.points:
         problems.append(f"points {verdict.points}, expected {points}")
     if problems:
-        evidence = (
-            "; ".join(
-                f"facts[{e.fact_index}] {e.kind} "
-                + ", ".join(f"{k}={v}" for k, v in e.values.items())
-                for e in verdict.evidence
-            )
-            or "none"
-        )
+        evidence = "; ".join(e.describe() for e in verdict.evidence) or "none"
         raise AssertionError(
             f"{rule_id}: {', '.join(problems)} — {verdict.message} (evidence: {evidence})"
         )
@@ -84,17 +97,32 @@ def evaluate_rule(
     region: str,
     year: int,
     parameters: dict[str, Any] | None = None,
+    registry: Registry | None = None,
     **options: Any,
 ) -> Verdict:
     """Evaluate ``facts`` under an installed rubric and return one rule's verdict."""
     data = facts_file(*facts, year=year, **options)
-    return evaluate(data, region=region, year=year, parameters=parameters).verdict(rule_id)
+    result = evaluate(data, region=region, year=year, parameters=parameters, registry=registry)
+    return result.verdict(rule_id)
 
 
 @pytest.fixture
-def govopen_evaluate() -> Callable[..., EvaluationResult]:
+def govopen_registry() -> Callable[..., Registry]:
+    """``govopen_registry(*plugins, load_entrypoints=False)``: a fresh registry of the core and
+    the plugins given (objects or modules with ``@hookimpl`` functions), isolated from what is
+    installed unless ``load_entrypoints=True``. Pass it as ``registry=`` to ``evaluate``."""
+
+    def make(*plugins: object, load_entrypoints: bool = False) -> Registry:
+        return Registry(plugins=plugins, load_entrypoints=load_entrypoints)
+
+    return make
+
+
+@pytest.fixture
+def govopen_evaluate(request: pytest.FixtureRequest) -> Callable[..., EvaluationResult]:
     """``govopen_evaluate(facts, region=, year=, **facts_file_options)``: evaluate a list of
-    facts (or a whole facts file) under an installed rubric."""
+    facts (or a whole facts file) under a rubric of the run's registry (or ``registry=``)."""
+    default = session_registry(request.config)
 
     def run(
         facts: list[dict[str, Any]] | dict[str, Any],
@@ -102,10 +130,13 @@ def govopen_evaluate() -> Callable[..., EvaluationResult]:
         region: str,
         year: int,
         parameters: dict[str, Any] | None = None,
+        registry: Registry | None = None,
         **options: Any,
     ) -> EvaluationResult:
         data = facts if isinstance(facts, dict) else facts_file(*facts, year=year, **options)
-        return evaluate(data, region=region, year=year, parameters=parameters)
+        return evaluate(
+            data, region=region, year=year, parameters=parameters, registry=registry or default
+        )
 
     return run
 
@@ -137,7 +168,7 @@ class CaseItem(pytest.Item):
         self.case = case
 
     def runtest(self) -> None:
-        _result, mismatches = check_case(self.case)
+        _result, mismatches = check_case(self.case, session_registry(self.config))
         if mismatches:
             raise CaseFailed(_render_mismatches(self.case, mismatches))
 
@@ -195,17 +226,15 @@ def _wanted(config: pytest.Config) -> bool:
 def pytest_configure(config: pytest.Config) -> None:
     if _wanted(config):
         recorder = CoverageRecorder()
-        registry = plugins.default_registry()  # looked up at call time: tests may replace it
-        registry.plugin_manager.register(recorder, name="govopen-coverage")
+        registry = session_registry(config)
+        registry.register_observer(recorder, name="govopen-coverage")
         recorder.learn_caps(registry)
         config.stash[_RECORDER] = recorder
 
 
 def _report(config: pytest.Config) -> list[Any]:
     recorder = config.stash[_RECORDER]
-    return recorder.report(
-        plugins.default_registry(), config.getoption("--govopen-coverage-rubric")
-    )
+    return recorder.report(session_registry(config), config.getoption("--govopen-coverage-rubric"))
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:

@@ -16,9 +16,10 @@ from typing import Any
 import attrs
 import yaml
 
-from govopen_rules.api import evaluate
 from govopen_rules.errors import FactsValidationError
-from govopen_rules.results import EvaluationResult, Status, Verdict
+from govopen_rules.evaluation.pipeline import evaluate
+from govopen_rules.evaluation.results import EvaluationResult, Status, Verdict
+from govopen_rules.plugins.registry import Registry
 
 __all__ = ["Case", "CaseFileError", "Mismatch", "check_case", "load_case_file"]
 
@@ -142,12 +143,18 @@ def _verdict_expectation(value: Any) -> dict[str, Any]:
     return {"status": value} if isinstance(value, str) else dict(value)
 
 
-def check_case(case: Case) -> tuple[EvaluationResult | None, list[Mismatch]]:
+def check_case(
+    case: Case, registry: Registry | None = None
+) -> tuple[EvaluationResult | None, list[Mismatch]]:
     """Evaluate a case and compare; an empty list means every expectation holds."""
     expect = case.expect
     try:
         result = evaluate(
-            case.facts_file, region=case.region, year=case.year, parameters=case.parameters or None
+            case.facts_file,
+            region=case.region,
+            year=case.year,
+            parameters=case.parameters or None,
+            registry=registry,
         )
     except FactsValidationError as exc:
         wanted: Sequence[str] = expect.get("errors", [])
@@ -236,10 +243,7 @@ def render_mismatches(case: Case, mismatches: Sequence[Mismatch]) -> str:
         if m.verdict is not None:
             lines.append(f"  {'':<{width}}    message: {m.verdict.message}")
             for ev in m.verdict.evidence:
-                shown = ", ".join(f"{k}={v}" for k, v in ev.values.items())
-                lines.append(
-                    f"  {'':<{width}}    evidence: facts[{ev.fact_index}] {ev.kind}: {shown}"
-                )
+                lines.append(f"  {'':<{width}}    evidence: {ev.describe()}")
             lines.append(
                 f"  {'':<{width}}    cites: {m.verdict.citation.document} "
                 f"{m.verdict.citation.clause}"

@@ -13,9 +13,10 @@ from typing import Any
 
 import attrs
 
-from govopen_rules.hookspecs import hookimpl
-from govopen_rules.plugins import Registry
-from govopen_rules.results import EvaluationResult, Status
+from govopen_rules.evaluation.results import EvaluationResult, Status
+from govopen_rules.plugins.hookspecs import hookimpl
+from govopen_rules.plugins.registry import Registry
+from govopen_rules.rubric.compiler import compile_rubric
 
 __all__ = ["CoverageRecorder", "RubricCoverage", "RuleCoverage"]
 
@@ -87,7 +88,7 @@ class CoverageRecorder:
     def learn_caps(self, registry: Registry) -> None:
         """Remember each rule's own cap, resolved (a cap may be a parameter)."""
         for rubric in registry.rubrics():
-            compiled = registry.runnable(rubric.region, rubric.year).compiled
+            compiled = compile_rubric(rubric, registry.fact_kinds)  # no engine is built
             self.caps[rubric.id] = {r.rule.id: r.cap for r in compiled.rules if r.cap is not None}
 
     def report(self, registry: Registry, only: Iterable[str] = ()) -> list[RubricCoverage]:

@@ -7,13 +7,14 @@ from typing import Any
 
 import yaml
 
-from govopen_rules import Status, get_plugin_manager, get_rubric
+from govopen_rules import Status, get_rubric
+from govopen_rules.plugins.manager import make_plugin_manager
 
 from conftest import CASES, Evaluate
 
 
 def test_plugin_is_installed() -> None:
-    pm = get_plugin_manager()
+    pm = make_plugin_manager()
     assert "xuanwei" in {name for name, _ in pm.list_name_plugin()}
     rubric = get_rubric("xuanwei", 2020)
     assert rubric.points == 15

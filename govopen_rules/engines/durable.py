@@ -1,0 +1,270 @@
+"""The only module that talks to durable-rules: compiled rulesets, sessions, matches.
+
+durable-rules 2.0.28 has sharp edges (``../shared/notes/durable-rules.md``); this adapter hides
+each one, and ``tests/test_engine.py`` pins them:
+
+* at most 1024 live sessions per ruleset, then a MemoryError and a segfault → a fixed pool of
+  session ids, each deleted after every evaluation;
+* ``delete_state`` on a session whose actions never started frees garbage → a sentinel fact and
+  rule, so an action always starts;
+* an empty batch segfaults → an empty evaluation never reaches C;
+* identical facts are de-duplicated by content → every fact gets an explicit, distinct id;
+* a fact the parser rejects silently drops the rest of the batch → facts are checked and
+  encoded (no NaN, no Decimal, int64 only) before they are sent;
+* exceptions in actions are swallowed and the Host starts timer threads → no Host and no Python
+  actions: matches are drained with ``start_action_for_state``/``complete_and_start_action``;
+* the C extension keeps the GIL → threads are safe (distinct session ids) but do not scale:
+  use processes;
+* each session allocates a few hundred KB that glibc returns to the system at once, and in
+  some heap layouts every evaluation then pays for growing and trimming the heap (measured: the
+  same evaluation 2.5x slower, with the time in system calls) → on glibc, ``M_TOP_PAD`` is
+  raised to 16 MiB when the first engine is built, unless ``MALLOC_TOP_PAD_`` is set or
+  ``GOVOPEN_RULES_MALLOC_TUNING=0``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import itertools
+import json
+import os
+import queue
+import re
+import threading
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import durable_rules_engine as _dre
+
+from govopen_rules.engines.durable_json import compile_selections
+from govopen_rules.engines.protocol import Match
+from govopen_rules.errors import EngineError
+from govopen_rules.rubric.compiler import Selection
+
+__all__ = ["DurableEngine"]
+
+_SENTINEL = "_sentinel"
+_SESSIONS = 16
+_MAX_FACTS = 100_000  # fact ids f0..f199999 are distinct under the engine's 32-bit FNV-1 hash
+_RULE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:#/-]*")
+_INT64 = 2**63 - 1
+_ERROR_CODES = {
+    101: "out of capacity",
+    105: "invalid ruleset definition",
+    111: "bad ruleset handle",
+    202: "a value the parser rejects (e.g. Infinity)",
+    302: "too many properties in one fact",
+    309: "no such session",
+    501: "invalid regular expression",
+    508: "unsupported regular expression",
+}
+_registry_lock = threading.Lock()
+_M_TOP_PAD = -2  # glibc's mallopt parameter number
+_TOP_PAD_BYTES = 16 << 20
+
+
+def _tune_glibc_malloc() -> bool:
+    """Keep heap growth padded so sessions do not grow and trim the heap on every evaluation."""
+    if os.environ.get("GOVOPEN_RULES_MALLOC_TUNING") == "0" or "MALLOC_TOP_PAD_" in os.environ:
+        return False
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):  # not glibc: nothing to tune
+        return False
+    return bool(mallopt(_M_TOP_PAD, _TOP_PAD_BYTES))
+
+
+_malloc_tuned: bool | None = None
+
+
+def malloc_tuned() -> bool:
+    """Whether ``M_TOP_PAD`` was raised; tuned once, when the first engine is built."""
+    global _malloc_tuned
+    if _malloc_tuned is None:
+        _malloc_tuned = _tune_glibc_malloc()
+    return _malloc_tuned
+
+
+_names = itertools.count()
+
+
+def _fnv1_32(text: str) -> int:
+    value = 2166136261
+    for byte in text.encode():
+        value = (value * 16777619) & 0xFFFFFFFF
+        value ^= byte
+    return value
+
+
+def _session_ids(count: int) -> list[str]:
+    sids = [f"w{i}" for i in range(count)]
+    if len({_fnv1_32(s) for s in sids}) != count:  # pragma: no cover - fixed names
+        raise AssertionError("session ids collide under FNV-1")
+    return sids
+
+
+def _translate(exc: BaseException, doing: str) -> EngineError:
+    if isinstance(exc, MemoryError):
+        return EngineError(f"durable-rules ran out of capacity while {doing}")
+    text = str(exc)
+    found = re.search(r"error code: (\d+)", text)
+    if found:
+        code = int(found.group(1))
+        meaning = _ERROR_CODES.get(code, "unknown engine error")
+        return EngineError(f"durable-rules error {code} ({meaning}) while {doing}")
+    return EngineError(f"durable-rules failed while {doing}: {text}")
+
+
+_MESSAGE_HEAD = re.compile(r'\{"([A-Za-z0-9_.:#/-]+)":\{"m":\{"sid": ?"w\d+", ?"id": ?"f(\d+)"')
+
+
+def _parse_message(message: str) -> list[Match]:
+    """The (rule, fact index) pairs of one action message, skipping the sentinel.
+
+    The engine echoes each fact's JSON as it was sent, with ``sid`` and ``id`` first, so the
+    head of the message says all that is needed; anything else is parsed in full.
+    """
+    head = _MESSAGE_HEAD.match(message)
+    if head is not None:
+        return [(head.group(1), int(head.group(2)))]
+    return [
+        (rule, int(bound["m"]["id"][1:]))
+        for rule, bound in json.loads(message).items()
+        if rule != _SENTINEL
+    ]
+
+
+def _check_value(value: object, where: str) -> None:
+    if type(value) in (str, bool):
+        return
+    if isinstance(value, int):
+        if abs(value) > _INT64:
+            raise EngineError(f"{where}: {value} is outside the engine's 64-bit range")
+        return
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            _check_value(item, f"{where}[{i}]")
+        return
+    raise EngineError(
+        f"{where}: {value!r} ({type(value).__name__}) cannot be sent to the engine; "
+        "encode decimals, dates and floats first (govopen_rules.facts.encoding)"
+    )
+
+
+class DurableEngine:
+    """One compiled durable-rules ruleset. Thread-safe; create once per rubric version and reuse.
+
+    ``rules`` maps a rule name to the condition of a single fact (durable-rules JSON, the
+    content of ``m``). :meth:`match` returns which facts each rule matched.
+    """
+
+    @classmethod
+    def from_selections(
+        cls, selections: Mapping[str, Selection], label: str = "rubric"
+    ) -> DurableEngine:
+        """The engine for a compiled rubric's selections."""
+        return cls(compile_selections(selections), label=label)
+
+    def __init__(self, rules: Mapping[str, Mapping[str, Any]], label: str = "rubric") -> None:
+        malloc_tuned()
+        definition: dict[str, Any] = {
+            _SENTINEL: {"all": [{"m": {"kind": _SENTINEL}}]},
+        }
+        for name, condition in rules.items():
+            if not _RULE_NAME.fullmatch(name):
+                raise EngineError(f"rule name {name!r} is not allowed in the engine")
+            definition[name] = {"all": [{"m": dict(condition)}]}
+        self.rule_names = tuple(rules)
+        self._label = label
+        self._sids: queue.Queue[str] = queue.Queue()
+        for sid in _session_ids(_SESSIONS):
+            self._sids.put(sid)
+        payload = json.dumps(definition, ensure_ascii=False, allow_nan=False)
+        with _registry_lock:
+            self._name = f"{label}:{next(_names)}"
+            try:
+                self._handle: int | None = _dre.create_ruleset(self._name, payload)
+            except (_dre.error, MemoryError) as exc:
+                raise _translate(exc, f"compiling {label}") from None
+
+    def match(self, facts: Sequence[Mapping[str, object]], *, check: bool = True) -> list[Match]:
+        """Assert ``facts`` in a fresh session and return every (rule, fact index) match.
+
+        Every value is checked before it reaches C unless ``check`` is false, which only
+        :func:`govopen_rules.facts.encoding.encode_fact` output may use (checked by construction).
+        The order of the returned list is the engine's; callers that need a stable order sort.
+        """
+        if self._handle is None:
+            raise EngineError(f"engine {self._label!r} is closed")
+        if not facts:
+            return []
+        if len(facts) > _MAX_FACTS:
+            raise EngineError(f"{len(facts)} facts in one evaluation; the limit is {_MAX_FACTS}")
+        sid = self._sids.get()
+        try:
+            batch = self._batch(sid, facts, check)
+            return self._run(sid, batch)
+        finally:
+            self._sids.put(sid)
+
+    def _batch(self, sid: str, facts: Sequence[Mapping[str, object]], check: bool) -> str:
+        batch: list[dict[str, object]] = [{"sid": sid, "id": "s", "kind": _SENTINEL}]
+        for index, fact in enumerate(facts):
+            if check:
+                for key, value in fact.items():
+                    if key in ("sid", "id", "$s") or key.startswith("$"):
+                        raise EngineError(f"facts[{index}]: field name {key!r} is reserved")
+                    _check_value(value, f"facts[{index}].{key}")
+            if fact.get("kind") == _SENTINEL:
+                raise EngineError(f"facts[{index}]: kind {_SENTINEL!r} is reserved")
+            # sid and id first: the engine echoes the fact's text, and _drain reads them there.
+            batch.append({"sid": sid, "id": f"f{index}", **fact})
+        return json.dumps(batch, ensure_ascii=False, allow_nan=False)
+
+    def _run(self, sid: str, payload: str) -> list[Match]:
+        handle = self._handle
+        try:
+            try:
+                code, state = _dre.assert_facts(handle, payload)
+            except (_dre.error, MemoryError) as exc:
+                self._start_sentinel_after_failure(sid)
+                raise _translate(exc, "asserting facts") from None
+            if code == 2:  # pragma: no cover - explicit distinct ids make this unreachable
+                raise EngineError("the engine reported two facts as identical")
+            return self._drain(state)
+        finally:
+            with contextlib.suppress(_dre.error):  # the session always exists here
+                _dre.delete_state(handle, sid)
+
+    def _drain(self, state: int) -> list[Match]:
+        handle = self._handle
+        matches: list[Match] = []
+        started = _dre.start_action_for_state(handle, state)
+        message = started[1] if started else None
+        while message:
+            matches.extend(_parse_message(message))
+            message = _dre.complete_and_start_action(handle, state)
+        return matches
+
+    def _start_sentinel_after_failure(self, sid: str) -> None:
+        """Make sure an action started, so the later delete_state is safe."""
+        sentinel = json.dumps([{"sid": sid, "id": "s-retry", "kind": _SENTINEL}])
+        try:
+            _code, state = _dre.assert_facts(self._handle, sentinel)
+            self._drain(state)
+        except _dre.error:  # pragma: no cover - best effort on an already failing path
+            pass
+
+    def close(self) -> None:
+        """Delete the ruleset in the engine. Every session is already gone by then."""
+        with _registry_lock:
+            if self._handle is not None:
+                _dre.delete_ruleset(self._handle)
+                self._handle = None
+
+    def __enter__(self) -> DurableEngine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

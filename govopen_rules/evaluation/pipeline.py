@@ -1,0 +1,113 @@
+"""The evaluation pipeline, one step per function, in the order they run:
+
+1. **structure**: a facts mapping becomes a typed :class:`FactsFile` (every problem with its path);
+2. **derive**: each fact kind's deriver measures what the rubric compares (working-day delays…);
+3. **encode**: facts and measures become the flat values every engine compares;
+4. **match**: the rubric's engine finds which facts each selection matches;
+5. **score** and **grade**: verdicts, caps, floor, veto, bonus and the grade, in Decimal;
+6. **notify**: observers (``govopen_result``) see the finished result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+
+from govopen_rules._version import library_version
+from govopen_rules.errors import CalendarYearMissingError, FactsValidationError
+from govopen_rules.evaluation.results import EvaluationResult
+from govopen_rules.evaluation.scoring import PreparedFact, score
+from govopen_rules.facts.convert import structure_facts_file
+from govopen_rules.facts.encoding import encode_fact
+from govopen_rules.facts.kinds import DeriveContext
+from govopen_rules.facts.model import FactsFile, SelfScore
+from govopen_rules.plugins.registry import Registry, default_registry
+from govopen_rules.rubric.compiler import CompiledRubric
+
+__all__ = ["evaluate"]
+
+_VERSION = library_version()
+
+
+def evaluate(
+    facts: FactsFile | Mapping[str, object],
+    *,
+    region: str,
+    year: int | None = None,
+    parameters: Mapping[str, object] | None = None,
+    registry: Registry | None = None,
+) -> EvaluationResult:
+    """Score one unit's facts under the rubric of ``region`` and ``year``.
+
+    ``facts`` is a :class:`FactsFile` or the plain mapping of a facts JSON file; ``year``
+    defaults to the facts file's year. ``parameters`` overrides rubric parameters (assumed point
+    values and thresholds) by name. Nothing passed in is modified.
+    """
+    reg = registry or default_registry()
+    # An unknown rubric is reported before any problem in the facts.
+    if year is None:
+        reg.check_region(region)
+    else:
+        runnable = reg.runnable(region, year, parameters)
+    facts_file = (
+        facts if isinstance(facts, FactsFile) else structure_facts_file(facts, reg.fact_kinds)
+    )
+    if year is None:
+        year = facts_file.year
+        runnable = reg.runnable(region, year, parameters)
+    elif facts_file.year != year:
+        raise FactsValidationError(
+            [f"year: the facts are for {facts_file.year}, the rubric asked for is {year}"]
+        )
+    compiled = runnable.compiled
+    prepared, self_scores = _derive_and_encode(facts_file, reg, compiled)
+    matches = runnable.engine.match([pf.encoded for pf in prepared], check=False)
+    result = score(compiled, facts_file.unit, year, prepared, matches, self_scores, _VERSION)
+    reg.notify_result(result)
+    return result
+
+
+def _derive_and_encode(
+    facts_file: FactsFile, reg: Registry, compiled: CompiledRubric
+) -> tuple[list[PreparedFact], dict[str, Decimal]]:
+    """Derive and encode the facts the rubric looks at, and collect the self-scores.
+
+    Facts of kinds no rule reads are neither derived nor sent to the engine. Every problem is
+    reported with its path.
+    """
+    ctx = DeriveContext(year=facts_file.year, as_of=facts_file.as_of, calendar=reg.calendar)
+    codes = compiled.indicator_codes
+    prepared: list[PreparedFact] = []
+    self_scores: dict[str, Decimal] = {}
+    errors: list[str] = []
+    for index, fact in enumerate(facts_file.facts):
+        path = f"facts[{index}]"
+        if isinstance(fact, SelfScore):
+            if fact.indicator not in codes:
+                errors.append(
+                    f"{path}.indicator: {fact.indicator!r} is not an indicator of "
+                    f"{compiled.rubric.id}; "
+                    f"indicators: {', '.join(sorted(codes))}"
+                )
+            self_scores[fact.indicator] = fact.points
+            continue
+        kind_name: str = type(fact).KIND
+        fields = compiled.engine_fields.get(kind_name)
+        if fields is None:
+            continue
+        kind = reg.fact_kinds[kind_name]
+        try:
+            derived = dict(kind.derive(fact, ctx)) if kind.derive is not None else {}
+            encoded = encode_fact(kind, fact, derived, fields)
+        except CalendarYearMissingError as exc:
+            errors.append(f"{path}: {exc}")
+            continue
+        except ValueError as exc:
+            errors.append(f"{path}.{exc}")
+            continue
+        prepared.append(
+            PreparedFact(index=index, kind=kind_name, fact=fact, derived=derived, encoded=encoded)
+        )
+    if errors:
+        raise FactsValidationError(errors)
+    return prepared, self_scores

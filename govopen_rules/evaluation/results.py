@@ -1,0 +1,154 @@
+"""What an evaluation returns: verdicts per rule, scores per indicator and area, the total.
+
+All classes are frozen and serialise losslessly through :func:`govopen_rules.to_json`.
+"""
+
+from __future__ import annotations
+
+import enum
+from decimal import Decimal
+
+import attrs
+
+from govopen_rules.facts.model import Unit
+from govopen_rules.rubric.model import Citation
+
+__all__ = [
+    "AreaResult",
+    "EvaluationResult",
+    "EvidenceRef",
+    "IndicatorResult",
+    "Status",
+    "Verdict",
+]
+
+
+class Status(str, enum.Enum):
+    """What a rule found."""
+
+    DEDUCTED = "deducted"  # the problem was found and cost points (or vetoed, or earned a bonus)
+    CLEAR = "clear"  # evidence present, nothing wrong
+    NO_EVIDENCE = "no_evidence"  # the facts the rule needs are missing
+    NOT_APPLICABLE = "not_applicable"  # the rule does not apply to this kind of unit
+
+
+class Effect(str, enum.Enum):
+    """Which way a rule's points go."""
+
+    DEDUCTION = "deduction"
+    BONUS = "bonus"
+    VETO = "veto"
+
+
+@attrs.frozen(kw_only=True)
+class EvidenceRef:
+    """A fact a verdict rests on: its position in the facts file and the values consulted."""
+
+    fact_index: int
+    kind: str
+    values: dict[str, str]
+
+    def describe(self) -> str:
+        """``facts[3] information_request: received_on=2020-06-01, …``: how every output
+        (text report, case-file failure, ``assert_verdict``) shows a piece of evidence."""
+        shown = ", ".join(f"{k}={v}" for k, v in self.values.items())
+        return f"facts[{self.fact_index}] {self.kind}: {shown}"
+
+
+@attrs.frozen(kw_only=True)
+class Verdict:
+    """One rule's outcome for one unit."""
+
+    rule_id: str
+    title: str
+    indicator: str
+    status: Status
+    effect: Effect
+    points: Decimal
+    count: int
+    message: str
+    citation: Citation
+    evidence: tuple[EvidenceRef, ...] = ()
+    assumptions: tuple[str, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class IndicatorResult:
+    """二级指标 result. ``self_score_gap`` is self-score minus computed score, where given."""
+
+    code: str
+    title: str
+    points: Decimal
+    deducted: Decimal
+    score: Decimal
+    verdicts: tuple[Verdict, ...]
+    self_score: Decimal | None = None
+    self_score_gap: Decimal | None = None
+
+    @property
+    def self_score_supported(self) -> bool | None:
+        """Whether the evidence supports the self-score: no gap and no rule lacking evidence."""
+        if self.self_score is None:
+            return None
+        lacking = any(v.status is Status.NO_EVIDENCE for v in self.verdicts)
+        return not lacking and self.self_score_gap == 0
+
+
+@attrs.frozen(kw_only=True)
+class AreaResult:
+    """一级指标 result."""
+
+    code: str
+    title: str
+    points: Decimal
+    deducted: Decimal
+    score: Decimal
+    indicators: tuple[IndicatorResult, ...]
+
+
+@attrs.frozen(kw_only=True)
+class EvaluationResult:
+    """The evaluation of one unit under one rubric."""
+
+    unit: Unit
+    region: str
+    year: int
+    rubric_id: str
+    rubric_version: str
+    library_version: str
+    points: Decimal
+    total: Decimal
+    bonus: Decimal
+    vetoed: bool
+    grade: str | None
+    areas: tuple[AreaResult, ...]
+    parameters: dict[str, Decimal]
+    assumed_parameters: tuple[str, ...] = ()
+
+    def verdicts(self) -> list[Verdict]:
+        """Every verdict, in rubric order."""
+        return [v for a in self.areas for i in a.indicators for v in i.verdicts]
+
+    def findings(self) -> list[Verdict]:
+        """问题清单: verdicts that cost points, vetoed, or lacked evidence."""
+        return [
+            v
+            for v in self.verdicts()
+            if v.status is Status.NO_EVIDENCE
+            or (v.status is Status.DEDUCTED and v.effect is not Effect.BONUS)
+        ]
+
+    def indicator(self, code: str) -> IndicatorResult:
+        """The result of the indicator with this code."""
+        for area in self.areas:
+            for ind in area.indicators:
+                if ind.code == code:
+                    return ind
+        raise KeyError(code)
+
+    def verdict(self, rule_id: str) -> Verdict:
+        """The verdict of the rule with this id."""
+        for v in self.verdicts():
+            if v.rule_id == rule_id:
+                return v
+        raise KeyError(rule_id)

@@ -1,0 +1,254 @@
+"""Turn engine matches into verdicts and scores, exactly, in Decimal.
+
+A rule's deduction is capped by the rule's cap, an indicator's by its cap (default: its points),
+an area's by its cap; no score goes below zero. A veto marks the unit failed; bonuses are added
+up to the rubric's bonus cap.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+
+import attrs
+
+from govopen_rules.engines.protocol import Match
+from govopen_rules.evaluation.results import (
+    AreaResult,
+    Effect,
+    EvaluationResult,
+    EvidenceRef,
+    IndicatorResult,
+    Status,
+    Verdict,
+)
+from govopen_rules.facts.model import Unit
+from govopen_rules.rubric.compiler import CompiledRubric, CompiledRule
+from govopen_rules.rubric.describe import describe_condition
+
+__all__ = ["PreparedFact", "score"]
+
+ZERO = Decimal(0)
+
+
+@attrs.frozen(kw_only=True)
+class PreparedFact:
+    """A fact as the pipeline sees it: position in the file, typed, derived and encoded."""
+
+    index: int
+    kind: str
+    fact: object
+    derived: Mapping[str, object]
+    encoded: Mapping[str, object]
+
+
+def _display(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return "、".join(_display(v) for v in value)
+    return str(value)
+
+
+class _Evidence:
+    """Evidence references for one evaluation, built once per (fact, fields read).
+
+    Rules that read the same fields of the same fact share one immutable reference.
+    """
+
+    __slots__ = ("_refs",)
+
+    def __init__(self) -> None:
+        self._refs: dict[tuple[int, tuple[str, ...]], EvidenceRef] = {}
+
+    def ref(self, pf: PreparedFact, consulted: tuple[str, ...]) -> EvidenceRef:
+        key = (pf.index, consulted)
+        found = self._refs.get(key)
+        if found is None:
+            # What the rule read, the measures derived from the fact (deadlines, delays), and
+            # where the fact was seen: enough for a reader to check the verdict by hand.
+            values = {}
+            for name in dict.fromkeys((*consulted, *pf.derived, "source", "note")):
+                value = pf.derived.get(name, getattr(pf.fact, name, None))
+                if value is not None:
+                    values[name] = _display(value)
+            found = EvidenceRef(fact_index=pf.index, kind=pf.kind, values=values)
+            self._refs[key] = found
+        return found
+
+    def for_rule(
+        self, rule: CompiledRule, facts: Iterable[PreparedFact]
+    ) -> tuple[EvidenceRef, ...]:
+        return tuple(self.ref(pf, rule.consulted) for pf in facts)
+
+
+def _stating(rule: CompiledRule) -> str:
+    where = rule.rule.evidence.where
+    return "" if where is None else f" where {describe_condition(where)}"
+
+
+def _count(rule: CompiledRule, hits: Sequence[PreparedFact]) -> int:
+    count = rule.rule.count
+    if count.mode == "facts":
+        return len(hits)
+    if count.mode == "absent":
+        return 0 if hits else 1
+    if count.mode == "shortfall":
+        assert rule.minimum is not None
+        return max(0, rule.minimum - len(hits))
+    assert count.field is not None
+    if count.mode == "sum":
+        return sum(int(str(pf.encoded.get(count.field, 0))) for pf in hits)
+    covered = {pf.encoded.get(count.field) for pf in hits}
+    return sum(1 for value in count.values if unicodedata.normalize("NFC", value) not in covered)
+
+
+def _points_for(rule: CompiledRule, n: int) -> Decimal:
+    mode = rule.rule.deduct.mode
+    if mode == "veto":
+        return ZERO
+    if mode in ("fixed", "bonus"):
+        points = rule.points
+    else:
+        points = rule.points * n
+        for at_least, tier_points in rule.tiers:
+            if n >= at_least:
+                points = tier_points
+    return points if rule.cap is None else min(points, rule.cap)
+
+
+def _verdict(
+    rule: CompiledRule,
+    unit: Unit,
+    evidence: Sequence[PreparedFact],
+    problems: Sequence[PreparedFact],
+    evidence_refs: _Evidence,
+) -> Verdict:
+    mode = rule.rule.deduct.mode
+    effect = {"veto": Effect.VETO, "bonus": Effect.BONUS}.get(mode, Effect.DEDUCTION)
+
+    def make(
+        status: Status,
+        points: Decimal,
+        count: int,
+        message: str,
+        shown: Sequence[PreparedFact] = (),
+    ) -> Verdict:
+        return Verdict(
+            rule_id=rule.rule.id,
+            title=rule.rule.title,
+            indicator=rule.indicator.code,
+            status=status,
+            effect=effect,
+            points=points,
+            count=count,
+            message=message,
+            citation=rule.rule.citation,
+            evidence=evidence_refs.for_rule(rule, shown),
+            assumptions=rule.assumptions,
+        )
+
+    if rule.rule.applies_to and unit.kind not in rule.rule.applies_to:
+        scope = ", ".join(rule.rule.applies_to)
+        return make(Status.NOT_APPLICABLE, ZERO, 0, f"不适用 (applies to {scope} only)")
+    if not evidence:
+        missing = rule.rule.missing_evidence
+        note = f"：{missing.note}" if missing is not None and missing.note else ""
+        if missing is not None and missing.clear:
+            return make(Status.CLEAR, ZERO, 0, f"未发现问题 (nothing recorded){note}")
+        message = f"缺少证据 (no {rule.rule.evidence.kind} fact{_stating(rule)}){note}"
+        return make(Status.NO_EVIDENCE, rule.missing_points or ZERO, 0, message)
+    n = _count(rule, problems)
+    if n == 0:
+        return make(Status.CLEAR, ZERO, 0, "未发现问题 (clear)", evidence)
+    shown = problems if rule.rule.count.mode in ("facts", "sum", "shortfall") else evidence
+    message = rule.rule.message.format(count=n)
+    return make(Status.DEDUCTED, _points_for(rule, n), n, message, shown)
+
+
+def score(
+    compiled: CompiledRubric,
+    unit: Unit,
+    year: int,
+    prepared: Sequence[PreparedFact],
+    matches: Iterable[Match],
+    self_scores: Mapping[str, Decimal],
+    library_version: str,
+) -> EvaluationResult:
+    """Build the :class:`EvaluationResult` from the engine's matches."""
+    by_position = {pf.index: pf for pf in prepared}
+    matched: dict[str, set[int]] = defaultdict(set)
+    for name, position in matches:
+        matched[name].add(prepared[position].index)
+    verdicts_by_indicator: dict[str, list[Verdict]] = defaultdict(list)
+    evidence_refs = _Evidence()
+    for rule in compiled.rules:
+        evidence = [by_position[i] for i in sorted(matched[rule.evidence_name])]
+        problems = [by_position[i] for i in sorted(matched[rule.problem_name])]
+        verdict = _verdict(rule, unit, evidence, problems, evidence_refs)
+        verdicts_by_indicator[rule.indicator.code].append(verdict)
+
+    rubric = compiled.rubric
+    areas = []
+    bonus = ZERO
+    vetoed = False
+    for area in rubric.areas:
+        indicators = []
+        for ind in area.indicators:
+            verdicts = tuple(verdicts_by_indicator[ind.code])
+            lost = sum((v.points for v in verdicts if v.effect is Effect.DEDUCTION), ZERO)
+            bonus += sum((v.points for v in verdicts if v.effect is Effect.BONUS), ZERO)
+            vetoed = vetoed or any(
+                v.effect is Effect.VETO and v.status is Status.DEDUCTED for v in verdicts
+            )
+            cap = ind.points if ind.cap is None else ind.cap
+            deducted = min(lost, cap)
+            ind_score = ind.points - deducted
+            own = self_scores.get(ind.code)
+            indicators.append(
+                IndicatorResult(
+                    code=ind.code,
+                    title=ind.title,
+                    points=ind.points,
+                    deducted=deducted,
+                    score=ind_score,
+                    verdicts=verdicts,
+                    self_score=own,
+                    self_score_gap=None if own is None else own - ind_score,
+                )
+            )
+        area_lost = sum((i.deducted for i in indicators), ZERO)
+        area_deducted = min(area_lost, area.points if area.cap is None else area.cap)
+        areas.append(
+            AreaResult(
+                code=area.code,
+                title=area.title,
+                points=area.points,
+                deducted=area_deducted,
+                score=area.points - area_deducted,
+                indicators=tuple(indicators),
+            )
+        )
+    bonus = min(bonus, rubric.bonus_cap)
+    total = sum((a.score for a in areas), ZERO) + bonus
+    return EvaluationResult(
+        unit=unit,
+        region=rubric.region,
+        year=year,
+        rubric_id=rubric.id,
+        rubric_version=rubric.version,
+        library_version=library_version,
+        points=rubric.points,
+        total=total,
+        bonus=bonus,
+        vetoed=vetoed,
+        grade=compiled.grading.scale_for(unit).grade(total, vetoed),
+        areas=tuple(areas),
+        parameters=dict(compiled.parameters),
+        assumed_parameters=compiled.assumed_parameters,
+    )

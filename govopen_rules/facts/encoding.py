@@ -1,0 +1,102 @@
+"""Encode values, and a fact with its derived measures, into the flat form every engine compares.
+
+Encoding hides durable-rules' type traps: decimals become integer millionths and dates day
+ordinals (so comparisons are numeric and exact), strings are NFC-normalised, ``None`` (not
+observed) is left out, and nested values never reach the engine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from collections.abc import Collection, Mapping
+
+from govopen_rules.exact import parse_decimal
+from govopen_rules.facts.kinds import FactKind, FieldType
+
+__all__ = ["DECIMAL_SCALE", "MAX_PROPERTIES", "encode_decimal", "encode_fact", "encode_value"]
+
+#: Decimals are compared as integer millionths.
+DECIMAL_SCALE = 10**6
+#: The engine compares 64-bit integers.
+INT64_MAX = 2**63 - 1
+
+#: durable-rules drops facts with about 253 flattened properties; stay well below.
+MAX_PROPERTIES = 240
+_LISTS = (FieldType.STR_LIST, FieldType.DATE_LIST)
+
+
+def encode_fact(
+    kind: FactKind,
+    fact: object,
+    derived: Mapping[str, object],
+    fields: Collection[str] | None = None,
+) -> dict[str, object]:
+    """The engine's view of one fact: ``fields`` only (default: all). ValueError names the field."""
+    out: dict[str, object] = {"kind": kind.name}
+    size = 1
+    if fields is None:
+        fields = (*kind.fields, *kind.derived)
+    for name in fields:
+        ftype = kind.fields.get(name)
+        if ftype is None:
+            ftype = kind.derived[name]
+            value = derived.get(name)
+        else:
+            value = getattr(fact, name)
+        if value is None or ftype is FieldType.NESTED:
+            continue
+        try:
+            if ftype in _LISTS:
+                assert isinstance(value, tuple)
+                out[name] = [encode_value(item, ftype) for item in value]
+                size += len(value)
+            else:
+                out[name] = encode_value(value, ftype)
+                size += 1
+        except ValueError as exc:
+            raise ValueError(f"{name}: {exc}") from None
+    if size > MAX_PROPERTIES:
+        raise ValueError(f"fact has {size} values; the engine takes at most {MAX_PROPERTIES}")
+    return out
+
+
+def encode_value(value: object, ftype: FieldType) -> int | str | bool:
+    """Encode a Python value of ``ftype`` the way facts are encoded for the engine."""
+    if ftype is FieldType.BOOL:
+        if not isinstance(value, bool):
+            raise ValueError(f"expected true or false, got {value!r}")
+        return value
+    if ftype is FieldType.INT:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError(f"expected a whole number, got {value!r}")
+        if abs(value) > INT64_MAX:
+            raise ValueError(f"{value!r} is outside the engine's 64-bit range")
+        return value
+    if ftype in (FieldType.STR, FieldType.STR_LIST):
+        if not isinstance(value, str):
+            raise ValueError(f"expected a string, got {value!r}")
+        return unicodedata.normalize("NFC", value)
+    if ftype in (FieldType.DATE, FieldType.DATE_LIST):
+        if isinstance(value, str):
+            try:
+                value = dt.date.fromisoformat(value)
+            except ValueError:
+                raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)") from None
+        if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+            raise ValueError(f"expected a date, got {value!r}")
+        return value.toordinal()
+    if ftype is FieldType.DECIMAL:
+        return encode_decimal(value)
+    raise ValueError(f"fields of type {ftype.value} cannot be compared")
+
+
+def encode_decimal(value: object) -> int:
+    """A decimal as integer millionths; exact or an error, never rounded."""
+    scaled = parse_decimal(value) * DECIMAL_SCALE
+    if scaled != scaled.to_integral_value():
+        raise ValueError(f"{value!r} has more than 6 decimal places")
+    result = int(scaled)
+    if abs(result) > INT64_MAX:
+        raise ValueError(f"{value!r} is outside the engine's range")
+    return result

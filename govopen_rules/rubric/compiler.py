@@ -1,0 +1,390 @@
+"""Check a declared rubric and compile it: parameters resolved, conditions typed, selections named.
+
+Checking collects every problem at once (points that do not add up, duplicate ids, a rule
+without a citation, a condition on an unknown field...) and raises one :class:`RubricError`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from decimal import Decimal
+
+import attrs
+
+from govopen_rules.errors import RubricError, UnknownParameterError
+from govopen_rules.facts.kinds import FactKind, FieldType
+from govopen_rules.facts.model import UNIT_KINDS
+from govopen_rules.rubric.conditions import (
+    Condition,
+    ConditionError,
+    condition_fields,
+    parse_condition,
+)
+from govopen_rules.rubric.grades import (
+    GradeScale,
+    Grading,
+    ResolvedGroup,
+    ResolvedQuota,
+    make_scale,
+)
+from govopen_rules.rubric.model import Grade, Indicator, Number, ParamRef, Rubric, Rule
+
+__all__ = [
+    "CompiledRubric",
+    "CompiledRule",
+    "Selection",
+    "compile_rubric",
+    "resolve_parameters",
+]
+
+RULE_ID = re.compile(r"[a-z][a-z0-9_]*(\.[a-z0-9_]+)+")
+
+
+@attrs.frozen
+class Selection:
+    """Facts of one kind meeting every condition: what an engine finds, engine-neutral."""
+
+    kind: str
+    conditions: tuple[Condition, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class CompiledRule:
+    """A rule with every number resolved and its conditions parsed against its fact kind."""
+
+    rule: Rule
+    indicator: Indicator
+    where: Condition | None
+    when: Condition | None
+    points: Decimal
+    tiers: tuple[tuple[int, Decimal], ...]
+    cap: Decimal | None
+    missing_points: Decimal | None
+    minimum: int | None
+    consulted: tuple[str, ...]
+    assumptions: tuple[str, ...]
+    #: The selection that finds this rule's evidence facts (shared by rules that look at the
+    #: same facts, so an engine matches each fact once per distinct selection).
+    evidence_name: str = ""
+    #: The selection that finds the evidence facts meeting ``when``.
+    problem_name: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class CompiledRubric:
+    """A rubric ready to run: resolved parameters, compiled rules, the selections to match."""
+
+    rubric: Rubric
+    parameters: Mapping[str, Decimal]
+    rules: tuple[CompiledRule, ...]
+    #: Named selections, one per distinct (kind, conditions): what an engine is built from.
+    selections: Mapping[str, Selection]
+    #: Per fact kind, the fields the engine compares: only these are encoded and sent.
+    engine_fields: Mapping[str, tuple[str, ...]]
+    grading: Grading
+    #: Indicator codes, for checking self-scores.
+    indicator_codes: frozenset[str]
+    #: Names of the rubric's parameters marked ``assumed``, sorted.
+    assumed_parameters: tuple[str, ...]
+
+    @property
+    def kinds(self) -> frozenset[str]:
+        """The fact kinds this rubric looks at."""
+        return frozenset(self.engine_fields)
+
+
+def resolve_parameters(
+    rubric: Rubric, overrides: Mapping[str, object] | None = None
+) -> dict[str, Decimal]:
+    """The rubric's parameter values with the caller's overrides applied."""
+    values = {name: p.value for name, p in rubric.parameters.items()}
+    for name, value in (overrides or {}).items():
+        if name not in values:
+            known = ", ".join(sorted(values)) or "none"
+            raise UnknownParameterError(
+                f"rubric {rubric.id!r} has no parameter {name!r}; its parameters: {known}"
+            )
+        if isinstance(value, bool) or not isinstance(value, (int, str, Decimal)):
+            raise UnknownParameterError(
+                f"parameter {name!r}: {value!r} must be an int, a Decimal or a numeric string"
+            )
+        values[name] = Decimal(value)
+    return values
+
+
+class _Compiler:
+    def __init__(
+        self, rubric: Rubric, kinds: Mapping[str, FactKind], values: Mapping[str, Decimal]
+    ) -> None:
+        self.rubric = rubric
+        self.kinds = kinds
+        self.values = values
+        self.errors: list[str] = []
+
+    def number(self, value: Number, path: str, used: set[str]) -> Decimal:
+        if isinstance(value, ParamRef):
+            if value.param not in self.values:
+                self.errors.append(f"{path}: unknown parameter {value.param!r}")
+                return Decimal(0)
+            used.add(value.param)
+            return self.values[value.param]
+        return value
+
+    def condition(
+        self, data: object, fields: Mapping[str, FieldType], path: str, used: set[str]
+    ) -> Condition | None:
+        if data is None:
+            return None
+
+        def resolve(name: str) -> object:
+            if name not in self.values:
+                raise ConditionError(path, f"unknown parameter {name!r}")
+            used.add(name)
+            value = self.values[name]
+            return int(value) if value == value.to_integral_value() else value
+
+        try:
+            return parse_condition(data, fields, resolve, path)
+        except ConditionError as exc:
+            self.errors.append(str(exc))
+            return None
+
+    def rule(self, rule: Rule, indicator: Indicator, path: str) -> CompiledRule | None:
+        if not RULE_ID.fullmatch(rule.id):
+            self.errors.append(f"{path}.id: {rule.id!r} is not a dotted lower-case ASCII id")
+        if not rule.citation.document.strip() or not rule.citation.clause.strip():
+            self.errors.append(f"{path}.citation: document and clause are both required")
+        try:
+            rule.message.format(count=0)
+        except (KeyError, IndexError, ValueError):
+            self.errors.append(f"{path}.message: only {{count}} may stand in braces")
+        bad_kinds = set(rule.applies_to) - set(UNIT_KINDS)
+        if bad_kinds:
+            self.errors.append(f"{path}.applies_to: unknown unit kind(s) {sorted(bad_kinds)}")
+        kind = self.kinds.get(rule.evidence.kind)
+        if kind is None:
+            known = ", ".join(sorted(self.kinds))
+            self.errors.append(
+                f"{path}.evidence.kind: unknown fact kind {rule.evidence.kind!r}; known: {known}"
+            )
+            return None
+        fields = kind.all_fields()
+        used: set[str] = set()
+        where = self.condition(rule.evidence.where, fields, f"{path}.evidence.where", used)
+        when = self.condition(rule.when, fields, f"{path}.when", used)
+        self.check_count(rule, fields, path)
+        points = self.number(rule.deduct.points, f"{path}.deduct.points", used)
+        tiers = tuple(
+            (t.at_least, self.number(t.points, f"{path}.deduct.tiers[{i}].points", used))
+            for i, t in enumerate(rule.deduct.tiers)
+        )
+        if [t[0] for t in tiers] != sorted({t[0] for t in tiers}) or any(t[0] < 1 for t in tiers):
+            self.errors.append(f"{path}.deduct.tiers: at_least must be >= 1 and increasing")
+        if tiers and rule.deduct.mode != "per_unit":
+            self.errors.append(f"{path}.deduct.tiers: tiers need mode per_unit")
+        cap = None if rule.cap is None else self.number(rule.cap, f"{path}.cap", used)
+        minimum = None
+        if rule.count.minimum is not None:
+            least = self.number(rule.count.minimum, f"{path}.count.minimum", used)
+            if least != least.to_integral_value() or least < 1:
+                self.errors.append(f"{path}.count.minimum: {least} is not a whole number >= 1")
+            minimum = int(least)
+        missing = None
+        if rule.missing_evidence is not None:
+            missing = self.number(rule.missing_evidence.points, f"{path}.missing_evidence", used)
+            if rule.missing_evidence.clear and missing:
+                self.errors.append(f"{path}.missing_evidence: 'clear' absence costs no points")
+            if missing and rule.deduct.mode in ("bonus", "veto"):
+                self.errors.append(
+                    f"{path}.missing_evidence: a {rule.deduct.mode} rule cannot cost points"
+                )
+        for name, value in (("points", points), ("cap", cap), ("missing_evidence", missing)):
+            if value is not None and value < 0:
+                self.errors.append(f"{path}.{name}: {value} is negative")
+        consulted: set[str] = set()
+        for cond in (where, when):
+            if cond is not None:
+                consulted |= condition_fields(cond)
+        if rule.count.field:
+            consulted.add(rule.count.field)
+        assumed = sorted(n for n in used if self.rubric.parameters[n].assumed)
+        return CompiledRule(
+            rule=rule,
+            indicator=indicator,
+            where=where,
+            when=when,
+            points=points,
+            tiers=tiers,
+            cap=cap,
+            missing_points=missing,
+            minimum=minimum,
+            consulted=tuple(sorted(consulted)),
+            assumptions=tuple(assumed),
+        )
+
+    def check_count(self, rule: Rule, fields: Mapping[str, FieldType], path: str) -> None:
+        count = rule.count
+        if count.mode in ("facts", "absent", "shortfall"):
+            if count.field or count.values:
+                self.errors.append(f"{path}.count: mode {count.mode!r} takes no field or values")
+            if (count.minimum is None) != (count.mode != "shortfall"):
+                self.errors.append(f"{path}.count.minimum: given with, and only with, shortfall")
+            return
+        expected = FieldType.INT if count.mode == "sum" else FieldType.STR
+        if count.field is None or fields.get(count.field) is not expected:
+            self.errors.append(
+                f"{path}.count.field: mode {count.mode!r} needs a {expected.value} field of "
+                f"{rule.evidence.kind!r}, got {count.field!r}"
+            )
+        if count.mode == "missing_values" and not count.values:
+            self.errors.append(f"{path}.count.values: mode 'missing_values' needs values")
+
+    def grading(self) -> Grading:
+        rubric = self.rubric
+        used: set[str] = set()
+
+        def scale(grades: tuple[Grade, ...], path: str) -> GradeScale:
+            pairs = [
+                (g.label, self.number(g.min_score, f"{path}[{i}].min_score", used))
+                for i, g in enumerate(grades)
+            ]
+            labels = [label for label, _ in pairs]
+            if len(set(labels)) != len(labels):
+                self.errors.append(f"{path}: duplicate grade labels {labels}")
+            return make_scale(pairs, rubric.veto_grade)
+
+        base = scale(rubric.grades, "grades")
+        policy = rubric.cohort
+        if policy is None:
+            return Grading(scale=base)
+        groups = []
+        for i, group in enumerate(policy.groups):
+            path = f"cohort.groups[{i}]"
+            bad = set(group.unit_kinds) - set(UNIT_KINDS)
+            if bad:
+                self.errors.append(f"{path}.unit_kinds: unknown unit kind(s) {sorted(bad)}")
+            group_scale = scale(group.grades, f"{path}.grades") if group.grades else base
+            if not group_scale.thresholds:
+                self.errors.append(f"{path}: no grades (give the rubric or the group grades)")
+            groups.append(
+                ResolvedGroup(
+                    name=group.name,
+                    unit_kinds=group.unit_kinds,
+                    categories=group.categories,
+                    scale=group_scale,
+                )
+            )
+        if len({g.name for g in groups}) != len(groups):
+            self.errors.append("cohort.groups: group names must be unique")
+        quotas = []
+        for i, quota in enumerate(policy.quotas):
+            path = f"cohort.quotas[{i}]"
+            share = self.number(quota.max_share, f"{path}.max_share", used)
+            if not Decimal(0) <= share <= Decimal(100):
+                self.errors.append(f"{path}.max_share: {share} is not a percentage")
+            if all(quota.label not in g.scale.labels for g in groups):
+                self.errors.append(f"{path}.label: {quota.label!r} is not a grade of any group")
+            quotas.append(ResolvedQuota(label=quota.label, max_share=share, ties=quota.ties))
+        if not 0 <= policy.share_decimals <= 6:
+            self.errors.append("cohort.share_decimals: must be between 0 and 6")
+        return Grading(
+            scale=base,
+            groups=tuple(groups),
+            quotas=tuple(quotas),
+            share_decimals=policy.share_decimals,
+        )
+
+    def run(self) -> list[CompiledRule]:
+        rubric = self.rubric
+        compiled: list[CompiledRule] = []
+        seen_ids: set[str] = set()
+        seen_codes: set[str] = set()
+        if sum((a.points for a in rubric.areas), Decimal(0)) != rubric.points:
+            self.errors.append(
+                f"points: areas add up to {sum(a.points for a in rubric.areas)}, "
+                f"not {rubric.points}"
+            )
+        for a_i, area in enumerate(rubric.areas):
+            a_path = f"areas[{a_i}]"
+            ind_sum = sum((i.points for i in area.indicators), Decimal(0))
+            if ind_sum != area.points:
+                self.errors.append(
+                    f"{a_path}.points: indicators of {area.code} add up to {ind_sum}, "
+                    f"not {area.points}"
+                )
+            for i_i, ind in enumerate(area.indicators):
+                i_path = f"{a_path}.indicators[{i_i}]"
+                if ind.code in seen_codes:
+                    self.errors.append(f"{i_path}.code: duplicate indicator code {ind.code!r}")
+                seen_codes.add(ind.code)
+                if ind.cap is not None and not Decimal(0) <= ind.cap <= ind.points:
+                    self.errors.append(f"{i_path}.cap: {ind.cap} is not within 0..{ind.points}")
+                for r_i, rule in enumerate(ind.rules):
+                    r_path = f"{i_path}.rules[{r_i}]"
+                    if rule.id in seen_ids:
+                        self.errors.append(f"{r_path}.id: duplicate rule id {rule.id!r}")
+                    seen_ids.add(rule.id)
+                    result = self.rule(rule, ind, r_path)
+                    if result is not None:
+                        compiled.append(result)
+        for name, param in rubric.parameters.items():
+            if param.assumed and param.citation is None and not param.note:
+                self.errors.append(f"parameters.{name}: an assumed value needs a note or citation")
+        return compiled
+
+
+def compile_rubric(
+    rubric: Rubric,
+    kinds: Mapping[str, FactKind],
+    overrides: Mapping[str, object] | None = None,
+    source: str | None = None,
+) -> CompiledRubric:
+    """Check and compile; raise :class:`RubricError` listing every problem."""
+    values = resolve_parameters(rubric, overrides)
+    compiler = _Compiler(rubric, kinds, values)
+    rules = compiler.run()
+    grading = compiler.grading()
+    if compiler.errors:
+        raise RubricError(compiler.errors, source or f"rubric {rubric.id!r}")
+    selections: dict[str, Selection] = {}
+    names: dict[Selection, str] = {}
+
+    def select(selection: Selection) -> str:
+        """One name per distinct selection; rules that look at the same facts share it."""
+        if selection not in names:
+            names[selection] = f"m{len(names)}"
+            selections[names[selection]] = selection
+        return names[selection]
+
+    named = []
+    for rule in rules:
+        base = () if rule.where is None else (rule.where,)
+        evidence = select(Selection(rule.rule.evidence.kind, base))
+        problem = evidence
+        if rule.when is not None:
+            problem = select(Selection(rule.rule.evidence.kind, (*base, rule.when)))
+        named.append(attrs.evolve(rule, evidence_name=evidence, problem_name=problem))
+    return CompiledRubric(
+        rubric=rubric,
+        parameters=values,
+        rules=tuple(named),
+        selections=selections,
+        engine_fields=_engine_fields(named),
+        grading=grading,
+        indicator_codes=frozenset(i.code for a in rubric.areas for i in a.indicators),
+        assumed_parameters=tuple(sorted(n for n, p in rubric.parameters.items() if p.assumed)),
+    )
+
+
+def _engine_fields(rules: list[CompiledRule]) -> dict[str, tuple[str, ...]]:
+    fields: dict[str, set[str]] = {}
+    for rule in rules:
+        wanted = fields.setdefault(rule.rule.evidence.kind, set())
+        for cond in (rule.where, rule.when):
+            if cond is not None:
+                wanted |= condition_fields(cond)
+        if rule.rule.count.field:
+            wanted.add(rule.rule.count.field)
+    # A fixed order: the engine's speed depends on the order of a fact's keys (measured).
+    return {kind: tuple(sorted(names)) for kind, names in fields.items()}

@@ -1,0 +1,234 @@
+"""Rubrics as data: Rubric → Area (一级指标) → Indicator (二级指标) → Rule, with citations.
+
+These classes mirror the YAML a plugin ships, row by row, so that a rubric file reads like the
+source table. They hold the *declared* rubric: numbers may still be parameter references
+(``{param: name}``) and conditions are plain data; :mod:`govopen_rules.rubric.compiler` resolves and
+checks them.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, Union
+
+import attrs
+
+__all__ = [
+    "Area",
+    "Citation",
+    "CohortPolicy",
+    "Count",
+    "Deduction",
+    "Evidence",
+    "Grade",
+    "Group",
+    "Indicator",
+    "MissingEvidence",
+    "ParamRef",
+    "Parameter",
+    "Rubric",
+    "Rule",
+    "Tier",
+]
+
+
+@attrs.frozen(kw_only=True)
+class ParamRef:
+    """A number taken from the rubric's ``parameters``, which callers may override."""
+
+    param: str
+
+
+Number = Union[Decimal, ParamRef]  # noqa: UP007 - cattrs structures this union at runtime
+
+
+@attrs.frozen(kw_only=True)
+class Citation:
+    """Where a rule or value comes from: the document, the clause, the sentence it encodes."""
+
+    document: str
+    clause: str
+    quote: str = ""
+    note: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class Parameter:
+    """A named value. ``assumed`` marks a value the source does not state."""
+
+    value: Decimal
+    assumed: bool = False
+    citation: Citation | None = None
+    note: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class Evidence:
+    """Which facts a rule looks at: a fact kind and an optional condition on it."""
+
+    kind: str
+    where: Any = None
+
+
+@attrs.frozen(kw_only=True)
+class Count:
+    """What a rule counts among its matching facts.
+
+    ``facts``: how many evidence facts meet ``when`` (per occurrence).
+    ``sum``: the sum of the integer ``field`` over those facts (e.g. missing elements).
+    ``missing_values``: how many of ``values`` no fact meeting ``when`` has in ``field``.
+    ``absent``: 1 when no evidence fact meets ``when`` ("at least one ... is required").
+    ``shortfall``: how many facts meeting ``when`` are missing to reach ``minimum``.
+    """
+
+    mode: str = attrs.field(
+        default="facts",
+        validator=attrs.validators.in_(("facts", "sum", "missing_values", "absent", "shortfall")),
+    )
+    field: str | None = None
+    values: tuple[str, ...] = ()
+    minimum: Number | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Tier:
+    """From ``at_least`` counted items on, the deduction is ``points`` in all."""
+
+    at_least: int
+    points: Number
+
+
+@attrs.frozen(kw_only=True)
+class Deduction:
+    """How a count turns into points.
+
+    ``fixed``: ``points`` once; ``per_unit``: ``points`` per counted item, replaced by the
+    highest tier reached; ``veto``: the unit fails whatever its score (单项否决); ``bonus``:
+    ``points`` added (加分) once.
+    """
+
+    mode: str = attrs.field(validator=attrs.validators.in_(("fixed", "per_unit", "veto", "bonus")))
+    points: Number = Decimal(0)
+    tiers: tuple[Tier, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class MissingEvidence:
+    """What it means when no evidence fact exists.
+
+    ``points``: what it costs (e.g. 需提供台账资料: no ledger, no credit). ``clear``: absence is
+    the good case (no 舆情 incident recorded means none happened), so the verdict is ``clear``.
+    """
+
+    points: Number = Decimal(0)
+    clear: bool = False
+    note: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class Rule:
+    """One row of a scoring standard: what is looked at, what is wrong, what it costs."""
+
+    id: str
+    title: str
+    message: str
+    evidence: Evidence
+    deduct: Deduction
+    citation: Citation
+    when: Any = None
+    count: Count = Count()
+    cap: Number | None = None
+    missing_evidence: MissingEvidence | None = None
+    applies_to: tuple[str, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class Indicator:
+    """二级指标: points, a cap on its total deduction (default: its points) and its rules."""
+
+    code: str
+    title: str
+    points: Decimal
+    rules: tuple[Rule, ...]
+    cap: Decimal | None = None
+    method: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class Area:
+    """一级指标."""
+
+    code: str
+    title: str
+    points: Decimal
+    indicators: tuple[Indicator, ...]
+    cap: Decimal | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Grade:
+    """A grade label reached from ``min_score`` upwards."""
+
+    label: str
+    min_score: Number
+
+
+@attrs.frozen(kw_only=True)
+class Group:
+    """Units ranked and graded together (e.g. counties apart from departments).
+
+    A unit belongs to the first group whose ``unit_kinds`` (and ``categories``, if given)
+    include its kind (and category). ``grades`` overrides the rubric's grades for the group.
+    """
+
+    name: str
+    unit_kinds: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    grades: tuple[Grade, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class Quota:
+    """At most ``max_share`` percent of a group may hold grade ``label``.
+
+    Units over the quota move down one grade, lowest ranked first. Units tied at the quota's
+    boundary all move (``ties: drop``, the quota is never exceeded) or all stay
+    (``ties: keep``); either way the cohort result carries a warning naming them.
+    """
+
+    label: str
+    max_share: Number
+    ties: str = attrs.field(default="drop", validator=attrs.validators.in_(("drop", "keep")))
+
+
+@attrs.frozen(kw_only=True)
+class CohortPolicy:
+    """How a cohort is grouped, ranked and tiered, and how shares are printed."""
+
+    groups: tuple[Group, ...]
+    quotas: tuple[Quota, ...] = ()
+    share_decimals: int = 2
+
+
+@attrs.frozen(kw_only=True)
+class Rubric:
+    """A region's rubric for one assessment year."""
+
+    id: str
+    region: str
+    year: int
+    version: str
+    title: str
+    points: Decimal
+    source: Citation
+    areas: tuple[Area, ...]
+    unit_kinds: tuple[str, ...] = ()
+    parameters: dict[str, Parameter] = attrs.field(factory=dict)
+    grades: tuple[Grade, ...] = ()
+    veto_grade: str | None = None
+    bonus_cap: Decimal = Decimal(0)
+    cohort: CohortPolicy | None = None
+
+    def all_rules(self) -> tuple[Rule, ...]:
+        """Every rule, in file order."""
+        return tuple(rule for area in self.areas for ind in area.indicators for rule in ind.rules)
