@@ -13,10 +13,12 @@ from govopen_rules.errors import (
     EngineError,
     FactsValidationError,
     GovOpenRulesError,
+    ParameterError,
     PluginError,
     RubricError,
     UnknownParameterError,
     UnknownRubricError,
+    ValidationError,
 )
 from govopen_rules.evaluation.cohort import (
     CohortResult,
@@ -65,6 +67,7 @@ __all__ = [
     "GroupResult",
     "HolidayYear",
     "IndicatorResult",
+    "ParameterError",
     "Placement",
     "PluginError",
     "Registry",
@@ -76,6 +79,7 @@ __all__ = [
     "UnitFailure",
     "UnknownParameterError",
     "UnknownRubricError",
+    "ValidationError",
     "Verdict",
     "add_workdays",
     "evaluate",

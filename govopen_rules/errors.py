@@ -10,10 +10,12 @@ __all__ = [
     "EngineError",
     "FactsValidationError",
     "GovOpenRulesError",
+    "ParameterError",
     "PluginError",
     "RubricError",
     "UnknownParameterError",
     "UnknownRubricError",
+    "ValidationError",
 ]
 
 
@@ -21,8 +23,11 @@ class GovOpenRulesError(Exception):
     """Root of every error this library raises on purpose."""
 
 
-class _Problems(GovOpenRulesError, ValueError):
-    """Every problem found in one input, each as ``path: problem``, reported at once."""
+class ValidationError(GovOpenRulesError, ValueError):
+    """Every problem found in one input, each as ``path: problem``, reported at once.
+
+    ``errors`` holds the lines; ``source`` names the input (a file, "facts", "rubric"...).
+    """
 
     default_source = "input"
 
@@ -33,13 +38,13 @@ class _Problems(GovOpenRulesError, ValueError):
         super().__init__(f"{len(self.errors)} problem(s) in {self.source}:\n{listing}")
 
 
-class FactsValidationError(_Problems):
+class FactsValidationError(ValidationError):
     """A facts file is invalid. ``errors`` lists every problem as ``path: problem``."""
 
     default_source = "facts"
 
 
-class RubricError(_Problems):
+class RubricError(ValidationError):
     """A rubric file is invalid (points do not add up, unknown field, duplicate id...)."""
 
     default_source = "rubric"
@@ -68,7 +73,12 @@ class UnknownRubricError(GovOpenRulesError, LookupError):
         )
 
 
-class UnknownParameterError(GovOpenRulesError, KeyError):
+class ParameterError(GovOpenRulesError, ValueError):
+    """A parameter override is not usable: unknown name, or a value that is not an exact number
+    in range. The message names the parameter and what is allowed."""
+
+
+class UnknownParameterError(ParameterError, KeyError):
     """A parameter override names a parameter the rubric does not have."""
 
     def __str__(self) -> str:
