@@ -9,7 +9,9 @@ from typing import Any
 import attrs
 import pluggy
 import pytest
+import yaml
 
+import govopen_rules
 from govopen_rules import (
     DuplicateRubricError,
     FactKind,
@@ -257,3 +259,83 @@ def test_builtin_fact_kinds_use_the_public_hook() -> None:
     names = [pm.get_name(i.plugin) for i in pm.hook.govopen_fact_kinds.get_hookimpls()]
     assert names == ["govopen_rules.plugins.builtin.kinds"]
     assert FieldType.DATE in Registry(pm).fact_kinds["information_request"].fields.values()
+
+
+def test_hook_calls_go_through_pluggy_so_wrappers_and_tracing_see_them() -> None:
+    seen: list[str] = []
+
+    class Wrapper:
+        @hookimpl(wrapper=True)
+        def govopen_fact_kinds(self) -> Any:
+            kinds = yield
+            seen.append("wrapped")
+            return kinds
+
+    class ObserveResults:
+        @hookimpl
+        def govopen_result(self, result: Any) -> None:
+            seen.append(f"result {result.rubric_id}")
+
+    pm = make_plugin_manager(load_entrypoints=False, plugins=[Wrapper()])
+    traced: list[str] = []
+    undo = pm.add_hookcall_monitoring(
+        lambda name, impls, kwargs: traced.append(name), lambda *args: None
+    )
+    registry = Registry(pm)
+    undo()
+    assert "govopen_fact_kinds" in traced
+    assert "wrapped" in seen
+    assert "submission" in registry.fact_kinds  # the wrapper passed the kinds through
+
+
+def test_a_hookwrapper_can_change_what_a_plugin_returns() -> None:
+    class DropAll:
+        @hookimpl(wrapper=True)
+        def govopen_calendar(self) -> Any:
+            yield
+            return []
+
+    class Supplies:
+        @hookimpl
+        def govopen_calendar(self) -> list[object]:
+            return ["not a year"]  # would be refused, but the wrapper drops it
+
+    Registry(load_entrypoints=False, plugins=[DropAll(), Supplies()])
+
+
+def test_only_the_registry_calls_hooks() -> None:
+    package = Path(govopen_rules.__file__).parent
+    callers = [
+        str(path.relative_to(package))
+        for path in package.rglob("*.py")
+        if ".hook.govopen_" in path.read_text(encoding="utf-8") and path.name != "registry.py"
+    ]
+    assert callers == []
+
+
+def test_observers_see_every_evaluation(make_registry: MakeRegistry) -> None:
+    registry = make_registry(rubric(area("A", indicator("A1", "1", rule("o.a.x", "submission")))))
+    seen: list[str] = []
+
+    class Observer:
+        @hookimpl
+        def govopen_result(self, result: Any) -> None:
+            seen.append(result.unit.id)
+
+    registry.register_observer(Observer())
+    evaluate(facts_file(), region="testland", registry=registry)
+    assert seen == ["u1"]
+
+
+def test_govopen_registry_fixture_isolates_chosen_plugins(
+    govopen_registry: Any, tmp_path: Path
+) -> None:
+    path = tmp_path / "r.yaml"
+    path.write_text(
+        yaml.safe_dump(rubric(area("A", indicator("A1", "1", rule("f.a.x", "submission"))),
+                              region="fixture"), allow_unicode=True),
+        encoding="utf-8",
+    )
+    registry = govopen_registry(RubricFiles([path]))
+    assert [r.region for r in registry.rubrics()] == ["fixture"]  # nothing installed leaks in
+    assert evaluate(facts_file(), region="fixture", registry=registry).total == 1
