@@ -99,15 +99,22 @@ class CohortResult:
         raise KeyError(name)
 
 
-Job = tuple[int, Any, str, int, "Mapping[str, object] | None"]
+Job = tuple[int, Any, str, int, "Mapping[str, object] | None", "str | None"]
 Outcome = tuple[int, "EvaluationResult | None", tuple[str, ...]]
 
 
 def _evaluate_one(job: Job, registry: Registry | None = None) -> Outcome:
     """Evaluate one unit where it runs (module level, so a process pool can pickle it)."""
-    index, facts, region, year, parameters = job
+    index, facts, region, year, parameters, engine = job
     try:
-        result = evaluate(facts, region=region, year=year, parameters=parameters, registry=registry)
+        result = evaluate(
+            facts,
+            region=region,
+            year=year,
+            parameters=parameters,
+            registry=registry,
+            engine=engine,
+        )
     except FactsValidationError as exc:
         return index, None, exc.errors
     except GovOpenRulesError as exc:
@@ -136,6 +143,7 @@ def evaluate_many(
     parameters: Mapping[str, object] | None = None,
     executor: Executor | None = None,
     registry: Registry | None = None,
+    engine: str | None = None,
 ) -> CohortResult:
     """Evaluate every unit, then rank and tier them by the rubric's cohort policy.
 
@@ -145,9 +153,11 @@ def evaluate_many(
     if executor is not None and registry is not None:
         raise ValueError("pass either an executor or a registry: workers use their own plugins")
     reg = registry or default_registry()
-    runnable = reg.runnable(region, year, parameters)
+    runnable = reg.runnable(region, year, parameters, engine)
     rubric = runnable.compiled.rubric
-    jobs: list[Job] = [(i, facts, region, year, parameters) for i, facts in enumerate(units)]
+    jobs: list[Job] = [
+        (i, facts, region, year, parameters, engine) for i, facts in enumerate(units)
+    ]
     if executor is None:
         outcomes = [_evaluate_one(job, reg) for job in jobs]
     else:

@@ -124,6 +124,8 @@ class EvaluationResult:
     areas: tuple[AreaResult, ...]
     parameters: dict[str, Decimal]
     assumed_parameters: tuple[str, ...] = ()
+    #: The engine that matched the facts (``durable`` or ``python``: they give the same result).
+    engine: str = "durable"
 
     def verdicts(self) -> list[Verdict]:
         """Every verdict, in rubric order."""

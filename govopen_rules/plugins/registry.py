@@ -17,13 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 import pluggy
 
-from govopen_rules.engines import ENGINE_NAMES, RuleEngine, build_engine
-from govopen_rules.errors import (
-    DuplicateRubricError,
-    EngineError,
-    PluginError,
-    UnknownRubricError,
-)
+from govopen_rules.engines import RuleEngine, build_engine, check_engine_name, default_engine
+from govopen_rules.errors import DuplicateRubricError, PluginError, UnknownRubricError
 from govopen_rules.facts.kinds import FactKind
 from govopen_rules.plugins.manager import make_plugin_manager
 from govopen_rules.rubric.compiler import CompiledRubric, compile_rubric
@@ -40,11 +35,12 @@ __all__ = ["Registry", "Runnable", "default_registry", "get_rubric", "rubrics"]
 class Runnable:
     """A compiled rubric with the engine built from its selections."""
 
-    __slots__ = ("compiled", "engine")
+    __slots__ = ("compiled", "engine", "engine_name")
 
-    def __init__(self, compiled: CompiledRubric, engine: RuleEngine) -> None:
+    def __init__(self, compiled: CompiledRubric, engine: RuleEngine, engine_name: str) -> None:
         self.compiled = compiled
         self.engine = engine
+        self.engine_name = engine_name
 
 
 class Registry:
@@ -52,7 +48,8 @@ class Registry:
 
     ``Registry()`` loads the core and every installed plugin; ``Registry(plugins=[...],
     load_entrypoints=False)`` only the core and the plugins given; ``Registry(pm)`` a plugin
-    manager built elsewhere. ``engine`` names the matching engine (``durable`` by default).
+    manager built elsewhere. ``engine`` names the default matching engine (``durable`` where it
+    runs, else ``python``; ``$GOVOPEN_RULES_ENGINE`` overrides); both give identical results.
     """
 
     def __init__(
@@ -61,10 +58,11 @@ class Registry:
         *,
         plugins: Iterable[object] = (),
         load_entrypoints: bool = True,
-        engine: str = "durable",
+        engine: str | None = None,
     ) -> None:
-        if engine not in ENGINE_NAMES:
-            raise EngineError(f"unknown engine {engine!r}; engines: {', '.join(ENGINE_NAMES)}")
+        if engine is None:
+            engine = default_engine()
+        check_engine_name(engine)
         if plugin_manager is None:
             plugin_manager = make_plugin_manager(plugins=plugins, load_entrypoints=load_entrypoints)
         else:
@@ -77,7 +75,7 @@ class Registry:
         self._rubrics: dict[tuple[str, int], Rubric] = {}
         self._owners: dict[tuple[str, int], str] = {}
         self._load_rubrics()
-        self._compiled: dict[tuple[str, int, tuple[tuple[str, str], ...]], Runnable] = {}
+        self._compiled: dict[tuple[str, int, str, tuple[tuple[str, str], ...]], Runnable] = {}
         self._lock = threading.Lock()
 
     @property
@@ -197,17 +195,25 @@ class Registry:
             raise UnknownRubricError(region, year, self._rubrics) from None
 
     def runnable(
-        self, region: str, year: int, parameters: Mapping[str, object] | None = None
+        self,
+        region: str,
+        year: int,
+        parameters: Mapping[str, object] | None = None,
+        engine: str | None = None,
     ) -> Runnable:
-        """The compiled rubric and its engine, built once per parameter set and reused."""
+        """The compiled rubric and its engine (the registry's unless ``engine`` names another),
+        built once per engine and parameter set and reused."""
         rubric = self.get_rubric(region, year)
-        key = (region, year, tuple(sorted((k, str(v)) for k, v in (parameters or {}).items())))
+        engine = engine or self.engine
+        check_engine_name(engine)
+        params = tuple(sorted((k, str(v)) for k, v in (parameters or {}).items()))
+        key = (region, year, engine, params)
         with self._lock:
             found = self._compiled.get(key)
             if found is None:
                 compiled = compile_rubric(rubric, self.fact_kinds, parameters)
-                engine = build_engine(compiled.selections, engine=self.engine, label=rubric.id)
-                found = Runnable(compiled, engine)
+                built = build_engine(compiled.selections, engine=engine, label=rubric.id)
+                found = Runnable(compiled, built, engine)
                 self._compiled[key] = found
             return found
 
