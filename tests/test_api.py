@@ -58,11 +58,20 @@ def test_year_must_match_the_facts(reg: Registry) -> None:
         evaluate(facts_file(year=2021), region="api", year=2020, registry=reg)
 
 
-def test_a_date_outside_the_calendar_names_the_fact(reg: Registry) -> None:
+def test_a_date_outside_the_calendar_names_the_fact_when_strict(reg: Registry) -> None:
+    strict = Registry(reg.plugin_manager, strict_calendar=True)
     data = facts_file({"kind": "information_request", "received_on": "2030-01-02"})
     with pytest.raises(FactsValidationError) as info:
-        evaluate(data, region="api", registry=reg)
+        evaluate(data, region="api", registry=strict)
     assert info.value.errors[0].startswith("facts[0]: no holiday calendar for 2030")
+
+
+def test_a_date_outside_the_data_is_scored_on_a_provisional_calendar(reg: Registry) -> None:
+    data = facts_file({"kind": "information_request", "received_on": "2030-01-02"})
+    result = evaluate(data, region="api", registry=reg)
+    assert result.provisional_calendar_years == (2030,)
+    ordinary = facts_file({"kind": "information_request", "received_on": "2020-01-02"})
+    assert evaluate(ordinary, region="api", registry=reg).provisional_calendar_years == ()
 
 
 def test_self_score_for_an_unknown_indicator(reg: Registry) -> None:

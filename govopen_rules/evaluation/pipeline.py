@@ -67,8 +67,11 @@ def evaluate(
     prepared, self_scores = _derive_and_encode(facts_file, reg, compiled)
     matches = runnable.engine.match([pf.encoded for pf in prepared], check=False)
     result = score(compiled, facts_file.unit, year, prepared, matches, self_scores, _VERSION)
-    if runnable.engine_name != result.engine:
-        result = attrs.evolve(result, engine=runnable.engine_name)
+    provisional = tuple(sorted(reg.calendar.provisional_used()))
+    if runnable.engine_name != result.engine or provisional:
+        result = attrs.evolve(
+            result, engine=runnable.engine_name, provisional_calendar_years=provisional
+        )
     reg.notify_result(result)
     return result
 
@@ -82,6 +85,7 @@ def _derive_and_encode(
     reported with its path.
     """
     ctx = DeriveContext(year=facts_file.year, as_of=facts_file.as_of, calendar=reg.calendar)
+    reg.calendar.track_provisional()
     codes = compiled.indicator_codes
     prepared: list[PreparedFact] = []
     self_scores: dict[str, Decimal] = {}

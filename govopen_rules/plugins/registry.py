@@ -50,6 +50,8 @@ class Registry:
     load_entrypoints=False)`` only the core and the plugins given; ``Registry(pm)`` a plugin
     manager built elsewhere. ``engine`` names the default matching engine (``durable`` where it
     runs, else ``python``; ``$GOVOPEN_RULES_ENGINE`` overrides); both give identical results.
+    ``strict_calendar=True`` refuses a year with no official holiday data instead of computing
+    a provisional one (see :mod:`govopen_rules.workdays`).
     """
 
     def __init__(
@@ -59,6 +61,7 @@ class Registry:
         plugins: Iterable[object] = (),
         load_entrypoints: bool = True,
         engine: str | None = None,
+        strict_calendar: bool = False,
     ) -> None:
         if engine is None:
             engine = default_engine()
@@ -71,7 +74,7 @@ class Registry:
         self._pm = plugin_manager
         self.engine = engine
         self.fact_kinds: dict[str, FactKind] = self._load_fact_kinds()
-        self.calendar = WorkdayCalendar(self._load_calendar_years())
+        self.calendar = WorkdayCalendar(self._load_calendar_years(), strict=strict_calendar)
         self._rubrics: dict[tuple[str, int], Rubric] = {}
         self._owners: dict[tuple[str, int], str] = {}
         self._load_rubrics()
