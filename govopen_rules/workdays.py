@@ -51,6 +51,10 @@ ANSWER_LIMIT = 20
 ANSWER_EXTENSION_LIMIT = 20
 
 
+def _dates(values: Iterable[dt.date]) -> frozenset[dt.date]:
+    return frozenset(values)
+
+
 @attrs.frozen(kw_only=True)
 class HolidayYear:
     """One year's official arrangement: rest days on weekdays and make-up working weekend days.
@@ -60,8 +64,8 @@ class HolidayYear:
     """
 
     year: int
-    holidays: frozenset[dt.date] = attrs.field(converter=frozenset)
-    workdays: frozenset[dt.date] = attrs.field(converter=frozenset, factory=frozenset)
+    holidays: frozenset[dt.date] = attrs.field(converter=_dates)
+    workdays: frozenset[dt.date] = attrs.field(converter=_dates, factory=frozenset)
 
     def __attrs_post_init__(self) -> None:
         stray = sorted(d for d in self.holidays | self.workdays if d.year != self.year)
@@ -83,7 +87,8 @@ def provisional_year(year: int) -> HolidayYear:
     for day, names in statutory.items():
         if not all("observed" in name for name in str(names).split("; ")):
             days.add(day)
-    return HolidayYear(year=year, holidays=frozenset(d for d in days if d.weekday() < 5))
+    weekdays: frozenset[dt.date] = frozenset(d for d in days if d.weekday() < 5)
+    return HolidayYear(year=year, holidays=weekdays)
 
 
 def _library_years() -> tuple[int, int]:
