@@ -97,3 +97,21 @@ def test_overdue_request_uses_working_days(reg: Registry) -> None:
     assert on_time.verdict("t.a.overdue").status.value == "clear"
     assert late.verdict("t.a.overdue").status.value == "deducted"
     assert late.verdict("t.a.overdue").evidence[0].values["deadline"] == "2020-11-02"
+
+
+def test_the_compiled_rubric_cache_is_bounded(make_registry: MakeRegistry) -> None:
+    data = rubric(
+        area("A", indicator("A1", "2", rule("c.a.late", "submission", when={"field": "late", "eq": True},
+                                            deduct={"mode": "per_unit", "points": {"param": "p"}}))),
+        region="cache",
+        parameters={"p": {"value": "0.5"}},
+    )
+    reg = Registry(make_registry(data).plugin_manager, compiled_cache_size=3)
+    late = facts_file({"kind": "submission", "item": "x", "due_on": "2020-06-01",
+                       "submitted_on": "2020-06-09"})
+    for step in range(1, 11):
+        result = evaluate(late, region="cache", registry=reg, parameters={"p": f"0.{step}"})
+        assert result.total == 2 - Decimal(f"0.{step}")
+        assert reg.compiled_count <= 3
+    again = evaluate(late, region="cache", registry=reg, parameters={"p": "0.1"})  # evicted, rebuilt
+    assert again.total == Decimal("1.9")

@@ -344,6 +344,12 @@ class _Ruleset:
     def close(self) -> None:
         """Delete the ruleset in the engine. Every session is already gone by then."""
         with _registry_lock:
-            if self._handle is not None:
+            if getattr(self, "_handle", None) is not None:
                 _dre.delete_ruleset(self._handle)
                 self._handle = None
+
+    def __del__(self) -> None:
+        # A registry evicts engines it no longer caches; once no call holds one, free its C
+        # memory (a ruleset is deleted only when no session can still be using it).
+        with contextlib.suppress(Exception):
+            self.close()
