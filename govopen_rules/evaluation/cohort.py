@@ -5,12 +5,21 @@ Published tier tables print each tier's count and share of its group at a fixed 
 tables are reproduced digit for digit. Any ``concurrent.futures.Executor`` may run the
 evaluations: a process pool scales (durable-rules holds the GIL, threads do not), and a Dask
 ``Client.get_executor()`` reaches past one machine. The result is the same whichever runs it.
+
+A cohort never loses work: a unit whose facts are invalid or whose evaluation fails in any way
+is a :class:`UnitFailure` with its reasons, and every other unit is still evaluated, ranked and
+tiered. When a worker process dies, the units it took down with it are run again in a fresh
+process pool; any lost a second time are run one by one, each in a process of its own, so a unit
+that kills its worker is reported as such and no other unit is lost. Two units with
+the same id are both failures naming each other: a 通报 cannot place the same unit twice.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import Executor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from decimal import Decimal
 from typing import Any
 
@@ -119,7 +128,63 @@ def _evaluate_one(job: Job, registry: Registry | None = None) -> Outcome:
         return index, None, exc.errors
     except GovOpenRulesError as exc:
         return index, None, (str(exc),)
+    except Exception as exc:  # one unit's failure must never cost the others their results
+        return index, None, (f"evaluation failed: {type(exc).__name__}: {exc}"[:500],)
     return index, result, ()
+
+
+def _run_jobs(jobs: Sequence[Job], executor: Executor) -> list[Outcome]:
+    """Run every job on ``executor``; jobs lost with a dead worker are run again (see above)."""
+    outcomes, lost = _submit_all(jobs, executor)
+    if lost:
+        with ProcessPoolExecutor(max_workers=max(1, min(len(lost), os.cpu_count() or 1))) as pool:
+            again, lost = _submit_all(lost, pool)
+        outcomes += again
+    outcomes += [_retry_alone(job) for job in lost]
+    return outcomes
+
+
+def _submit_all(jobs: Sequence[Job], executor: Executor) -> tuple[list[Outcome], list[Job]]:
+    """Outcomes of the jobs that finished, and the jobs lost because the pool broke."""
+    futures: list[tuple[Job, Future[Outcome]]] = [
+        (job, executor.submit(_evaluate_one, job)) for job in jobs
+    ]
+    outcomes: list[Outcome] = []
+    lost: list[Job] = []
+    for job, future in futures:
+        try:
+            outcomes.append(future.result())
+        except BrokenProcessPool:
+            lost.append(job)
+        except Exception as exc:  # the executor itself failed for this unit
+            outcomes.append((job[0], None, (f"worker failed: {type(exc).__name__}: {exc}",)))
+    return outcomes, lost
+
+
+def _retry_alone(job: Job) -> Outcome:
+    """A last try in a process of its own, so a unit that kills its worker takes no other unit
+    with it (nor the calling process)."""
+    try:
+        with ProcessPoolExecutor(max_workers=1) as pool:
+            return pool.submit(_evaluate_one, job).result()
+    except BrokenProcessPool:
+        return job[0], None, ("the worker process died evaluating this unit, also alone",)
+
+
+def _duplicate_ids(jobs: Sequence[Job]) -> dict[int, str]:
+    """Units sharing an id: index → the problem, naming the other places."""
+    places: dict[str, list[int]] = {}
+    for job in jobs:
+        unit_id, _name = _identity(job[1])
+        if unit_id is not None:
+            places.setdefault(unit_id, []).append(job[0])
+    problems: dict[int, str] = {}
+    for unit_id, indexes in places.items():
+        if len(indexes) > 1:
+            for index in indexes:
+                others = ", ".join(f"units[{i}]" for i in indexes if i != index)
+                problems[index] = f"unit.id: {unit_id!r} is also the id of {others}"
+    return problems
 
 
 def _identity(facts: object) -> tuple[str | None, str | None]:
@@ -158,10 +223,13 @@ def evaluate_many(
     jobs: list[Job] = [
         (i, facts, region, year, parameters, engine) for i, facts in enumerate(units)
     ]
+    duplicates = _duplicate_ids(jobs)
+    runnable_jobs = [job for job in jobs if job[0] not in duplicates]
     if executor is None:
-        outcomes = [_evaluate_one(job, reg) for job in jobs]
+        outcomes = [_evaluate_one(job, reg) for job in runnable_jobs]
     else:
-        outcomes = list(executor.map(_evaluate_one, jobs))
+        outcomes = _run_jobs(runnable_jobs, executor)
+    outcomes += [(index, None, (problem,)) for index, problem in duplicates.items()]
     outcomes.sort(key=lambda outcome: outcome[0])
     results = [r for _i, r, _e in outcomes if r is not None]
     failures = tuple(
