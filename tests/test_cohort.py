@@ -231,6 +231,9 @@ def test_duplicate_unit_ids_are_failures_naming_each_other(make_registry: MakeRe
     assert cohort.groups[0].size == 1
 
 
+from govopen_rules.evaluation.cohort import _evaluate_one as _REAL_EVALUATE_ONE  # noqa: E402
+
+
 def _die_on_poison() -> None:
     """Worker initializer: evaluating unit 'poison' kills the worker process."""
     import os
@@ -265,6 +268,15 @@ def test_a_killed_worker_loses_no_unit() -> None:
     assert cohort.failures == ()
 
 
+def _always_deadly(job: Any, registry: Any = None) -> Any:
+    """Kills the process on unit 'poison' (module level, so a pool can pickle it)."""
+    import os
+
+    if job[1]["unit"]["id"] == "poison":
+        os._exit(9)
+    return _REAL_EVALUATE_ONE(job, registry)
+
+
 def test_a_unit_that_always_kills_its_worker_is_reported_and_the_rest_complete(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -273,16 +285,7 @@ def test_a_unit_that_always_kills_its_worker_is_reported_and_the_rest_complete(
 
     from govopen_rules.evaluation import cohort as module
 
-    real = module._evaluate_one
-
-    def deadly(job: Any, registry: Any = None) -> Any:
-        if job[1]["unit"]["id"] == "poison":
-            import os
-
-            os._exit(9)
-        return real(job, registry)
-
-    monkeypatch.setattr(module, "_evaluate_one", deadly)  # every forked worker inherits it
+    monkeypatch.setattr(module, "_evaluate_one", _always_deadly)  # forked workers inherit it
     data = json.loads(Path("plugins/xuanwei/examples/xuanwei-2020.json").read_text(encoding="utf-8"))
     units = []
     for i in range(4):
