@@ -16,6 +16,7 @@ from govopen_rules import (
     DuplicateRubricError,
     FactKind,
     FieldType,
+    GovOpenRulesError,
     HolidayYear,
     PluginError,
     Registry,
@@ -340,3 +341,38 @@ def test_govopen_registry_fixture_isolates_chosen_plugins(
     registry = govopen_registry(RubricFiles([path]))
     assert [r.region for r in registry.rubrics()] == ["fixture"]  # nothing installed leaks in
     assert evaluate(facts_file(), region="fixture", registry=registry).total == 1
+
+
+def test_a_broken_plugin_is_skipped_and_reported_when_not_strict(tmp_path: Path) -> None:
+    good = tmp_path / "good.yaml"
+    good.write_text(yaml.safe_dump(simple("good"), allow_unicode=True), encoding="utf-8")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("region: [unclosed", encoding="utf-8")
+
+    class Crashes:
+        @hookimpl
+        def govopen_rubrics(self) -> list[Path]:
+            raise RuntimeError("cannot find my files")
+
+    plugins = [RubricFiles([good]), RubricFiles([bad]), Crashes()]
+    lenient = Registry(load_entrypoints=False, plugins=plugins, strict_plugins=False)
+    assert [r.region for r in lenient.rubrics()] == ["good"]
+    assert evaluate(facts_file(), region="good", registry=lenient).total == 1
+    assert len(lenient.problems) == 2
+    assert any("bad.yaml" in p for p in lenient.problems)
+    assert any("cannot find my files" in p for p in lenient.problems)
+    with pytest.raises(GovOpenRulesError):
+        Registry(load_entrypoints=False, plugins=plugins)  # strict by default
+
+
+def test_the_default_registry_is_lenient_unless_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    from govopen_rules.plugins.registry import default_registry
+
+    default_registry.cache_clear()
+    try:
+        assert default_registry().strict_plugins is False
+        default_registry.cache_clear()
+        monkeypatch.setenv("GOVOPEN_RULES_STRICT_PLUGINS", "1")
+        assert default_registry().strict_plugins is True
+    finally:
+        default_registry.cache_clear()

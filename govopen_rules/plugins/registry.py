@@ -9,6 +9,7 @@ process-wide default registry of every installed plugin is used.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
@@ -19,7 +20,12 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 from govopen_rules.engines import RuleEngine, build_engine, check_engine_name, default_engine
-from govopen_rules.errors import DuplicateRubricError, PluginError, UnknownRubricError
+from govopen_rules.errors import (
+    DuplicateRubricError,
+    GovOpenRulesError,
+    PluginError,
+    UnknownRubricError,
+)
 from govopen_rules.facts.kinds import FactKind
 from govopen_rules.plugins.manager import make_plugin_manager
 from govopen_rules.rubric.compiler import CompiledRubric, compile_rubric
@@ -66,6 +72,9 @@ class Registry:
     a provisional one (see :mod:`govopen_rules.workdays`). At most ``compiled_cache_size``
     compiled rubrics are kept (least recently used first out), so memory stays bounded however
     many parameter sets a caller tries; an evicted engine is freed when no call still uses it.
+    With ``strict_plugins=False`` (the process default registry's setting) a plugin that fails
+    or provides something unusable is skipped and listed in :attr:`problems`, so one broken
+    plugin cannot stop the other regions; by default such a plugin is an error.
     """
 
     def __init__(
@@ -77,6 +86,7 @@ class Registry:
         engine: str | None = None,
         strict_calendar: bool = False,
         compiled_cache_size: int = COMPILED_CACHE_SIZE,
+        strict_plugins: bool = True,
     ) -> None:
         if engine is None:
             engine = default_engine()
@@ -88,6 +98,8 @@ class Registry:
                 plugin_manager.register(plugin)
         self._pm = plugin_manager
         self.engine = engine
+        self.strict_plugins = strict_plugins
+        self._problems: list[str] = []
         self.fact_kinds: dict[str, FactKind] = self._load_fact_kinds()
         self.calendar = WorkdayCalendar(self._load_calendar_years(), strict=strict_calendar)
         self._rubrics: dict[tuple[str, int], Rubric] = {}
@@ -97,6 +109,17 @@ class Registry:
         self._compiled = OrderedDict()
         self._cache_size = max(1, compiled_cache_size)
         self._lock = threading.Lock()
+
+    @property
+    def problems(self) -> tuple[str, ...]:
+        """What was skipped from broken plugins (only with ``strict_plugins=False``)."""
+        return tuple(self._problems)
+
+    def _refuse(self, error: GovOpenRulesError) -> None:
+        """Raise ``error``, or with ``strict_plugins=False`` record it and go on."""
+        if self.strict_plugins:
+            raise error
+        self._problems.append(str(error))
 
     @property
     def plugin_manager(self) -> pluggy.PluginManager:
@@ -119,14 +142,20 @@ class Registry:
             try:
                 results = one()
             except Exception as exc:
-                raise PluginError(f"plugin {name!r} failed in {hook_name}(): {exc!r}") from exc
+                if self.strict_plugins:
+                    raise PluginError(f"plugin {name!r} failed in {hook_name}(): {exc!r}") from exc
+                self._refuse(PluginError(f"plugin {name!r} failed in {hook_name}(): {exc!r}"))
+                continue
             for result in results:
                 if result is None:
                     continue
                 if isinstance(result, (str, bytes)) or not isinstance(result, Iterable):
-                    raise PluginError(
-                        f"plugin {name!r} returned {result!r} from {hook_name}(), not a list"
+                    self._refuse(
+                        PluginError(
+                            f"plugin {name!r} returned {result!r} from {hook_name}(), not a list"
+                        )
                     )
+                    continue
                 out.extend((name, item) for item in result)
         return out
 
@@ -149,12 +178,16 @@ class Registry:
         owners: dict[str, str] = {}
         for plugin, kind in self._each_plugin("govopen_fact_kinds"):
             if not isinstance(kind, FactKind):
-                raise PluginError(f"plugin {plugin!r} returned {kind!r}, not a FactKind")
+                self._refuse(PluginError(f"plugin {plugin!r} returned {kind!r}, not a FactKind"))
+                continue
             if kind.name in owners:
-                raise PluginError(
-                    f"fact kind {kind.name!r} is provided by both {owners[kind.name]!r} "
-                    f"and {plugin!r}"
+                self._refuse(
+                    PluginError(
+                        f"fact kind {kind.name!r} is provided by both {owners[kind.name]!r} "
+                        f"and {plugin!r}"
+                    )
                 )
+                continue
             owners[kind.name] = plugin
             kinds[kind.name] = kind
         return kinds
@@ -163,33 +196,45 @@ class Registry:
         years: list[HolidayYear] = []
         for plugin, year in self._each_plugin("govopen_calendar"):
             if not isinstance(year, HolidayYear):
-                raise PluginError(f"plugin {plugin!r} returned {year!r}, not a HolidayYear")
+                self._refuse(PluginError(f"plugin {plugin!r} returned {year!r}, not a HolidayYear"))
+                continue
             years.append(year)
         return years
 
     def _load_rubrics(self) -> None:
         rule_owner: dict[str, tuple[str, str]] = {}
         for plugin, path in self._each_plugin("govopen_rubrics"):
-            if not isinstance(path, (str, Path)):
-                raise PluginError(f"plugin {plugin!r} returned {path!r}, not a rubric file path")
-            rubric = load_rubric(path)
-            key = (rubric.region, rubric.year)
-            if key in self._rubrics:
+            try:
+                self._load_rubric(plugin, path, rule_owner)
+            except GovOpenRulesError as exc:
+                self._refuse(exc)
+
+    def _load_rubric(
+        self, plugin: str, path: object, rule_owner: dict[str, tuple[str, str]]
+    ) -> None:
+        """Load, check and register one plugin's rubric file; nothing is registered on error."""
+        if not isinstance(path, (str, Path)):
+            raise PluginError(f"plugin {plugin!r} returned {path!r}, not a rubric file path")
+        rubric = load_rubric(path)
+        key = (rubric.region, rubric.year)
+        if key in self._rubrics:
+            raise DuplicateRubricError(
+                f"rubric {rubric.region} {rubric.year} is provided by both "
+                f"{self._owners[key]!r} and {plugin!r}"
+            )
+        compile_rubric(rubric, self.fact_kinds, source=str(path))  # check it now
+        rules = rubric.all_rules()
+        for rule in rules:
+            other = rule_owner.get(rule.id)
+            if other is not None and other[0] != plugin:
                 raise DuplicateRubricError(
-                    f"rubric {rubric.region} {rubric.year} is provided by both "
-                    f"{self._owners[key]!r} and {plugin!r}"
+                    f"rule id {rule.id!r} is provided by both {other[0]!r} "
+                    f"({other[1]}) and {plugin!r} ({rubric.id})"
                 )
-            compile_rubric(rubric, self.fact_kinds, source=str(path))  # check it now
-            for rule in rubric.all_rules():
-                other = rule_owner.get(rule.id)
-                if other is not None and other[0] != plugin:
-                    raise DuplicateRubricError(
-                        f"rule id {rule.id!r} is provided by both {other[0]!r} "
-                        f"({other[1]}) and {plugin!r} ({rubric.id})"
-                    )
-                rule_owner[rule.id] = (plugin, rubric.id)
-            self._rubrics[key] = rubric
-            self._owners[key] = plugin
+        for rule in rules:
+            rule_owner[rule.id] = (plugin, rubric.id)
+        self._rubrics[key] = rubric
+        self._owners[key] = plugin
 
     # --- lookups ----------------------------------------------------------------------------
 
@@ -249,8 +294,12 @@ class Registry:
 
 @cache
 def default_registry() -> Registry:
-    """The registry of the core and every installed plugin (built once per process)."""
-    return Registry()
+    """The registry of the core and every installed plugin (built once per process).
+
+    A broken plugin is skipped and listed in ``problems`` (so the other regions keep working)
+    unless ``$GOVOPEN_RULES_STRICT_PLUGINS`` is set to 1.
+    """
+    return Registry(strict_plugins=os.environ.get("GOVOPEN_RULES_STRICT_PLUGINS") == "1")
 
 
 def rubrics(*, registry: Registry | None = None) -> list[Rubric]:
