@@ -231,23 +231,23 @@ def test_duplicate_unit_ids_are_failures_naming_each_other(make_registry: MakeRe
     assert cohort.groups[0].size == 1
 
 
-from govopen_rules.evaluation.cohort import _evaluate_one as _REAL_EVALUATE_ONE  # noqa: E402
+from govopen_rules.evaluation.running import evaluate_job as _REAL_EVALUATE_ONE  # noqa: E402
 
 
 def _die_on_poison() -> None:
     """Worker initializer: evaluating unit 'poison' kills the worker process."""
     import os
 
-    from govopen_rules.evaluation import cohort as module
+    from govopen_rules.evaluation import running as module
 
-    real = module._evaluate_one
+    real = module.evaluate_job
 
     def deadly(job: Any, registry: Any = None) -> Any:
         if job[1]["unit"]["id"] == "poison":
             os._exit(9)
         return real(job, registry)
 
-    module._evaluate_one = deadly  # type: ignore[assignment]
+    module.evaluate_job = deadly  # type: ignore[assignment]
 
 
 def test_a_killed_worker_loses_no_unit() -> None:
@@ -283,9 +283,9 @@ def test_a_unit_that_always_kills_its_worker_is_reported_and_the_rest_complete(
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    from govopen_rules.evaluation import cohort as module
+    from govopen_rules.evaluation import running
 
-    monkeypatch.setattr(module, "_evaluate_one", _always_deadly)  # forked workers inherit it
+    monkeypatch.setattr(running, "evaluate_job", _always_deadly)  # forked workers inherit it
     data = json.loads(Path("plugins/xuanwei/examples/xuanwei-2020.json").read_text(encoding="utf-8"))
     units = []
     for i in range(4):
@@ -294,8 +294,33 @@ def test_a_unit_that_always_kills_its_worker_is_reported_and_the_rest_complete(
         units.append(unit)
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=2, mp_context=context) as pool:
-        cohort = module.evaluate_many(units, region="xuanwei", year=2020, executor=pool)
+        cohort = evaluate_many(units, region="xuanwei", year=2020, executor=pool)
     assert sorted(r.unit.id for r in cohort.results) == ["u0", "u2", "u3"]
     (failure,) = cohort.failures
     assert failure.unit_id == "poison"
     assert "died" in failure.errors[0]
+
+
+def test_units_stream_through_without_being_kept(make_registry: MakeRegistry) -> None:
+    reg = make_registry(rubric(area("A", indicator("A1", "1", rule("s.a.late", "submission",
+                                                                  when={"field": "late", "eq": True})))))
+    seen: list[str] = []
+    pulled: list[int] = []
+
+    def units() -> Any:
+        for i in range(30):
+            pulled.append(i)
+            assert len(seen) >= i - 1  # lazily: the previous unit is done before the next is read
+            unit = facts_file({"kind": "submission", "item": "x", "due_on": "2020-06-01",
+                               "submitted_on": "2020-06-0" + ("9" if i % 3 else "1")})
+            unit["unit"] = {"id": f"u{i:02d}", "name": f"单位{i}", "kind": "county_government"}
+            yield unit
+
+    cohort = evaluate_many(units(), region="testland", year=2020, registry=reg,
+                           on_result=lambda r: seen.append(r.unit.id), keep_results=False)
+    assert seen == [f"u{i:02d}" for i in range(30)]
+    assert cohort.results == ()
+    (group,) = cohort.groups
+    assert group.size == 30
+    assert [p.total for p in group.placements[:10]] == [Decimal(1)] * 10
+    assert group.placements[10].rank == 11

@@ -6,31 +6,25 @@ tables are reproduced digit for digit. Any ``concurrent.futures.Executor`` may r
 evaluations: a process pool scales (durable-rules holds the GIL, threads do not), and a Dask
 ``Client.get_executor()`` reaches past one machine. The result is the same whichever runs it.
 
-A cohort never loses work: a unit whose facts are invalid or whose evaluation fails in any way
-is a :class:`UnitFailure` with its reasons, and every other unit is still evaluated, ranked and
-tiered. When a worker process dies, the units it took down with it are run again in a fresh
-process pool; any lost a second time are run one by one, each in a process of its own, so a unit
-that kills its worker is reported as such and no other unit is lost. Two units with
-the same id are both failures naming each other: a 通报 cannot place the same unit twice.
+A cohort never loses work: a unit whose facts are invalid, whose evaluation fails in any way or
+whose worker dies is a :class:`UnitFailure` with its reasons (see :mod:`.running`), and every
+other unit is still evaluated, ranked and tiered. Two units with the same id are both failures
+naming each other: a 通报 cannot place the same unit twice.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Executor
 from decimal import Decimal
-from typing import Any
 
 import attrs
 
 from govopen_rules._version import library_version
-from govopen_rules.errors import FactsValidationError, GovOpenRulesError
-from govopen_rules.evaluation.pipeline import evaluate
 from govopen_rules.evaluation.results import EvaluationResult
+from govopen_rules.evaluation.running import Job, run_jobs
 from govopen_rules.exact import percent_of
-from govopen_rules.facts.model import FactsFile
+from govopen_rules.facts.model import FactsFile, Unit
 from govopen_rules.plugins.registry import Registry, default_registry
 from govopen_rules.rubric.grades import GradeScale, Grading, ResolvedGroup
 
@@ -108,85 +102,6 @@ class CohortResult:
         raise KeyError(name)
 
 
-Job = tuple[int, Any, str, int, "Mapping[str, object] | None", "str | None"]
-Outcome = tuple[int, "EvaluationResult | None", tuple[str, ...]]
-
-
-def _evaluate_one(job: Job, registry: Registry | None = None) -> Outcome:
-    """Evaluate one unit where it runs (module level, so a process pool can pickle it)."""
-    index, facts, region, year, parameters, engine = job
-    try:
-        result = evaluate(
-            facts,
-            region=region,
-            year=year,
-            parameters=parameters,
-            registry=registry,
-            engine=engine,
-        )
-    except FactsValidationError as exc:
-        return index, None, exc.errors
-    except GovOpenRulesError as exc:
-        return index, None, (str(exc),)
-    except Exception as exc:  # one unit's failure must never cost the others their results
-        return index, None, (f"evaluation failed: {type(exc).__name__}: {exc}"[:500],)
-    return index, result, ()
-
-
-def _run_jobs(jobs: Sequence[Job], executor: Executor) -> list[Outcome]:
-    """Run every job on ``executor``; jobs lost with a dead worker are run again (see above)."""
-    outcomes, lost = _submit_all(jobs, executor)
-    if lost:
-        with ProcessPoolExecutor(max_workers=max(1, min(len(lost), os.cpu_count() or 1))) as pool:
-            again, lost = _submit_all(lost, pool)
-        outcomes += again
-    outcomes += [_retry_alone(job) for job in lost]
-    return outcomes
-
-
-def _submit_all(jobs: Sequence[Job], executor: Executor) -> tuple[list[Outcome], list[Job]]:
-    """Outcomes of the jobs that finished, and the jobs lost because the pool broke."""
-    futures: list[tuple[Job, Future[Outcome]]] = [
-        (job, executor.submit(_evaluate_one, job)) for job in jobs
-    ]
-    outcomes: list[Outcome] = []
-    lost: list[Job] = []
-    for job, future in futures:
-        try:
-            outcomes.append(future.result())
-        except BrokenProcessPool:
-            lost.append(job)
-        except Exception as exc:  # the executor itself failed for this unit
-            outcomes.append((job[0], None, (f"worker failed: {type(exc).__name__}: {exc}",)))
-    return outcomes, lost
-
-
-def _retry_alone(job: Job) -> Outcome:
-    """A last try in a process of its own, so a unit that kills its worker takes no other unit
-    with it (nor the calling process)."""
-    try:
-        with ProcessPoolExecutor(max_workers=1) as pool:
-            return pool.submit(_evaluate_one, job).result()
-    except BrokenProcessPool:
-        return job[0], None, ("the worker process died evaluating this unit, also alone",)
-
-
-def _duplicate_ids(jobs: Sequence[Job]) -> dict[int, str]:
-    """Units sharing an id: index → the problem, naming the other places."""
-    places: dict[str, list[int]] = {}
-    for job in jobs:
-        unit_id, _name = _identity(job[1])
-        if unit_id is not None:
-            places.setdefault(unit_id, []).append(job[0])
-    problems: dict[int, str] = {}
-    for unit_id, indexes in places.items():
-        if len(indexes) > 1:
-            for index in indexes:
-                others = ", ".join(f"units[{i}]" for i in indexes if i != index)
-                problems[index] = f"unit.id: {unit_id!r} is also the id of {others}"
-    return problems
-
-
 def _identity(facts: object) -> tuple[str | None, str | None]:
     unit = facts.unit if isinstance(facts, FactsFile) else None
     if unit is not None:
@@ -200,6 +115,15 @@ def _identity(facts: object) -> tuple[str | None, str | None]:
     return None, None
 
 
+@attrs.frozen
+class _Standing:
+    """What ranking needs of a unit's result: kept for every unit even when results stream."""
+
+    unit: Unit
+    total: Decimal
+    vetoed: bool
+
+
 def evaluate_many(
     units: Iterable[FactsFile | Mapping[str, object]],
     *,
@@ -209,53 +133,77 @@ def evaluate_many(
     executor: Executor | None = None,
     registry: Registry | None = None,
     engine: str | None = None,
+    on_result: Callable[[EvaluationResult], None] | None = None,
+    keep_results: bool = True,
 ) -> CohortResult:
     """Evaluate every unit, then rank and tier them by the rubric's cohort policy.
 
-    With an ``executor``, each unit is evaluated where the executor runs it, using that
-    process's installed plugins (a custom ``registry`` cannot travel to another process).
+    ``units`` is consumed lazily (a generator over a JSON Lines file works) and only a bounded
+    number are in flight. ``on_result`` sees each result as it arrives, in input order; with
+    ``keep_results=False`` results are not kept in the returned cohort, so memory stays flat in
+    the number of units (ranks and tiers need only each unit's total). With an ``executor``,
+    each unit is evaluated where the executor runs it, using that process's installed plugins
+    (a custom ``registry`` cannot travel to another process).
     """
     if executor is not None and registry is not None:
         raise ValueError("pass either an executor or a registry: workers use their own plugins")
     reg = registry or default_registry()
     runnable = reg.runnable(region, year, parameters, engine)
     rubric = runnable.compiled.rubric
-    jobs: list[Job] = [
-        (i, facts, region, year, parameters, engine) for i, facts in enumerate(units)
-    ]
-    duplicates = _duplicate_ids(jobs)
-    runnable_jobs = [job for job in jobs if job[0] not in duplicates]
-    if executor is None:
-        outcomes = [_evaluate_one(job, reg) for job in runnable_jobs]
-    else:
-        outcomes = _run_jobs(runnable_jobs, executor)
-    outcomes += [(index, None, (problem,)) for index, problem in duplicates.items()]
-    outcomes.sort(key=lambda outcome: outcome[0])
-    results = [r for _i, r, _e in outcomes if r is not None]
-    failures = tuple(
-        UnitFailure(index=i, unit_id=uid, name=name, errors=errors)
-        for i, r, errors in outcomes
-        if r is None
-        for uid, name in [_identity(jobs[i][1])]
+    identities: dict[int, tuple[str | None, str | None]] = {}
+
+    def jobs() -> Iterator[Job]:
+        for index, facts in enumerate(units):
+            identities[index] = _identity(facts)
+            yield (index, facts, region, year, parameters, engine)
+
+    first_place: dict[str, int] = {}
+    standings: dict[int, _Standing] = {}
+    results: dict[int, EvaluationResult] = {}
+    failures: dict[int, tuple[str, ...]] = {}
+    for index, result, errors in run_jobs(jobs(), executor=executor, registry=reg):
+        unit_id = identities[index][0]
+        if unit_id is not None and unit_id in first_place:
+            first = first_place[unit_id]
+            failures[index] = (f"unit.id: {unit_id!r} is also the id of units[{first}]",)
+            standings.pop(first, None)
+            results.pop(first, None)
+            also = f"unit.id: {unit_id!r} is also the id of units[{index}]"
+            failures[first] = (*failures.get(first, ()), also)
+            continue
+        if unit_id is not None:
+            first_place[unit_id] = index
+        if result is None:
+            failures[index] = errors
+            continue
+        standings[index] = _Standing(result.unit, result.total, result.vetoed)
+        if keep_results:
+            results[index] = result
+        if on_result is not None:
+            on_result(result)
+    groups, ungrouped = _rank_and_tier(
+        [standings[i] for i in sorted(standings)], runnable.compiled.grading
     )
-    groups, ungrouped = _rank_and_tier(results, runnable.compiled.grading)
     return CohortResult(
         region=region,
         year=year,
         rubric_id=rubric.id,
         rubric_version=rubric.version,
         library_version=library_version(),
-        results=tuple(results),
-        failures=failures,
+        results=tuple(results[i] for i in sorted(results)),
+        failures=tuple(
+            UnitFailure(index=i, unit_id=identities[i][0], name=identities[i][1], errors=errors)
+            for i, errors in sorted(failures.items())
+        ),
         groups=groups,
         ungrouped=ungrouped,
     )
 
 
 def _rank_and_tier(
-    results: Sequence[EvaluationResult], grading: Grading
+    results: Sequence[_Standing], grading: Grading
 ) -> tuple[tuple[GroupResult, ...], tuple[str, ...]]:
-    members: dict[str, list[EvaluationResult]] = {g.name: [] for g in grading.groups}
+    members: dict[str, list[_Standing]] = {g.name: [] for g in grading.groups}
     ungrouped: list[str] = []
     for result in results:
         group = grading.group_of(result.unit)
@@ -270,9 +218,7 @@ def _rank_and_tier(
     return groups, tuple(ungrouped)
 
 
-def _group_result(
-    group: ResolvedGroup, results: list[EvaluationResult], grading: Grading
-) -> GroupResult:
+def _group_result(group: ResolvedGroup, results: list[_Standing], grading: Grading) -> GroupResult:
     ordered = sorted(results, key=lambda r: -r.total)  # stable: ties keep input order
     ranks: list[int] = []
     for position, result in enumerate(ordered):
@@ -306,7 +252,7 @@ def _group_result(
 
 def _apply_quotas(
     group: ResolvedGroup,
-    ordered: Sequence[EvaluationResult],
+    ordered: Sequence[_Standing],
     ranks: Sequence[int],
     tiers: list[str | None],
     grading: Grading,
