@@ -83,7 +83,10 @@ def test_duplicate_ids_and_codes(make_registry: MakeRegistry) -> None:
             "mode 'sum' needs a integer field of 'assessment_weight'",
         ),
         ({"count": {"mode": "missing_values", "field": "included"}}, "needs a string field"),
-        ({"applies_to": ["ministry"]}, "rules[0].applies_to: unknown unit kind(s) ['ministry']"),
+        (
+            {"applies_to": ["ministry"]},
+            "rules[0].applies_to[0]: 'ministry' is not one of: county_government, park_committee",
+        ),
         ({"message": "缺{n}项"}, "rules[0].message: only {count} may stand in braces"),
         ({"missing_evidence": {"clear": True, "points": 1}}, "'clear' absence costs no points"),
         ({"deduct": {"mode": "bonus", "points": 1}, "missing_evidence": {"points": 1}},
