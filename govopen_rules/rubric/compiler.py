@@ -253,7 +253,9 @@ class _Compiler:
                 self.errors.append(
                     f"{path}.missing_evidence: a {rule.deduct.mode} rule cannot cost points"
                 )
-        for name, value in (("points", points), ("cap", cap), ("missing_evidence", missing)):
+        amounts = [("points", points), ("cap", cap), ("missing_evidence", missing)]
+        amounts += [(f"deduct.tiers[{i}].points", p) for i, (_, p) in enumerate(tiers)]
+        for name, value in amounts:
             if value is not None and value < 0:
                 self.errors.append(f"{path}.{name}: {value} is negative")
         consulted: set[str] = set()
