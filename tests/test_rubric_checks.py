@@ -89,8 +89,10 @@ def test_duplicate_ids_and_codes(make_registry: MakeRegistry) -> None:
         ),
         ({"message": "缺{n}项"}, "rules[0].message: only {count} may stand in braces"),
         ({"missing_evidence": {"clear": True, "points": 1}}, "'clear' absence costs no points"),
-        ({"deduct": {"mode": "bonus", "points": 1}, "missing_evidence": {"points": 1}},
-         "a bonus rule cannot cost points"),
+        (
+            {"deduct": {"mode": "bonus", "points": 1}, "missing_evidence": {"points": 1}},
+            "a bonus rule cannot cost points",
+        ),
     ],
 )
 def test_rule_problems(make_registry: MakeRegistry, changes: dict[str, Any], message: str) -> None:
