@@ -39,7 +39,7 @@ def _literal(value: object, cls: Any) -> object:
     """One of a ``Literal``'s values; the error lists them all."""
     allowed = typing.get_args(cls)
     if not isinstance(value, str) or value not in allowed:
-        raise ValueError(f"{value!r} is not one of: {', '.join(allowed)}")
+        raise ValueError(f"{value!r} is not one of: {', '.join(map(str, allowed))}")
     return value
 
 

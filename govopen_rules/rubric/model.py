@@ -152,10 +152,10 @@ class MissingEvidence:
 
 @attrs.frozen(kw_only=True)
 class Check:
-    """Shorthand for the commonest rule: the ``kind`` facts that state ``field`` are the
-    evidence, and a problem is one whose ``field`` meets ``op value``.
+    """Shorthand for the commonest rule, {kind: K, field: F, <op>: V}: the K facts that state F
+    are the evidence, and those whose F meets <op> V are problems.
 
-    Written ``check: {kind: K, field: F, <op>: V}``, it means exactly
+    ``check: {kind: K, field: F, <op>: V}`` means exactly
     ``evidence: {kind: K, where: {field: F, exists: true}}`` and ``when: {field: F, <op>: V}``.
     """
 

@@ -162,7 +162,7 @@ class _Builder:
 def _description(cls: type) -> str:
     """The first paragraph of the class docstring, on one line."""
     paragraph = (cls.__doc__ or cls.__name__).strip().split("\n\n")[0]
-    return " ".join(paragraph.split())
+    return " ".join(paragraph.replace("``", "").split())
 
 
 def rubric_json_schema(kinds: Iterable[str] = ()) -> dict[str, Any]:
