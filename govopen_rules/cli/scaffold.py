@@ -32,7 +32,7 @@ name = "govopen-rules-{dist}"
 version = "0.1.0"
 description = "{region} 政务公开 rubric for govopen-rules."
 readme = "README.md"
-requires-python = ">=3.10,<3.13"
+requires-python = ">=3.10"
 dependencies = ["govopen-rules>=0.1"]
 
 [project.entry-points.govopen_rules]
