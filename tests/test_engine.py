@@ -1,4 +1,4 @@
-"""Pins every durable-rules sharp edge listed in ../shared/notes/durable-rules.md."""
+"""Pins every durable-rules sharp edge that the adapter, govopen_rules/engines/durable.py, hides."""
 
 from __future__ import annotations
 

@@ -326,7 +326,7 @@ def test_observers_see_every_evaluation(make_registry: MakeRegistry) -> None:
 
     registry.register_observer(Observer())
     evaluate(facts_file(), region="testland", registry=registry)
-    assert seen == ["u1"]
+    assert seen == ["test"]  # the unit id of the kit's facts_file
 
 
 def test_govopen_registry_fixture_isolates_chosen_plugins(

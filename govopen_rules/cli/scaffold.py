@@ -53,12 +53,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from govopen_rules import hookimpl
+from govopen_rules.plugins import rubric_files
 
 
 @hookimpl
 def govopen_rubrics() -> list[Path]:
-    """The rubric files this plugin ships."""
-    return [Path(__file__).parent / "{region}-{year}.yaml"]
+    """The rubric files this plugin ships (every ``*.yaml`` in this package)."""
+    return rubric_files(__name__)
 '''
 
 _RUBRIC = """\
