@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import decimal
 import json
 import subprocess
 import sys
@@ -151,11 +150,6 @@ def test_the_year_of_the_facts_must_be_the_rubrics(
     )
 
 
-@pytest.mark.xfail(
-    raises=decimal.InvalidOperation,
-    strict=False,
-    reason="parameter values are parsed in rubric/compiler.py (branch rubric): remove on merge",
-)
 def test_a_parameter_that_is_not_a_number_is_one_line_naming_it(
     govopen_registry: Callable[..., Registry], capsys: Capture
 ) -> None:

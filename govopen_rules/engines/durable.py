@@ -1,7 +1,7 @@
 """The only module that talks to durable-rules: compiled rulesets, sessions, matches.
 
-durable-rules 2.0.28 has sharp edges (``../shared/notes/durable-rules.md``); this adapter hides
-each one, and ``tests/test_engine.py`` pins them:
+durable-rules 2.0.28 has sharp edges; this adapter hides each one, and ``tests/test_engine.py``
+pins them:
 
 * at most 1024 live sessions per ruleset, then a MemoryError and a segfault → a fixed pool of
   session ids, each deleted after every evaluation;
