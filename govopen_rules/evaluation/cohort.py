@@ -124,8 +124,13 @@ class _Standing:
     vetoed: bool
 
 
+def _standing_of(result: EvaluationResult) -> _Standing:
+    """Computed where the unit is evaluated (module level, so workers can run it)."""
+    return _Standing(result.unit, result.total, result.vetoed)
+
+
 def evaluate_many(
-    units: Iterable[FactsFile | Mapping[str, object]],
+    units: Iterable[FactsFile | Mapping[str, object] | str | bytes],
     *,
     region: str,
     year: int,
@@ -134,16 +139,20 @@ def evaluate_many(
     registry: Registry | None = None,
     engine: str | None = None,
     on_result: Callable[[EvaluationResult], None] | None = None,
+    on_json: Callable[[str], None] | None = None,
     keep_results: bool = True,
 ) -> CohortResult:
     """Evaluate every unit, then rank and tier them by the rubric's cohort policy.
 
-    ``units`` is consumed lazily (a generator over a JSON Lines file works) and only a bounded
-    number are in flight. ``on_result`` sees each result as it arrives, in input order; with
-    ``keep_results=False`` results are not kept in the returned cohort, so memory stays flat in
-    the number of units (ranks and tiers need only each unit's total). With an ``executor``,
-    each unit is evaluated where the executor runs it, using that process's installed plugins
-    (a custom ``registry`` cannot travel to another process).
+    ``units`` is consumed lazily and only a bounded number are in flight; a unit may be given as
+    its facts file's JSON text (a line of a JSON Lines file), parsed where it is evaluated.
+    ``on_result`` sees each result as it arrives, in input order; with ``keep_results=False``
+    results are not kept in the returned cohort, so memory grows only by each unit's standing
+    (id, name, kind, total: what ranks and tiers need). ``on_json`` (with
+    ``keep_results=False`` and no ``on_result``) receives each result as one line of JSON,
+    serialised where the unit was evaluated: the fastest way to stream a large cohort to a file.
+    With an ``executor``, each unit is evaluated where the executor runs it, using that
+    process's installed plugins (a custom ``registry`` cannot travel to another process).
     """
     if executor is not None and registry is not None:
         raise ValueError("pass either an executor or a registry: workers use their own plugins")
@@ -152,20 +161,31 @@ def evaluate_many(
     rubric = runnable.compiled.rubric
     identities: dict[int, tuple[str | None, str | None]] = {}
 
+    as_json = on_json is not None and on_result is None and not keep_results
+    if on_json is not None and not as_json:
+        raise ValueError("on_json streams results as text: use it with keep_results=False")
+
     def jobs() -> Iterator[Job]:
         for index, facts in enumerate(units):
             identities[index] = _identity(facts)
-            yield (index, facts, region, year, parameters, engine)
+            yield Job(index, facts, region, year, parameters, engine, _standing_of, as_json)
 
     first_place: dict[str, int] = {}
     standings: dict[int, _Standing] = {}
     results: dict[int, EvaluationResult] = {}
     failures: dict[int, tuple[str, ...]] = {}
-    for index, result, errors in run_jobs(jobs(), executor=executor, registry=reg):
-        unit_id = identities[index][0]
+    failed_identity: dict[int, tuple[str | None, str | None]] = {}
+    for outcome in run_jobs(jobs(), executor=executor, registry=reg):
+        index = outcome.index
+        identity = identities.pop(index)  # only units in flight are kept
+        if outcome.identity != (None, None):
+            identity = outcome.identity  # the worker read it from the unit's JSON text
+        unit_id = identity[0]
         if unit_id is not None and unit_id in first_place:
             first = first_place[unit_id]
             failures[index] = (f"unit.id: {unit_id!r} is also the id of units[{first}]",)
+            failed_identity[index] = identity
+            failed_identity.setdefault(first, identity)
             standings.pop(first, None)
             results.pop(first, None)
             also = f"unit.id: {unit_id!r} is also the id of units[{index}]"
@@ -173,14 +193,18 @@ def evaluate_many(
             continue
         if unit_id is not None:
             first_place[unit_id] = index
-        if result is None:
-            failures[index] = errors
+        if not outcome.ok:
+            failures[index] = outcome.errors
+            failed_identity[index] = identity
             continue
-        standings[index] = _Standing(result.unit, result.total, result.vetoed)
-        if keep_results:
-            results[index] = result
-        if on_result is not None:
-            on_result(result)
+        standings[index] = outcome.summary
+        if outcome.result is not None:
+            if keep_results:
+                results[index] = outcome.result
+            if on_result is not None:
+                on_result(outcome.result)
+        if outcome.text is not None and on_json is not None:
+            on_json(outcome.text)
     groups, ungrouped = _rank_and_tier(
         [standings[i] for i in sorted(standings)], runnable.compiled.grading
     )
@@ -192,7 +216,9 @@ def evaluate_many(
         library_version=library_version(),
         results=tuple(results[i] for i in sorted(results)),
         failures=tuple(
-            UnitFailure(index=i, unit_id=identities[i][0], name=identities[i][1], errors=errors)
+            UnitFailure(
+                index=i, unit_id=failed_identity[i][0], name=failed_identity[i][1], errors=errors
+            )
             for i, errors in sorted(failures.items())
         ),
         groups=groups,
