@@ -23,7 +23,11 @@ from govopen_rules.annual_reports.formats import (
 from govopen_rules.annual_reports.report import AnnualReport
 from govopen_rules.annual_reports.restated import check_restated
 from govopen_rules.annual_reports.results import ReportCheck, Unverifiable
-from govopen_rules.annual_reports.tables import IdentityOutcome, table3_identities, table4_identities
+from govopen_rules.annual_reports.tables import (
+    IdentityOutcome,
+    table3_identities,
+    table4_identities,
+)
 
 __all__ = ["check_report"]
 
@@ -202,7 +206,8 @@ def _check_deadline(report: AnnualReport, out: _Collector) -> None:
         out.add(
             "late_publication",
             "published",
-            f"{report.year}年度报告公开日期 {report.published}，晚于 {deadline.due}（{deadline.clause}）",
+            f"{report.year}年度报告公开日期 {report.published}，"
+            f"晚于 {deadline.due}（{deadline.clause}）",
             published=report.published,
             due=deadline.due,
         )

@@ -96,7 +96,9 @@ _ASIDE = re.compile(r"（[^（）]*）|\([^()]*\)")
 _UNIT_CHARS = "件起宗部元条次个项篇%"
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _CUT = "。；;，,：:！？!?\n"
-_CHANGE = re.compile(r"(?:同比|较上年|比上年|较去年|与上年相比)(?:度)?[^\d]{0,6}?(增长|增加|上升|下降|减少)")
+_CHANGE = re.compile(
+    r"(?:同比|较上年|比上年|较去年|与上年相比)(?:度)?[^\d]{0,6}?(增长|增加|上升|下降|减少)"
+)
 _FEE_ITEM = re.compile(r"(\d+)件[，,]?收取(?:了)?(?:费用)?(\d+(?:\.\d+)?)元")
 
 
@@ -174,8 +176,11 @@ def read_passage(raw: str) -> PassageReading:
                 sign = -1 if change.group(1) in ("下降", "减少") else 1
                 statements[-1] = attrs.evolve(statements[-1], change=sign * value)
                 continue
-            if statements and change is None and statements[-1].share is None and (
-                lead in ("", "（", "(") or lead.lstrip("（(").startswith("占")
+            if (
+                statements
+                and change is None
+                and statements[-1].share is None
+                and (lead in ("", "（", "(") or lead.lstrip("（(").startswith("占"))
             ):
                 statements[-1] = attrs.evolve(statements[-1], share=value)
                 continue
@@ -187,10 +192,9 @@ def read_passage(raw: str) -> PassageReading:
             trail = re.split(r"[。；;，,]", text[end:])[0]
             if "收取" in trail and "费" in trail:
                 name = "fee_cases"
-        if name in ("fee_yuan",) and not unit.startswith(_YUAN_UNITS):
-            name = None
-        elif name is not None and name not in ("fee_yuan",) and not unit.startswith(_COUNT_UNITS):
-            name = None
+        wanted_units = _YUAN_UNITS if name == "fee_yuan" else _COUNT_UNITS
+        if name is not None and not unit.startswith(wanted_units):
+            name = None  # "复议 2 次会议", "处理费 0 件": the unit says it is something else
         if name is None:
             unplaced.append((number, context))
             continue

@@ -103,13 +103,17 @@ def _none(report: AnnualReport, headline: str | None) -> list[Cell] | None:
 
 QUANTITIES: Mapping[str, Quantity] = {
     "received": Quantity("本年新收申请", _t3("newReceived")),
-    "received_and_carried": Quantity("收办申请（新收 + 上年结转）", _t3("newReceived", "carriedOver")),
+    "received_and_carried": Quantity(
+        "收办申请（新收 + 上年结转）", _t3("newReceived", "carriedOver")
+    ),
     "carried_over": Quantity("上年结转", _t3("carriedOver")),
     "closed": Quantity("办结（（七）总计）", _t3("totalProcessed")),
     "carried_forward": Quantity("结转下年度", _t3("carriedForward")),
     "granted": Quantity("予以公开", _t3("granted"), "closed"),
     "partial": Quantity("部分公开", _t3("partialGrant"), "closed"),
-    "granted_plus_partial": Quantity("予以公开及部分公开", _t3("granted", "partialGrant"), "closed"),
+    "granted_plus_partial": Quantity(
+        "予以公开及部分公开", _t3("granted", "partialGrant"), "closed"
+    ),
     "denied": Quantity("不予公开", _group("denied"), "closed"),
     "unable": Quantity("无法提供", _group("unableToProvide"), "closed"),
     "not_processed": Quantity("不予处理", _group("notProcessed"), "closed"),
@@ -118,9 +122,7 @@ QUANTITIES: Mapping[str, Quantity] = {
     "legal_person": Quantity("法人或其他组织申请", _applicants(APPLICANT_COLUMNS[1:]), "headline"),
     "fee_unpaid": Quantity("逾期未按收费通知缴费", _t3("other.overdueFee")),
     "review": Quantity("行政复议", _t4("review.total")),
-    "litigation": Quantity(
-        "行政诉讼", _t4("litigationDirect.total", "litigationPostReview.total")
-    ),
+    "litigation": Quantity("行政诉讼", _t4("litigationDirect.total", "litigationPostReview.total")),
     "review_corrected": Quantity("行政复议纠错", _t4("review.correct")),
     "litigation_corrected": Quantity(
         "行政诉讼纠错（败诉）", _t4("litigationDirect.correct", "litigationPostReview.correct")
@@ -166,7 +168,9 @@ class _Run:
         )
 
     def blocked(self, check: str, where: str, reason: str, blank: tuple[str, ...] = ()) -> None:
-        self.unverifiable.append(Unverifiable(check=check, where=where, reason=reason, blank_cells=blank))
+        self.unverifiable.append(
+            Unverifiable(check=check, where=where, reason=reason, blank_cells=blank)
+        )
 
 
 def _passages(report: AnnualReport) -> Iterator[tuple[str, str, bool]]:
@@ -192,7 +196,9 @@ def check_restated(
     for where, text, always in _passages(report):
         reading = read_passage(text)
         if reading.statements or always:
-            run.unplaced += [Unplaced(number=n, context=c, where=where) for n, c in reading.unplaced]
+            run.unplaced += [
+                Unplaced(number=n, context=c, where=where) for n, c in reading.unplaced
+            ]
         _check_reading(run, where, text, reading)
     return RestatedResult(run.findings, run.unverifiable, run.unplaced, run.checked)
 
@@ -312,7 +318,9 @@ def _check_share(
     assert statement.share is not None
     base, described = _base(run, quantity, headline, closed, by_quantity)
     if base is None or base == 0:
-        run.blocked("prose_share", where, f"「{statement.phrase}（{statement.share}%）」：{described}")
+        run.blocked(
+            "prose_share", where, f"「{statement.phrase}（{statement.share}%）」：{described}"
+        )
         return
     run.checked += 1
     exact = statement.value * 100 / base
@@ -338,7 +346,12 @@ _HOW = {"truncated": "截尾", "rounded up": "进位"}
 
 
 def _check_change(
-    run: _Run, where: str, quote: str, statement: Statement, quantity: Quantity, headline: str | None
+    run: _Run,
+    where: str,
+    quote: str,
+    statement: Statement,
+    quantity: Quantity,
+    headline: str | None,
 ) -> None:
     assert statement.change is not None
     said = f"「{statement.phrase}，同比 {statement.change:+}%」"
@@ -368,9 +381,9 @@ def _check_change(
     run.finding(
         "prose_change",
         where,
-        f"{quantity.label}：本年 {statement.value}，上年 {before}（{run.previous.year}年报告表格），"
-        f"同比 {shown:+}%，实印 {printed:+}%"
-        + ("（增减方向相反）" if wrong_sign else ""),
+        f"{quantity.label}：本年 {statement.value}，"
+        f"上年 {before}（{run.previous.year}年报告表格），"
+        f"同比 {shown:+}%，实印 {printed:+}%" + ("（增减方向相反）" if wrong_sign else ""),
         quote,
         this_year=statement.value,
         last_year=before,
@@ -386,16 +399,26 @@ def _check_subsets(
     reading: PassageReading,
     by_quantity: Mapping[str, Statement],
 ) -> None:
-    """"其中" numbers against their total: each at most the total (they need not add up)."""
+    """ "其中" numbers against their total: each at most the total (they need not add up)."""
     pairs: list[tuple[str, Decimal, Statement | None]] = []
     withdrawn = by_quantity.get("withdrawn")
     if withdrawn is not None:
         pairs.append(("申请人撤回", withdrawn.value, by_quantity.get("other")))
     if reading.fee_items:
-        pairs.append(("其中各单位收费（元）", sum((y for _c, y in reading.fee_items), Decimal(0)),
-                      by_quantity.get("fee_yuan")))
-        pairs.append(("其中各单位收费件数", sum((c for c, _y in reading.fee_items), Decimal(0)),
-                      by_quantity.get("fee_cases")))
+        pairs.append(
+            (
+                "其中各单位收费（元）",
+                sum((y for _c, y in reading.fee_items), Decimal(0)),
+                by_quantity.get("fee_yuan"),
+            )
+        )
+        pairs.append(
+            (
+                "其中各单位收费件数",
+                sum((c for c, _y in reading.fee_items), Decimal(0)),
+                by_quantity.get("fee_cases"),
+            )
+        )
     for label, part, total in pairs:
         if total is None:
             run.blocked("prose_subset", where, f"{label} {part}：正文未给出其总数")

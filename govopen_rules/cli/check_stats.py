@@ -45,9 +45,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         default=Decimal(0),
         help="percentage points a printed share may differ without a finding",
     )
-    st.add_argument(
-        "--exit-zero", action="store_true", help="exit 0 even when there are findings"
-    )
+    st.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     st.add_argument(
         "--dump-json",
         type=Path,
@@ -70,14 +68,21 @@ def run(args: argparse.Namespace, registry: RegistryFactory) -> int:
     for path in skipped:
         print(f"note: {path} is not an annual report (no unit and year): skipped", file=sys.stderr)
     if not files:
-        return error(f"no report files (.json .html .htm .pdf .docx) in {', '.join(map(str, args.paths))}")
+        return error(
+            f"no report files (.json .html .htm .pdf .docx) in {', '.join(map(str, args.paths))}"
+        )
     headings = registry().report_headings()
     with _progress(len(files)) as advance:
-        processes = args.processes or (min(len(files), os.cpu_count() or 1) if len(files) > 1 else 1)
+        processes = args.processes or (
+            min(len(files), os.cpu_count() or 1) if len(files) > 1 else 1
+        )
         if processes > 1:
             with ProcessPoolExecutor(max_workers=processes) as pool:
                 outcomes = check_files(
-                    files, headings=headings, tolerance=args.tolerance, executor=pool,
+                    files,
+                    headings=headings,
+                    tolerance=args.tolerance,
+                    executor=pool,
                     on_read=advance,
                 )
         else:

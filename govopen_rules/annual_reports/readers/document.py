@@ -40,9 +40,7 @@ class PublishedDocument:
     published: dt.date | None = None
 
 
-_DATE = re.compile(
-    r"(?:公开日期|发布日期|发布时间)[：:]?(\d{4})[-年/.](\d{1,2})[-月/.](\d{1,2})"
-)
+_DATE = re.compile(r"(?:公开日期|发布日期|发布时间)[：:]?(\d{4})[-年/.](\d{1,2})[-月/.](\d{1,2})")
 
 
 def stated_date(text: str) -> dt.date | None:

@@ -10,6 +10,7 @@ import zipfile
 from pathlib import Path
 
 import docx
+from docx.opc.exceptions import PackageNotFoundError
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
@@ -40,7 +41,7 @@ def read_docx(path: Path) -> PublishedDocument:
     """The paragraphs and tables of a DOCX."""
     try:
         document = docx.Document(str(path))
-    except (OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile, PackageNotFoundError) as exc:
         raise ReportReadError(f"{path}: not a readable DOCX ({exc})") from None
     lines: list[str] = []
     grids: list[Grid] = []

@@ -8,6 +8,7 @@ empty ``<td>`` stays a blank cell. The 公开日期 / 发布日期 the page stat
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import lxml.html
@@ -120,14 +121,30 @@ def _paragraphs(node: _Element) -> list[str]:
     return out
 
 
+def _decoded(data: bytes) -> str:
+    """The page's text: by its declared charset, else UTF-8, else GB18030 (GBK pages)."""
+    declared = re.search(rb"charset\s*=\s*[\"']?([\w-]+)", data[:4096], re.I)
+    for encoding in ([declared.group(1).decode("ascii")] if declared else []) + [
+        "utf-8",
+        "gb18030",
+    ]:
+        try:
+            return data.decode(encoding)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return data.decode("utf-8", errors="replace")
+
+
 def read_html(path: Path) -> PublishedDocument:
     """The report in a saved web page."""
     try:
-        root = lxml.html.fromstring(path.read_bytes())
+        text = re.sub(r"^\s*<\?xml[^>]*>", "", _decoded(path.read_bytes()))
+        root = lxml.html.document_fromstring(text)
     except (OSError, ParserError, ValueError) as exc:
         raise ReportReadError(f"{path}: not a readable HTML page ({exc})") from None
-    for bad in root.xpath("//script|//style|//noscript"):
-        bad.drop_tree()
+    for bad in list(root.iter("script", "style", "noscript")):
+        if isinstance(bad, lxml.html.HtmlElement):
+            bad.drop_tree()
     container = _container(root)
     paragraphs = _paragraphs(container)
     titles = [_text(t) for t in root.iter("title")]

@@ -30,7 +30,9 @@ from govopen_rules.annual_reports.report import (
 
 __all__ = ["build_report", "sections_and_passages"]
 
-_TITLE = re.compile(r"(?:^|(?<=[：:]))([^\s，。：:；;、“”《》()（）\-|]{2,40}?)(\d{4})年度?政府信息公开(?:工作)?年度?报告")
+_TITLE = re.compile(
+    r"(?:^|(?<=[：:]))([^\s，。：:；;、“”《》()（）\-|]{2,40}?)(\d{4})年度?政府信息公开(?:工作)?年度?报告"
+)
 _HEADING = re.compile(r"^([一二三四五六七八九十]+)[、.．]")
 _NUMERALS = "一二三四五六七八九十"
 _NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
@@ -47,9 +49,21 @@ def build_report(document: PublishedDocument, path: Path) -> AnnualReport:
     notes: list[str] = []
     if report_format == "2019":
         rows = list(_rows(document.grids))
-        table2 = _table2(rows, path)
-        table3, notes = _table3(rows, path)
-        table4 = _table4(rows, path)
+        problems: list[str] = []
+        try:
+            table3, notes = _table3(rows, path)
+        except ReportReadError as exc:
+            problems.append(str(exc))
+        try:
+            table4 = _table4(rows, path)
+        except ReportReadError as exc:
+            problems.append(str(exc))
+        try:
+            table2 = _table2(rows, path)
+        except ReportReadError as exc:
+            problems.append(str(exc))
+        if problems:
+            raise ReportReadError("; ".join(problems))
     else:
         notes.append("2007年格式：统计表未读取，只检查内容与正文")
     return AnnualReport(
@@ -209,14 +223,13 @@ def _table3(rows: list[Row], path: Path) -> tuple[dict[str, TableRow], list[str]
     if not found:
         raise ReportReadError(f"{path}: table 三 (收到和处理政府信息公开申请情况) not found")
     notes: list[str] = []
-    for row in TABLE3_ROWS:
-        if row.key in found:
+    for expected in TABLE3_ROWS:
+        if expected.key in found:
             continue
-        group_name = row.key.split(".")[0]
-        if f"{group_name}.singleRow" in found:
-            found[row.key] = TableRow()
+        if f"{expected.key.split('.')[0]}.singleRow" in found:
+            found[expected.key] = TableRow()  # not printed: its group is printed as one row
             continue
-        raise ReportReadError(f"{path}: table 三: row {row.label} not found")
+        raise ReportReadError(f"{path}: table 三: row {expected.label} not found")
     for name, label in OUTCOME_GROUPS:
         if f"{name}.singleRow" in found:
             notes.append(f"{label} printed as one row without sub-rows: stored as {name}.singleRow")
@@ -239,7 +252,8 @@ def _table4(rows: list[Row], path: Path) -> dict[str, ReviewRow]:
         values = [_value(c)[1] for c in row]
         if len(values) != 15:
             raise ReportReadError(
-                f"{path}: table 四: expected 15 numbers under 行政复议/行政诉讼, found {len(values)}"
+                f"{path}: table 四: expected 15 numbers under 行政复议/行政诉讼, "
+                f"found {len(values)}"
             )
         _check_table4_header(header, path)
         numbers = [None if v is None else int(Decimal(v)) for v in values]
@@ -288,7 +302,10 @@ def _table2(rows: list[Row], path: Path) -> dict[str, Table2Cell]:
                 )
             else:
                 numbers = [None if v is None else int(Decimal(v)) for v in values[: len(fields)]]
-                table[key] = Table2Cell(**dict(zip(fields, numbers, strict=True)))
+                if len(fields) == 1:
+                    table[key] = Table2Cell(processed=numbers[0])
+                else:
+                    table[key] = Table2Cell(made=numbers[0], repealed=numbers[1], valid=numbers[2])
     for key, labels, _fields in TABLE2_ROWS:
         if key not in table:
             raise ReportReadError(f"{path}: table 二: row {labels[0]} not found")

@@ -8,11 +8,13 @@ a page frame that pdfplumber also sees as a table has one-cell rows, whose text 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pdfplumber
 from pdfminer.pdfparser import PDFSyntaxError
+from pdfplumber.utils.exceptions import PdfminerException
 
 from govopen_rules.annual_reports.readers.document import (
     Grid,
@@ -28,6 +30,13 @@ def _inside(obj: dict[str, Any], boxes: list[tuple[float, float, float, float]])
     x = (obj["x0"] + obj["x1"]) / 2
     y = (obj["top"] + obj["bottom"]) / 2
     return any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
+
+
+def _outside(boxes: list[tuple[float, float, float, float]]) -> Callable[[dict[str, Any]], bool]:
+    def keep(obj: dict[str, Any]) -> bool:
+        return obj.get("object_type") != "char" or not _inside(obj, boxes)
+
+    return keep
 
 
 def read_pdf(path: Path) -> PublishedDocument:
@@ -49,12 +58,9 @@ def read_pdf(path: Path) -> PublishedDocument:
                         for row, cells in zip(table.rows, grid, strict=True)
                         if sum(1 for c in cells if c is not None) > 1
                     ]
-                text = page.filter(
-                    lambda obj, boxes=boxes: obj.get("object_type") != "char"
-                    or not _inside(obj, boxes)
-                ).extract_text()
+                text = page.filter(_outside(boxes)).extract_text()
                 lines += (text or "").splitlines()
-    except (PDFSyntaxError, OSError, ValueError) as exc:
+    except (PDFSyntaxError, PdfminerException, OSError, ValueError) as exc:
         raise ReportReadError(f"{path}: not a readable PDF ({exc})") from None
     if not any(line.strip() for line in lines) and not grids:
         raise ReportReadError(f"{path}: the PDF has no text layer (a scan?); cannot read it")
