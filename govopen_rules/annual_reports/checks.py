@@ -79,11 +79,15 @@ class _Collector:
 
 
 def _listing(cells: Sequence[tuple[str, int | None]]) -> str:
-    nonzero = [(p, v) for p, v in cells if v]
-    if len(cells) > 4:
-        shown = " + ".join(f"{v}（{p.split('.', 1)[1]}）" for p, v in nonzero) or "0"
-        return f"[{shown}]"
-    return " + ".join(f"{v}（{p.split('.', 1)[1]}）" for p, v in cells)
+    """Cells as "10（maintain） + 1（correct）", each named by what tells it apart."""
+    columns = {path.rsplit(".", 1)[-1] for path, _v in cells}
+
+    def name(path: str) -> str:
+        parts = path.split(".")
+        return ".".join(parts[1:-1]) if len(columns) == 1 and len(cells) > 1 else parts[-1]
+
+    shown = [(p, v) for p, v in cells if v] if len(cells) > 4 else list(cells)
+    return " + ".join(f"{v}（{name(p)}）" for p, v in shown) or "0"
 
 
 def check_report(
