@@ -10,6 +10,7 @@ requests within 其他处理, fees by unit within the fee total) are checked as 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any
@@ -220,8 +221,6 @@ def _check_transcription(
     run: _Run, where: str, quote: str, value: Decimal | None, parts: Mapping[str, Any]
 ) -> None:
     """A transcriber's numbers must be the sentence's: one that it does not print is flagged."""
-    import re
-
     printed = {Decimal(n) for n in re.findall(r"\d+(?:\.\d+)?", normalise(quote))}
     for number in _numbers_in([value, parts]):
         if number not in printed:
