@@ -123,9 +123,17 @@ def _skipped(text: str, start: int, end: int) -> bool:
     after = text[end : end + 2]
     before = text[max(0, start - 1) : start]
     number = text[start:end]
-    if after[:1] in ("年", "月", "日", "时", "号", "期") and "." not in number:
+    if after[:1] in ("年", "月", "日", "时", "号") and "." not in number:
         return True
-    if before in ("第", "〔", "[", "（", "(") and after[:1] in ("号", "〕", "]", "）", ")", "条"):
+    if before in ("第", "〔", "[", "（", "(") and after[:1] in (
+        "号",
+        "〕",
+        "]",
+        "）",
+        ")",
+        "条",
+        "期",
+    ):
         return True
     if re.match(r"[.．、](?!\d)", after):  # "1." / "2、" list numbers
         return True
