@@ -95,75 +95,41 @@ def test_cli_prints_the_grade_table() -> None:
 
 # --- statistics -----------------------------------------------------------------------
 
-
 def check_stats(name: str) -> dict[str, Any]:
     out = subprocess.run(
-        ["govopen-rules", "check-stats", str(EXAMPLES / name), "--format", "json"],
-        check=True,
-        capture_output=True,
-        text=True,
+        ["govopen-rules", "check-stats", str(EXAMPLES / name), "--format", "json", "--exit-zero"],
+        check=True, capture_output=True, text=True,
     ).stdout
-    return json.loads(out)
+    [report] = json.loads(out)["reports"]
+    return report
 
 
 def test_the_2018_annual_reports_findings() -> None:
-    found = [
-        (f["check"], f["numbers"])
-        for f in check_stats("baoshan-2018-annual-report.json")["findings"]
-    ]
+    found = [(f["check"], f["numbers"]) for f in
+             check_stats("baoshan-2018-annual-report.json")["findings"]]
+    # 回应解读 channel counts (次, 篇) are not parts of the 1261 responses: no parts_total
     assert found == [
-        ("parts_total", {"total": "1261", "parts_sum": "2864"}),
-        (
-            "percent_mismatch",
-            {
-                "count": "11630",
-                "total": "42091",
-                "exact": "27.6306",
-                "expected": "27.63",
-                "printed": "87.74",
-            },
-        ),
-        (
-            "percent_mismatch",
-            {
-                "count": "9092",
-                "total": "11664",
-                "exact": "77.9492",
-                "expected": "77.95",
-                "printed": "81.46",
-            },
-        ),
-        (
-            "percent_rounding",
-            {
-                "count": "30",
-                "total": "129",
-                "exact": "23.2558",
-                "expected": "23.3",
-                "printed": "23.2",
-            },
-        ),
-        (
-            "percent_rounding",
-            {"count": "1", "total": "129", "exact": "0.7752", "expected": "0.8", "printed": "0.7"},
-        ),
+        ("percent_mismatch", {"count": "11630", "total": "42091", "exact": "27.6306",
+                              "expected": "27.63", "printed": "87.74"}),
+        ("percent_mismatch", {"count": "9092", "total": "11664", "exact": "77.9492",
+                              "expected": "77.95", "printed": "81.46"}),
+        ("percent_rounding", {"count": "30", "total": "129", "exact": "23.2558",
+                              "expected": "23.3", "printed": "23.2"}),
+        ("percent_rounding", {"count": "1", "total": "129", "exact": "0.7752",
+                              "expected": "0.8", "printed": "0.7"}),
     ]
 
 
 def test_the_2019_notices_findings() -> None:
-    found = [
-        (f["check"], f["numbers"]["printed"], f["numbers"]["expected"])
-        for f in check_stats("baoshan-2019-notice-statistics.json")["findings"]
-    ]
+    found = [(f["check"], f["numbers"]["printed"], f["numbers"]["expected"]) for f in
+             check_stats("baoshan-2019-notice-statistics.json")["findings"]]
     assert found == [("percent_rounding", "11", "12"), ("percent_rounding", "26", "25")]
 
 
 def test_text_output_quotes_the_sentence() -> None:
     out = subprocess.run(
         ["govopen-rules", "check-stats", str(EXAMPLES / "baoshan-2018-annual-report.json")],
-        check=True,
-        capture_output=True,
-        text=True,
+        check=False, capture_output=True, text=True,
     ).stdout
-    assert "5 项发现" in out
+    assert "4 项发现" in out
     assert "原文: 二级以上办理深度事项11630项,占总事项的87.74%。" in out
