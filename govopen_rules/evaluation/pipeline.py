@@ -105,7 +105,7 @@ def _derive_and_encode(
         fields = compiled.engine_fields.get(kind_name)
         if fields is None:
             continue
-        kind = reg.fact_kinds[kind_name]
+        kind = compiled.fact_kinds.get(kind_name) or reg.fact_kinds[kind_name]
         try:
             derived = dict(kind.derive(fact, ctx)) if kind.derive is not None else {}
             encoded = encode_fact(kind, fact, derived, fields)

@@ -70,6 +70,12 @@ class Verdict:
     citation: Citation
     evidence: tuple[EvidenceRef, ...] = ()
     assumptions: tuple[str, ...] = ()
+    #: What the count is made of (dates, titles, names), at most ``evaluation.items.ITEM_LIMIT``.
+    items: tuple[str, ...] = ()
+    #: How many further items there were beyond ``items``.
+    more_items: int = 0
+    #: The baseline rule this rule includes (e.g. ``national.request.answer_deadline``).
+    baseline: str | None = None
 
 
 @attrs.frozen(kw_only=True)

@@ -16,6 +16,7 @@ from decimal import Decimal
 import attrs
 
 from govopen_rules.engines.protocol import Match
+from govopen_rules.evaluation.items import listed_items
 from govopen_rules.evaluation.results import (
     AreaResult,
     Effect,
@@ -138,6 +139,7 @@ def _verdict(
         count: int,
         message: str,
         shown: Sequence[PreparedFact] = (),
+        items: tuple[tuple[str, ...], int] = ((), 0),
     ) -> Verdict:
         return Verdict(
             rule_id=rule.rule.id,
@@ -151,6 +153,9 @@ def _verdict(
             citation=rule.rule.citation,
             evidence=evidence_refs.for_rule(rule, shown),
             assumptions=rule.assumptions,
+            items=items[0],
+            more_items=items[1],
+            baseline=rule.rule.include,
         )
 
     if rule.rule.applies_to and unit.kind not in rule.rule.applies_to:
@@ -168,7 +173,8 @@ def _verdict(
         return make(Status.CLEAR, ZERO, 0, "未发现问题 (clear)", evidence)
     shown = problems if rule.rule.count.mode in ("facts", "sum", "shortfall") else evidence
     message = rule.rule.message.format(count=n)
-    return make(Status.DEDUCTED, _points_for(rule, n), n, message, shown)
+    items = listed_items(rule, [(pf.fact, pf.derived) for pf in problems])
+    return make(Status.DEDUCTED, _points_for(rule, n), n, message, shown, items)
 
 
 def score(

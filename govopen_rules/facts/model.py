@@ -9,6 +9,7 @@ leaving the field out). Plugins add kinds through the ``govopen_fact_kinds`` hoo
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Any, ClassVar
 
@@ -24,10 +25,13 @@ __all__ = [
     "DisclosurePlatform",
     "FactsFile",
     "GuideCatalogue",
+    "HotlineCase",
     "HotlineFigures",
     "InformationRequest",
     "NewMediaAccount",
+    "OfficialDocument",
     "OrganisationTraining",
+    "PeriodicReport",
     "PolicyDocument",
     "PolicyInterpretation",
     "PressConference",
@@ -40,6 +44,8 @@ __all__ = [
     "SurveyActivity",
     "Unit",
     "WebsiteCheck",
+    "WebsiteInspection",
+    "period_bounds",
 ]
 
 UNIT_KINDS = (
@@ -112,6 +118,21 @@ class PolicyDocument(_Observed):
 
 
 @attrs.frozen(kw_only=True)
+class OfficialDocument(_Observed):
+    """A 公文 the unit issued, of any sort, and the 公开属性 marks printed on it.
+
+    Every 公文 is marked with one disclosure attribute while it is drafted (公文标识政府信息公开
+    属性); ``disclosure_attributes`` lists the marks as found (``[]``: none).
+    """
+
+    KIND: ClassVar[str] = "official_document"
+    title: str
+    doc_number: str | None = None
+    issued_on: dt.date | None = None
+    disclosure_attributes: tuple[str, ...] | None = None
+
+
+@attrs.frozen(kw_only=True)
 class PolicyInterpretation(_Observed):
     """A 政策解读 and the policy it explains: dates, forms, who interpreted, links."""
 
@@ -155,6 +176,14 @@ class InformationRequest(_Observed):
     missing_reply_elements: tuple[str, ...] | None = None
     #: Only when the source states the reply was (not) late but publishes no dates.
     late_per_source: bool | None = None
+    #: 补正 (条例 第三十条): when the agency told the applicant what to add, and when the
+    #: addition arrived (the answer period runs again from then).
+    correction_requested_on: dt.date | None = None
+    correction_received_on: dt.date | None = None
+    #: 征求意见 (条例 第三十二条, 第三十四条): when a third party or another agency was
+    #: consulted and when its opinion arrived; that time is not counted in the answer period.
+    consulted_on: dt.date | None = None
+    opinion_received_on: dt.date | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -191,6 +220,24 @@ class HotlineFigures(_Observed):
 
 
 @attrs.frozen(kw_only=True)
+class HotlineCase(_Observed):
+    """One 12345 hotline case (工单) assigned to the unit: received, its time limit, closed.
+
+    The time limit is the one the platform set for the case, as a date (``due_on``) or as a
+    number of working days from receipt (``limit_workdays``).
+    """
+
+    KIND: ClassVar[str] = "hotline_case"
+    received_on: dt.date
+    case_number: str | None = None
+    topic: str | None = None
+    due_on: dt.date | None = None
+    limit_workdays: int | None = None
+    closed_on: dt.date | None = None
+    satisfied: bool | None = None
+
+
+@attrs.frozen(kw_only=True)
 class NewMediaAccount(_Observed):
     """A 政务新媒体 account: 备案 status and the post dates seen in an observation window."""
 
@@ -202,6 +249,11 @@ class NewMediaAccount(_Observed):
     observed_to: dt.date | None = None
     post_dates: tuple[dt.date, ...] = ()
     original_post_dates: tuple[dt.date, ...] = ()
+    #: Days the source names as days without any post (when it lists silent days rather than
+    #: every post, as a 通报 does).
+    no_post_dates: tuple[dt.date, ...] = ()
+    #: Whether the account offers a working interaction function (留言, 评论, 私信…).
+    interaction_available: bool | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -213,6 +265,37 @@ class WebsiteCheck(_Observed):
     result: str = attrs.field(validator=_one_of(("qualified", "unqualified")))
     checker: str | None = None
     checked_on: dt.date | None = None
+
+
+@attrs.frozen(kw_only=True)
+class WebsiteInspection(_Observed):
+    """What a check of a government website found at one check point (监测时间点), in the terms
+    of the 政府网站检查指标 (国办秘函〔2019〕19号).
+
+    Counts are the checker's: ``stale_columns`` counts 动态/要闻 columns not updated in the
+    2 weeks and 通知公告/政策文件 columns not updated in the 6 months before ``checked_on``.
+    """
+
+    KIND: ClassVar[str] = "website_inspection"
+    site: str
+    checked_on: dt.date | None = None
+    #: 安全、泄密等严重问题 found (严重表述错误, 泄露国家秘密, 挂马/篡改, 弄虚作假…), described.
+    serious_problems: tuple[str, ...] | None = None
+    #: Availability monitoring: how many checks were made, and how many failed to open the
+    #: site within 15 seconds.
+    availability_checks: int | None = None
+    availability_failures: int | None = None
+    homepage_updated_on: dt.date | None = None
+    stale_columns: int | None = None
+    long_unupdated_columns: int | None = None
+    blank_columns: int | None = None
+    #: An effective online consultation (政务咨询) channel exists.
+    consultation_channel: bool | None = None
+    #: 办事服务 exist on the site at all.
+    online_services: bool | None = None
+    #: 办事指南 lacking key elements (事项名称、设定依据、申请条件、办理材料、办理地点、办理时间、
+    #: 联系电话、办理流程).
+    incomplete_service_guides: int | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -242,6 +325,54 @@ class Submission(_Observed):
     item: str
     due_on: dt.date | None = None
     submitted_on: dt.date | None = None
+
+
+_PERIOD = re.compile(r"(\d{4})(?:-(?:(0[1-9]|1[0-2])|Q([1-4])|H([12])))?")
+
+
+def period_bounds(period: str) -> tuple[dt.date, dt.date]:
+    """The first and last day of a period written ``2020``, ``2020-11``, ``2020-Q4`` or
+    ``2020-H2``; ValueError for anything else."""
+    found = _PERIOD.fullmatch(period)
+    if found is None:
+        raise ValueError(
+            f"{period!r} is not a period; write a year (2020), a month (2020-11), a quarter "
+            "(2020-Q4) or a half-year (2020-H2)"
+        )
+    year = int(found.group(1))
+    month, quarter, half = found.group(2, 3, 4)
+    if month is not None:
+        first, months = int(month), 1
+    elif quarter is not None:
+        first, months = 3 * int(quarter) - 2, 3
+    elif half is not None:
+        first, months = 6 * int(half) - 5, 6
+    else:
+        first, months = 1, 12
+    start = dt.date(year, first, 1)
+    after = first + months
+    end = dt.date(year + (after > 12), (after - 1) % 12 + 1, 1) - dt.timedelta(days=1)
+    return start, end
+
+
+def _valid_period(_instance: object, _attribute: object, value: str) -> None:
+    period_bounds(value)
+
+
+@attrs.frozen(kw_only=True)
+class PeriodicReport(_Observed):
+    """A report due for each period (a month's progress report, a year's annual report).
+
+    When it is due is the rubric's to say (a ``deadlines`` entry, e.g. "by the 2nd of the next
+    month"), so the fact records only the period and when the report went in.
+    """
+
+    KIND: ClassVar[str] = "periodic_report"
+    report: str
+    period: str = attrs.field(validator=_valid_period)
+    submitted_on: dt.date | None = None
+    #: When it was made public, for a report that must be (e.g. the annual report).
+    published_on: dt.date | None = None
 
 
 @attrs.frozen(kw_only=True)

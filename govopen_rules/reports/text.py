@@ -18,6 +18,9 @@ def _verdict_lines(v: Verdict, *, cite: bool) -> list[str]:
     if v.assumptions:
         line += f" (假定值 assumed: {', '.join(v.assumptions)})"
     lines = [line]
+    if v.items:
+        more = f" 等，另有{v.more_items}项 (and {v.more_items} more)" if v.more_items else ""
+        lines.append(f"          清单 items: {'、'.join(v.items)}{more}")
     lines += [f"          证据 {e.describe()}" for e in v.evidence]
     if cite:
         quote = f"「{v.citation.quote}」" if v.citation.quote else ""

@@ -22,6 +22,7 @@ from govopen_rules.rubric.conditions import (
     condition_fields,
     parse_condition,
 )
+from govopen_rules.rubric.deadlines import DEADLINE_FORMS, compile_deadlines, deadline_fields
 from govopen_rules.rubric.grades import (
     GradeScale,
     Grading,
@@ -88,6 +89,8 @@ class CompiledRubric:
     indicator_codes: frozenset[str]
     #: Names of the rubric's parameters marked ``assumed``, sorted.
     assumed_parameters: tuple[str, ...]
+    #: Every fact kind as this rubric sees it: with the measures of its ``deadlines``.
+    fact_kinds: Mapping[str, FactKind] = attrs.field(factory=dict)
 
     @property
     def kinds(self) -> frozenset[str]:
@@ -168,6 +171,8 @@ class _Compiler:
         self.kinds = kinds
         self.values = values
         self.errors: list[str] = []
+        # Deadline measures (kind, field) → the parameters their due date was computed with.
+        self.deadline_params: dict[tuple[str, str], set[str]] = {}
 
     def number(self, value: Number, path: str, used: set[str]) -> Decimal:
         if isinstance(value, ParamRef):
@@ -224,6 +229,13 @@ class _Compiler:
             return None
         fields = kind.all_fields()
         used: set[str] = set()
+        if rule.items is not None and (
+            rule.items not in fields or fields[rule.items] is FieldType.NESTED
+        ):
+            self.errors.append(
+                f"{path}.items: {rule.items!r} is not a field of {rule.evidence.kind!r}; "
+                f"its fields: {', '.join(sorted(fields))}"
+            )
         where = self.condition(rule.evidence.where, fields, check or f"{path}.evidence.where", used)
         when = self.condition(rule.when, fields, check or f"{path}.when", used)
         self.check_count(rule, fields, path)
@@ -264,6 +276,8 @@ class _Compiler:
                 consulted |= condition_fields(cond)
         if rule.count.field:
             consulted.add(rule.count.field)
+        for name in consulted:
+            used |= self.deadline_params.get((kind.name, name), set())
         assumed = sorted(n for n in used if self.rubric.parameters[n].assumed)
         return CompiledRule(
             rule=rule,
@@ -351,8 +365,24 @@ class _Compiler:
             share_decimals=policy.share_decimals,
         )
 
+    def deadlines(self) -> None:
+        """Give the fact kinds the rubric's deadline measures (and remember their parameters)."""
+        deadlines = self.rubric.deadlines
+        for name, deadline in deadlines.items():
+            params = {
+                value.param
+                for form in DEADLINE_FORMS
+                if isinstance(value := getattr(deadline, form), ParamRef)
+            }
+            for field in deadline_fields(name):
+                self.deadline_params[(deadline.kind, field)] = params
+        self.kinds = compile_deadlines(
+            deadlines, self.kinds, lambda v, path: self.number(v, path, set()), self.errors
+        )
+
     def run(self) -> list[CompiledRule]:
         rubric = self.rubric
+        self.deadlines()
         compiled: list[CompiledRule] = []
         seen_ids: set[str] = set()
         seen_codes: set[str] = set()
@@ -434,6 +464,7 @@ def compile_rubric(
         grading=grading,
         indicator_codes=frozenset(i.code for a in rubric.areas for i in a.indicators),
         assumed_parameters=tuple(sorted(n for n, p in rubric.parameters.items() if p.assumed)),
+        fact_kinds=compiler.kinds,
     )
 
 

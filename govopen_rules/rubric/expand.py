@@ -20,7 +20,15 @@ from govopen_rules.rubric.file_model import (
     RubricFile,
     RuleEntry,
 )
-from govopen_rules.rubric.model import Area, Citation, Indicator, Parameter, Rubric, Rule
+from govopen_rules.rubric.model import (
+    Area,
+    Citation,
+    Deadline,
+    Indicator,
+    Parameter,
+    Rubric,
+    Rule,
+)
 
 __all__ = ["expand_rubric", "relative_id_prefix"]
 
@@ -106,8 +114,14 @@ class _Expander:
             )
             for name, p in written.parameters.items()
         }
+        deadlines = {
+            name: _build(
+                Deadline, d, citation=None if d.citation is None else self.citation(d.citation)
+            )
+            for name, d in written.deadlines.items()
+        }
         areas = tuple(self.area(a, f"$.areas[{i}]") for i, a in enumerate(written.areas))
-        return _build(Rubric, written, areas=areas, parameters=parameters)
+        return _build(Rubric, written, areas=areas, parameters=parameters, deadlines=deadlines)
 
 
 def expand_rubric(written: RubricFile) -> tuple[Rubric, list[str]]:

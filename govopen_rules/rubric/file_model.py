@@ -36,6 +36,7 @@ from govopen_rules.rubric.model import (
 __all__ = [
     "AreaEntry",
     "CitationEntry",
+    "DeadlineEntry",
     "IndicatorEntry",
     "ParameterEntry",
     "RubricFile",
@@ -78,6 +79,33 @@ class ParameterEntry:
 
 
 @attrs.frozen(kw_only=True)
+class DeadlineEntry:
+    """A due date for facts of one kind: after the date field ``after``, by exactly one of
+    workdays, days, months, day_of_next_month or date_next_year; met by the date ``met_by``."""
+
+    kind: str = attrs.field(metadata=_doc("The fact kind whose facts have this deadline."))
+    after: str = attrs.field(metadata=_doc("The date field it is counted from."))
+    met_by: str = attrs.field(metadata=_doc("The date field that meets it (e.g. submitted_on)."))
+    workdays: Number | None = attrs.field(
+        default=None, metadata=_doc("Due on the N-th working day after (调休 counted).")
+    )
+    days: Number | None = attrs.field(
+        default=None, metadata=_doc("Due N calendar days after.")
+    )
+    months: Number | None = attrs.field(
+        default=None, metadata=_doc("Due on the same day N months later (or that month's end).")
+    )
+    day_of_next_month: Number | None = attrs.field(
+        default=None, metadata=_doc("Due on day D of the following month (or its last day).")
+    )
+    date_next_year: str | None = attrs.field(
+        default=None, metadata=_doc("Due on this date (MM-DD) of the following year.")
+    )
+    citation: CitationEntry | None = None
+    note: str = ""
+
+
+@attrs.frozen(kw_only=True)
 class RuleEntry:
     """One row of the scoring standard: what is looked at, what is wrong, what it costs.
 
@@ -114,6 +142,20 @@ class RuleEntry:
     applies_to: tuple[UnitKind, ...] = attrs.field(
         default=(), metadata=_doc("Unit kinds the rule applies to (default: all).")
     )
+    items: str | None = attrs.field(
+        default=None,
+        metadata=_doc(
+            "The field of the evidence kind whose values a finding lists (a list field such as "
+            "silent_workdays, or one value per fact such as title); default: each fact's name."
+        ),
+    )
+    include: str | None = attrs.field(
+        default=None,
+        metadata=_doc(
+            "The id of a rule-library rule (e.g. national.request.answer_deadline) this rule "
+            "takes; the keys given here replace the library rule's."
+        ),
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -141,6 +183,17 @@ class AreaEntry:
     points: Decimal
     indicators: tuple[IndicatorEntry, ...]
     cap: Decimal | None = None
+
+
+@attrs.frozen(kw_only=True)
+class RemoveEntry:
+    """What an extending rubric file removes from the rubric it extends, by code, id or name."""
+
+    areas: tuple[str, ...] = ()
+    indicators: tuple[str, ...] = ()
+    rules: tuple[str, ...] = attrs.field(default=(), metadata=_doc("Full rule ids."))
+    parameters: tuple[str, ...] = ()
+    deadlines: tuple[str, ...] = ()
 
 
 @attrs.frozen(kw_only=True)
@@ -173,3 +226,20 @@ class RubricFile:
         default=Decimal(0), metadata=_doc("The most that bonus rules may add.")
     )
     cohort: CohortPolicy | None = None
+    deadlines: dict[str, DeadlineEntry] = attrs.field(
+        factory=dict,
+        metadata=_doc(
+            "Named due dates; a deadline NAME gives its kind the measures NAME, NAME_late, "
+            "NAME_days_late and NAME_workdays_late."
+        ),
+    )
+    extends: str | None = attrs.field(
+        default=None,
+        metadata=_doc(
+            "region:year of an installed rubric this file changes; give only what differs "
+            "(see docs/rubric-composition.md)."
+        ),
+    )
+    remove: RemoveEntry | None = attrs.field(
+        default=None, metadata=_doc("What an extending file takes out of the rubric it extends.")
+    )

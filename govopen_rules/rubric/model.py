@@ -28,6 +28,7 @@ __all__ = [
     "ConditionData",
     "Count",
     "CountMode",
+    "Deadline",
     "Deduction",
     "DeductionMode",
     "Evidence",
@@ -86,6 +87,30 @@ class Parameter:
 
     value: Decimal
     assumed: bool = False
+    citation: Citation | None = None
+    note: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class Deadline:
+    """A due date the rubric states for facts of one kind (:mod:`govopen_rules.rubric.deadlines`).
+
+    It is counted from the date field ``after`` by exactly one of: ``workdays`` (the N-th
+    working day after), ``days`` (N calendar days after), ``months`` (the same day N months
+    later), ``day_of_next_month`` (day D of the following month) or ``date_next_year``
+    (``MM-DD`` of the following year); the date field ``met_by`` meets it. A deadline named
+    ``report_due`` gives the fact the measures ``report_due`` (the date), ``report_due_late``,
+    ``report_due_days_late`` and ``report_due_workdays_late``.
+    """
+
+    kind: str
+    after: str
+    met_by: str
+    workdays: Number | None = None
+    days: Number | None = None
+    months: Number | None = None
+    day_of_next_month: Number | None = None
+    date_next_year: str | None = None
     citation: Citation | None = None
     note: str = ""
 
@@ -194,6 +219,10 @@ class Rule:
     missing_evidence: MissingEvidence | None = None
     applies_to: tuple[UnitKind, ...] = ()
     check: Check | None = attrs.field(default=None, eq=False, repr=False)
+    #: The field whose values a finding lists (dates, titles): see :mod:`.items`.
+    items: str | None = None
+    #: The baseline rule this rule includes (e.g. ``national.request.answer_deadline``).
+    include: str | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -282,6 +311,9 @@ class Rubric:
     veto_grade: str | None = None
     bonus_cap: Decimal = Decimal(0)
     cohort: CohortPolicy | None = None
+    deadlines: dict[str, Deadline] = attrs.field(factory=dict)
+    #: ``region:year`` of the rubric this one extends (already merged in).
+    extends: str | None = None
 
     def all_rules(self) -> tuple[Rule, ...]:
         """Every rule, in file order."""

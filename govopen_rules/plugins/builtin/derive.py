@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from govopen_rules.annual_reports.breakdowns import check_breakdown  # the checks own the arithmetic
 from govopen_rules.facts import model as f
 from govopen_rules.facts.kinds import DeriveContext
-from govopen_rules.workdays import ANSWER_EXTENSION_LIMIT, ANSWER_LIMIT
+from govopen_rules.plugins.builtin.derive_records import answer_deadline
 
 __all__: list[str] = []
 
@@ -77,9 +77,8 @@ def policy_interpretation(fact: f.PolicyInterpretation, ctx: DeriveContext) -> M
 
 def information_request(fact: f.InformationRequest, ctx: DeriveContext) -> Measures:
     out: dict[str, object] = {"replied": fact.replied_on is not None}
-    if fact.received_on is not None:
-        limit = ANSWER_LIMIT + (ANSWER_EXTENSION_LIMIT if fact.extended else 0)
-        deadline = ctx.calendar.add_workdays(fact.received_on, limit)
+    deadline = answer_deadline(fact, ctx)  # 条例's period, with 补正 and consultation
+    if fact.received_on is not None and deadline is not None:
         out["deadline"] = deadline
         if fact.replied_on is not None:
             out["reply_workdays"] = ctx.calendar.workdays_between(fact.received_on, fact.replied_on)
@@ -109,18 +108,49 @@ def consultation(fact: f.Consultation, ctx: DeriveContext) -> Measures:
 
 
 def new_media_account(fact: f.NewMediaAccount, ctx: DeriveContext) -> Measures:
-    if fact.observed_from is None or fact.observed_to is None:
-        return {}
-    posted = set(fact.post_dates)
-    silent = 0
-    day = fact.observed_from
-    while day <= fact.observed_to:
-        if ctx.calendar.is_workday(day) and day not in posted:
-            silent += 1
-        day += dt.timedelta(days=1)
-    edges = [fact.observed_from, *sorted(fact.original_post_dates), fact.observed_to]
-    longest = max((b - a).days for a, b in itertools.pairwise(edges))
-    return {"workdays_without_post": silent, "longest_days_without_original": longest}
+    """Silent working days (by date), the longest wait for an original post, the last post.
+
+    Measures:
+        silent_workdays: the working days without a post, in date order: when the source
+            names silent days (``no_post_dates``), the working days among them (within the
+            window when both ends are stated); otherwise the working days d with
+            ``observed_from`` <= d <= ``observed_to`` on which no date of ``post_dates`` falls;
+            absent without either.
+        workdays_without_post: how many days ``silent_workdays`` lists.
+        longest_days_without_original: with both window ends, the largest difference in
+            days between consecutive dates of [``observed_from``, the sorted
+            ``original_post_dates``, ``observed_to``].
+        days_since_last_post: with ``observed_to`` (the check point), calendar days from the
+            last date of ``post_dates`` on or before it; with no such post and a stated
+            ``observed_from``, the window's length in days plus one (at least that long).
+    """
+    out: dict[str, object] = {}
+    start, end = fact.observed_from, fact.observed_to
+    silent: list[dt.date] | None = None
+    if fact.no_post_dates:
+        named = set(fact.no_post_dates)
+        if start is not None and end is not None:
+            named = {d for d in named if start <= d <= end}
+        silent = sorted(d for d in named if ctx.calendar.is_workday(d))
+    elif start is not None and end is not None:
+        posted = set(fact.post_dates)
+        days = (start + dt.timedelta(days=i) for i in range((end - start).days + 1))
+        silent = [d for d in days if ctx.calendar.is_workday(d) and d not in posted]
+    if silent is not None:
+        out["silent_workdays"] = tuple(silent)
+        out["workdays_without_post"] = len(silent)
+    if start is not None and end is not None:
+        edges = [start, *sorted(fact.original_post_dates), end]
+        out["longest_days_without_original"] = max(
+            (b - a).days for a, b in itertools.pairwise(edges)
+        )
+    if end is not None:
+        before = [d for d in fact.post_dates if d <= end]
+        if before:
+            out["days_since_last_post"] = (end - max(before)).days
+        elif start is not None:
+            out["days_since_last_post"] = (end - start).days + 1
+    return out
 
 
 def submission(fact: f.Submission, ctx: DeriveContext) -> Measures:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from govopen_rules.facts import model as f
 from govopen_rules.facts.kinds import FactKind
 from govopen_rules.facts.kinds import FieldType as T
-from govopen_rules.plugins.builtin import derive
+from govopen_rules.plugins.builtin import derive, derive_records
 from govopen_rules.plugins.hookspecs import hookimpl
 
 
@@ -32,6 +32,13 @@ def govopen_fact_kinds() -> list[FactKind]:
             title="政策文件",
             derived={"filing_delay_workdays": T.INT, "disclosure_attribute_valid": T.BOOL},
             derive=derive.policy_document,
+        ),
+        FactKind(
+            name=f.OfficialDocument.KIND,
+            cls=f.OfficialDocument,
+            title="公文",
+            derived={"disclosure_attribute_count": T.INT, "disclosure_attribute_valid": T.BOOL},
+            derive=derive_records.official_document,
         ),
         FactKind(
             name=f.PolicyInterpretation.KIND,
@@ -69,13 +76,41 @@ def govopen_fact_kinds() -> list[FactKind]:
         ),
         FactKind(name=f.HotlineFigures.KIND, cls=f.HotlineFigures, title="12345热线数据"),
         FactKind(
+            name=f.HotlineCase.KIND,
+            cls=f.HotlineCase,
+            title="12345热线工单",
+            derived={
+                "deadline": T.DATE,
+                "closed": T.BOOL,
+                "overdue": T.BOOL,
+                "days_overdue": T.INT,
+            },
+            derive=derive_records.hotline_case,
+        ),
+        FactKind(
             name=f.NewMediaAccount.KIND,
             cls=f.NewMediaAccount,
             title="政务新媒体账号",
-            derived={"workdays_without_post": T.INT, "longest_days_without_original": T.INT},
+            derived={
+                "silent_workdays": T.DATE_LIST,
+                "workdays_without_post": T.INT,
+                "longest_days_without_original": T.INT,
+                "days_since_last_post": T.INT,
+            },
             derive=derive.new_media_account,
         ),
         FactKind(name=f.WebsiteCheck.KIND, cls=f.WebsiteCheck, title="网站检查"),
+        FactKind(
+            name=f.WebsiteInspection.KIND,
+            cls=f.WebsiteInspection,
+            title="政府网站检查（国办秘函〔2019〕19号）",
+            derived={
+                "serious_problem_count": T.INT,
+                "unreachable_percent": T.DECIMAL,
+                "homepage_stale_days": T.INT,
+            },
+            derive=derive_records.website_inspection,
+        ),
         FactKind(name=f.AssessmentWeight.KIND, cls=f.AssessmentWeight, title="考核权重"),
         FactKind(name=f.OrganisationTraining.KIND, cls=f.OrganisationTraining, title="组织与培训"),
         FactKind(
@@ -84,6 +119,13 @@ def govopen_fact_kinds() -> list[FactKind]:
             title="材料报送",
             derived={"submitted": T.BOOL, "late": T.BOOL},
             derive=derive.submission,
+        ),
+        FactKind(
+            name=f.PeriodicReport.KIND,
+            cls=f.PeriodicReport,
+            title="定期报送",
+            derived={"period_start": T.DATE, "period_end": T.DATE, "submitted": T.BOOL},
+            derive=derive_records.periodic_report,
         ),
         FactKind(name=f.PublicOpinionIncident.KIND, cls=f.PublicOpinionIncident, title="舆情事件"),
         FactKind(
