@@ -46,6 +46,22 @@ def govopen_rubrics() -> Iterable[Path]:
 
 
 @hookspec
+def govopen_rule_libraries() -> Iterable[Path]:
+    """Return the rule-library files this plugin provides: rules that rubrics include by id.
+
+    A library file names the library (``library: national``), its rules (ids starting with
+    the library's name), and the parameters and deadlines they use; a rule states no points
+    where its source gives none (see ``docs/rubric-composition.md``). The core's ``national``
+    baseline comes through this hook. Two plugins providing the same library is an error.
+
+    :returns: paths of library files, usually inside the plugin package.
+
+    .. versionadded:: 0.2
+    """
+    raise NotImplementedError
+
+
+@hookspec
 def govopen_fact_kinds() -> Iterable[FactKind]:
     """Return extra fact kinds, each a :class:`~govopen_rules.FactKind`.
 

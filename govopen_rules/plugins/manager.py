@@ -15,12 +15,13 @@ import pluggy
 
 from govopen_rules.plugins import hookspecs
 from govopen_rules.plugins.builtin import kinds as builtin_kinds
+from govopen_rules.plugins.builtin import national
 
 __all__ = ["ENTRY_POINT_GROUP", "make_plugin_manager"]
 
 ENTRY_POINT_GROUP = "govopen_rules"
 #: The core's own features, registered through the public hooks like any plugin.
-INTERNAL_PLUGINS = (builtin_kinds,)
+INTERNAL_PLUGINS = (builtin_kinds, national)
 
 
 def make_plugin_manager(

@@ -30,7 +30,9 @@ from govopen_rules.errors import (
 from govopen_rules.facts.kinds import FactKind
 from govopen_rules.plugins.manager import make_plugin_manager
 from govopen_rules.rubric.compiler import CompiledRubric, compile_rubric
+from govopen_rules.rubric.compose import RubricComposer, RuleLibrary
 from govopen_rules.rubric.files import load_rubric
+from govopen_rules.rubric.libraries import load_checked_library
 from govopen_rules.rubric.model import Rubric
 from govopen_rules.workdays import HolidayYear, WorkdayCalendar
 
@@ -103,6 +105,9 @@ class Registry:
         self._problems: list[str] = []
         self.fact_kinds: dict[str, FactKind] = self._load_fact_kinds()
         self.calendar = WorkdayCalendar(self._load_calendar_years(), strict=strict_calendar)
+        #: Rule libraries by name (``national``…): rules that rubrics include by id.
+        self.rule_libraries: dict[str, RuleLibrary] = self._load_rule_libraries()
+        self._composer = RubricComposer(self.rule_libraries)
         self._rubrics: dict[tuple[str, int], Rubric] = {}
         self._owners: dict[tuple[str, int], str] = {}
         self._load_rubrics()
@@ -211,9 +216,28 @@ class Registry:
             years.append(year)
         return years
 
+    def _load_rule_libraries(self) -> dict[str, RuleLibrary]:
+        libraries: dict[str, RuleLibrary] = {}
+        owners: dict[str, str] = {}
+        for plugin, path in self._each_plugin("govopen_rule_libraries"):
+            try:
+                library = load_checked_library(path, self.fact_kinds)
+                if library.name in owners:
+                    raise DuplicateRubricError(
+                        f"rule library {library.name!r} is provided by both "
+                        f"{owners[library.name]!r} and {plugin!r}"
+                    )
+            except GovOpenRulesError as exc:
+                self._refuse(exc)
+                continue
+            owners[library.name] = plugin
+            libraries[library.name] = library
+        return libraries
+
     def _load_rubrics(self) -> None:
         rule_owner: dict[str, tuple[str, str]] = {}
-        for plugin, path in self._each_plugin("govopen_rubrics"):
+        # A file that extends another is loaded after it.
+        for plugin, path in self._composer.order(self._each_plugin("govopen_rubrics")):
             try:
                 self._load_rubric(plugin, path, rule_owner)
             except GovOpenRulesError as exc:
@@ -225,7 +249,7 @@ class Registry:
         """Load, check and register one plugin's rubric file; nothing is registered on error."""
         if not isinstance(path, (str, Path)):
             raise PluginError(f"plugin {plugin!r} returned {path!r}, not a rubric file path")
-        rubric = load_rubric(path)
+        rubric = load_rubric(path, self._composer)
         key = (rubric.region, rubric.year)
         if key in self._rubrics:
             raise DuplicateRubricError(
@@ -245,6 +269,7 @@ class Registry:
             rule_owner[rule.id] = (plugin, rubric.id)
         self._rubrics[key] = rubric
         self._owners[key] = plugin
+        self._composer.accept(*key)
 
     # --- lookups ----------------------------------------------------------------------------
 

@@ -87,8 +87,8 @@ class CompiledDeadline:
             index = start.month - 1 + self.amount
             return _clamped(start.year + index // 12, index % 12 + 1, start.day)
         if self.form == "day_of_next_month":
-            year, month = (start.year + 1, 1) if start.month == 12 else (start.year, start.month + 1)
-            return _clamped(year, month, self.amount)
+            index = start.month  # the next month, counted from 0
+            return _clamped(start.year + index // 12, index % 12 + 1, self.amount)
         month, day = self.month_day
         return _clamped(start.year + 1, month, day)
 

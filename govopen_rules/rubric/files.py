@@ -1,5 +1,6 @@
-"""Read a rubric file: YAML through ``safe_load`` (no code runs), the cattrs converter, then the
-short forms expanded (:mod:`govopen_rules.rubric.expand`)."""
+"""Read a rubric file: YAML through ``safe_load`` (no code runs), ``extends`` and ``include``
+resolved (:mod:`govopen_rules.rubric.compose`), the cattrs converter, then the short forms
+expanded (:mod:`govopen_rules.rubric.expand`)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from govopen_rules.conversion import Structurer
 from govopen_rules.errors import RubricError
 from govopen_rules.exact import parse_decimal
+from govopen_rules.rubric.compose import RubricComposer, read_rubric_data
 from govopen_rules.rubric.conditions import CHECK_OPS
 from govopen_rules.rubric.expand import expand_rubric
 from govopen_rules.rubric.file_model import RubricFile
@@ -79,9 +79,15 @@ def _structurer() -> Structurer:
 _RUBRICS = _structurer()
 
 
-def structure_rubric(data: object, source: str = "rubric") -> Rubric:
+def structure_rubric(
+    data: object, source: str = "rubric", composer: RubricComposer | None = None
+) -> Rubric:
     """Structure rubric data (as read from YAML) and expand its short forms; raise
-    :class:`RubricError` listing every problem with its path."""
+    :class:`RubricError` listing every problem with its path.
+
+    ``extends`` and ``include`` are resolved first by ``composer`` (a registry's, which knows the
+    installed rubrics and rule libraries; by default one that knows none)."""
+    data = (composer or RubricComposer()).compose(data, source)
     written, problems = _RUBRICS.structure_as(data, RubricFile, "$")
     if problems:
         raise RubricError(problems, source)
@@ -92,11 +98,6 @@ def structure_rubric(data: object, source: str = "rubric") -> Rubric:
     return rubric
 
 
-def load_rubric(path: Path | str) -> Rubric:
+def load_rubric(path: Path | str, composer: RubricComposer | None = None) -> Rubric:
     """Load one rubric file; raise :class:`RubricError` naming the file and each field path."""
-    path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise RubricError([f"$: cannot read: {exc}"], str(path)) from None
-    return structure_rubric(data, str(path))
+    return structure_rubric(read_rubric_data(path), str(path), composer)

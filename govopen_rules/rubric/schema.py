@@ -28,17 +28,25 @@ _SCALAR = {"type": ["string", "number", "boolean"]}
 _REF_PARAM = {"$ref": "#/$defs/ParamRef"}
 _REF_CONDITION = {"$ref": "#/$defs/Condition"}
 #: What the classes' fields cannot say: a rule gives ``check``, or ``evidence`` (and ``when``).
+#: A rule that ``include``s a library rule may give only what it changes.
 _CONSTRAINTS: dict[type, dict[str, Any]] = {
     RuleEntry: {
-        "oneOf": [
-            {
-                "required": ["check"],
-                "not": {"anyOf": [{"required": [k]} for k in ("evidence", "when")]},
-            },
-            {"required": ["evidence"], "not": {"required": ["check"]}},
-        ]
+        "if": {"required": ["include"]},
+        "then": {"required": ["include"]},
+        "else": {
+            "required": ["id", "title", "message", "deduct", "citation"],
+            "oneOf": [
+                {
+                    "required": ["check"],
+                    "not": {"anyOf": [{"required": [k]} for k in ("evidence", "when")]},
+                },
+                {"required": ["evidence"], "not": {"required": ["check"]}},
+            ],
+        },
     }
 }
+#: Classes whose fields are required only as :data:`_CONSTRAINTS` says.
+_CONDITIONALLY_REQUIRED = frozenset({RuleEntry})
 
 
 def _operator_value(op: str) -> dict[str, Any]:
@@ -124,7 +132,7 @@ class _Builder:
             if doc:
                 prop = {"description": doc} | prop
             properties[field.name] = prop
-            if field.default is attrs.NOTHING:
+            if field.default is attrs.NOTHING and cls not in _CONDITIONALLY_REQUIRED:
                 required.append(field.name)
         return {
             "type": "object",
