@@ -2,7 +2,8 @@
 documents or accounts, not only how many.
 
 A rule's ``items`` names the field whose values are listed (a list field such as
-``silent_workdays`` contributes each of its entries; another field one value per fact). Without
+``silent_workdays`` contributes each of its entries, preceded by the fact's name when several
+facts contribute; another field one value per fact). Without
 it, a count of facts lists each fact's name (its first naming field, e.g. ``name``, ``title``,
 ``case_number``), a ``sum`` adds each fact's share, ``missing_values`` lists the values missing,
 and ``absent`` and ``shortfall`` list nothing. At most :data:`ITEM_LIMIT` items are kept; the
@@ -84,11 +85,14 @@ def _all_items(rule: CompiledRule, shown: Shown) -> list[str]:
     field = rule.rule.items
     if field is not None:
         per_fact = []
+        lists = False
         for fact, derived in shown:
             value = _value(fact, derived, field)
+            lists = lists or isinstance(value, tuple)
             values = value if isinstance(value, tuple) else () if value is None else (value,)
             per_fact.append((fact_label(fact), [_text(v) for v in values]))
-        named = sum(1 for _, values in per_fact if values) > 1
+        # Entries of a list field say whose they are when several facts contribute.
+        named = lists and sum(1 for _, values in per_fact if values) > 1
         return [
             f"{label} {entry}" if named and label else entry
             for label, values in per_fact

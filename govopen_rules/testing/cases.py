@@ -32,7 +32,7 @@ __all__ = ["Case", "CaseFileError", "Mismatch", "check_case", "load_case_file"]
 _CASE_KEYS = {"name", "unit", "as_of", "facts", "remove", "patch", "add", "parameters", "expect"}
 _EXPECT_KEYS = {"total", "grade", "vetoed", "indicators", "verdicts", "errors"}
 _FILE_KEYS = {"region", "year", "unit", "as_of", "facts", "cases"}
-_VERDICT_KEYS = {"status", "points", "count"}
+_VERDICT_KEYS = {"status", "points", "count", "items"}
 _STATUSES = ", ".join(s.value for s in Status)
 
 
@@ -126,6 +126,9 @@ def _check_verdict(want: Any, source: str, path: str) -> None:
     count = want.get("count", 0)
     if isinstance(count, bool) or not isinstance(count, int) or count < 0:
         raise _fail(source, f"{path}.count", f"{count!r} is not a whole number >= 0")
+    items = want.get("items", [])
+    if not isinstance(items, list):
+        raise _fail(source, f"{path}.items", f"expected the list of items, got {items!r}")
 
 
 def _matches(fact: Mapping[str, Any], pattern: Mapping[str, Any]) -> bool:
@@ -294,10 +297,16 @@ def _compare_verdict(verdict: Verdict, want: dict[str, Any]) -> list[Mismatch]:
     if "count" in want:
         expected.append(f"count {want['count']}")
         actual.append(f"count {verdict.count}")
+    # Items as YAML gives them (a date is read as a date): compared as the text a report shows.
+    items = [str(i) for i in want.get("items", ())]
+    if "items" in want:
+        expected.append(f"items {'、'.join(items) or '—'}")
+        actual.append(f"items {'、'.join(verdict.items) or '—'}")
     ok = (
         ("status" not in want or want["status"] == verdict.status.value)
         and ("points" not in want or _number(want["points"]) == verdict.points)
         and ("count" not in want or int(want["count"]) == verdict.count)
+        and ("items" not in want or tuple(items) == verdict.items)
     )
     if ok:
         return []
