@@ -14,10 +14,19 @@ from pathlib import Path
 from typing import Any
 
 from govopen_rules.conversion import load_json_document
-from govopen_rules.errors import InputError, Problem, ValidationError
+from govopen_rules.errors import InputError, PluginError, Problem, ValidationError
+from govopen_rules.plugins.calendar_file import CalendarFile
+from govopen_rules.plugins.extras import RubricFiles, with_plugins
 from govopen_rules.plugins.registry import Registry
 
-__all__ = ["RegistryFactory", "add_param_option", "error", "read_json"]
+__all__ = [
+    "RegistryFactory",
+    "add_extra_options",
+    "add_param_option",
+    "error",
+    "read_json",
+    "with_extras",
+]
 
 #: Commands ask for the registry only when they need one (``check-stats`` never loads plugins).
 RegistryFactory = Callable[[], Registry]
@@ -40,6 +49,54 @@ def add_param_option(parser: argparse.ArgumentParser) -> None:
         metavar="NAME=VALUE",
         help="override a rubric parameter (repeatable)",
     )
+
+
+def add_extra_options(parser: argparse.ArgumentParser) -> None:
+    """``--rubric FILE`` and ``--calendar FILE`` (both repeatable): a rubric file besides the
+    installed ones, and a year's official holiday arrangement for a year the installed
+    chinesecalendar lacks (:mod:`govopen_rules.plugins.calendar_file`)."""
+    parser.add_argument(
+        "--rubric",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a rubric file to use besides the installed rubrics (it may extend one)",
+    )
+    parser.add_argument(
+        "--calendar",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a YAML file with a year's official holidays and 调休 workdays (repeatable)",
+    )
+
+
+def with_extras(args: argparse.Namespace, registry: RegistryFactory) -> RegistryFactory:
+    """The registry factory, with the ``--rubric`` and ``--calendar`` files added if given."""
+    rubrics = getattr(args, "rubric", None) or []
+    calendars = getattr(args, "calendar", None) or []
+    if not rubrics and not calendars:
+        return registry
+    built: list[Registry] = []
+
+    def make() -> Registry:
+        if not built:
+            plugins: list[tuple[str, object]] = [
+                (f"calendar file {path}", CalendarFile(path)) for path in calendars
+            ]
+            if rubrics:
+                plugins.append(("rubric files", RubricFiles(rubrics)))
+            made = with_plugins(registry(), plugins)
+            # A file named on the command line must load, even where broken plugins are skipped.
+            for problem in made.problems:
+                if "'rubric files'" in problem or any(str(p) in problem for p in calendars):
+                    raise PluginError(problem)
+            built.append(made)
+        return built[0]
+
+    return make
 
 
 def error(message: str) -> int:

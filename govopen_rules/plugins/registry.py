@@ -260,13 +260,16 @@ class Registry:
         rules = rubric.all_rules()
         for rule in rules:
             other = rule_owner.get(rule.id)
-            if other is not None and other[0] != plugin:
+            # The same rule in another year's rubric of the region (one extending the other,
+            # perhaps from another plugin) is that rule's next version, not a clash.
+            same_region = other is not None and other[1].startswith(f"{rubric.region}:")
+            if other is not None and other[0] != plugin and not same_region:
                 raise DuplicateRubricError(
                     f"rule id {rule.id!r} is provided by both {other[0]!r} "
                     f"({other[1]}) and {plugin!r} ({rubric.id})"
                 )
         for rule in rules:
-            rule_owner[rule.id] = (plugin, rubric.id)
+            rule_owner[rule.id] = (plugin, f"{rubric.region}:{rubric.year} {rubric.id}")
         self._rubrics[key] = rubric
         self._owners[key] = plugin
         self._composer.accept(*key)

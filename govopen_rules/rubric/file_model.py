@@ -89,9 +89,7 @@ class DeadlineEntry:
     workdays: Number | None = attrs.field(
         default=None, metadata=_doc("Due on the N-th working day after (调休 counted).")
     )
-    days: Number | None = attrs.field(
-        default=None, metadata=_doc("Due N calendar days after.")
-    )
+    days: Number | None = attrs.field(default=None, metadata=_doc("Due N calendar days after."))
     months: Number | None = attrs.field(
         default=None, metadata=_doc("Due on the same day N months later (or that month's end).")
     )

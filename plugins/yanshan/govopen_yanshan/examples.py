@@ -46,7 +46,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         prog="python -m govopen_yanshan.examples", description="Write the example facts JSON."
     )
-    parser.add_argument("output", type=Path, help="e.g. examples/yanshan-2020-11-market-regulation.json")
+    parser.add_argument(
+        "output", type=Path, help="e.g. examples/yanshan-2020-11-market-regulation.json"
+    )
     out = parser.parse_args(argv).output
     out.write_text(json.dumps(build(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {out}")

@@ -1,0 +1,107 @@
+"""A comparison as one table: each rubric's total, range and grade, then the shared baseline
+rules with each rubric's verdict (plain text and Markdown)."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from govopen_rules.evaluation.compare import Comparison
+from govopen_rules.evaluation.results import EvaluationResult, Status, Verdict
+from govopen_rules.reports.formatting import STATUS_WORDS, format_percent, format_points
+
+__all__ = ["render_comparison_markdown", "render_comparison_text"]
+
+
+def _share(result: EvaluationResult) -> str:
+    if not result.points:
+        return "—"
+    # The share of full marks, to 1 place, half up, as a notice would print it.
+    share = (result.total * 100 / result.points).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    return format_percent(share)
+
+
+def _verdicts(verdicts: tuple[Verdict, ...]) -> str:
+    if not verdicts:
+        return "（未纳入 not included）"
+    parts = []
+    for v in verdicts:
+        cost = f" -{format_points(v.points)}" if v.status is Status.DEDUCTED and v.points else ""
+        items = f" {'、'.join(v.items)}" if v.items else ""
+        parts.append(f"{STATUS_WORDS[v.status]}{cost} ({v.indicator}){items}")
+    return "; ".join(parts)
+
+
+def _rows(comparison: Comparison) -> list[list[str]]:
+    rows = []
+    for r in comparison.results:
+        findings = r.findings()
+        lost = sum((v.points for v in findings), Decimal(0))
+        rows.append(
+            [
+                f"{r.rubric_id} v{r.rubric_version}",
+                f"{format_points(r.total)} / {format_points(r.points)}",
+                f"0–{format_points(r.points)}",
+                _share(r),
+                (r.grade or "—") + ("（单项否决 vetoed）" if r.vetoed else ""),
+                f"{len(findings)} (-{format_points(lost)})",
+            ]
+        )
+    return rows
+
+
+_HEAD = ["rubric", "总分 total", "范围 range", "得分率 share", "等次 grade", "问题 findings"]
+
+
+def _title(comparison: Comparison) -> str:
+    first = comparison.results[0]
+    return f"{first.unit.name} ({first.unit.id}) {first.year} — {len(comparison.results)} rubrics"
+
+
+def _notes(comparison: Comparison) -> list[str]:
+    years = sorted({y for r in comparison.results for y in r.provisional_calendar_years})
+    if not years:
+        return []
+    return [
+        f"⚠ 临时日历 provisional calendar: {', '.join(map(str, years))} — 按法定节假日推算，"
+        "未含调休 (statutory holidays only, no official 调休 arrangement yet)"
+    ]
+
+
+def render_comparison_text(comparison: Comparison) -> str:
+    """The comparison as aligned plain text."""
+    rows = [_HEAD, *_rows(comparison)]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(_HEAD))]
+    lines = [_title(comparison), ""]
+    lines += [
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    ]
+    lines.append("")
+    if comparison.shared:
+        lines.append("共同基线规则 shared baseline rules:")
+        for shared in comparison.shared:
+            lines.append(f"  {shared.baseline} {shared.title}")
+            for result, verdicts in zip(comparison.results, shared.verdicts, strict=True):
+                lines.append(f"    {result.rubric_id}: {_verdicts(verdicts)}")
+    else:
+        lines.append("共同基线规则 shared baseline rules: none")
+    return "\n".join(lines + _notes(comparison))
+
+
+def render_comparison_markdown(comparison: Comparison) -> str:
+    """The comparison as Markdown tables."""
+    lines = [f"# {_title(comparison)}", "", "| " + " | ".join(_HEAD) + " |"]
+    lines.append("|" + "---|" * len(_HEAD))
+    lines += ["| " + " | ".join(row) + " |" for row in _rows(comparison)]
+    lines.append("")
+    if comparison.shared:
+        ids = [r.rubric_id for r in comparison.results]
+        lines += ["## 共同基线规则 shared baseline rules", ""]
+        lines.append("| baseline rule | " + " | ".join(ids) + " |")
+        lines.append("|" + "---|" * (len(ids) + 1))
+        for shared in comparison.shared:
+            cells = [_verdicts(v) for v in shared.verdicts]
+            lines.append(f"| `{shared.baseline}` {shared.title} | " + " | ".join(cells) + " |")
+        lines.append("")
+    lines += [f"> {note}" for note in _notes(comparison)]
+    return "\n".join(lines).rstrip() + "\n"
