@@ -104,6 +104,42 @@ def test_hook_govopen_calendar(make_registry: MakeRegistry) -> None:
     assert result.provisional_calendar_years == ()  # the plugin's year is official data
 
 
+def test_hook_govopen_rule_libraries(make_registry: MakeRegistry, tmp_path: Path) -> None:
+    library = {
+        "library": "province",
+        "version": "1",
+        "title": "省级基线",
+        "citation_document": "省级办法",
+        "rules": [
+            {
+                "id": "province.requests.late",
+                "title": "答复超期",
+                "message": "答复超期{count}件",
+                "check": {"kind": "information_request", "field": "overdue", "eq": True},
+                "citation": {"clause": "第3条"},
+            }
+        ],
+    }
+    path = tmp_path / "province.yaml"
+    path.write_text(yaml.safe_dump(library, allow_unicode=True), encoding="utf-8")
+
+    class Province:
+        @hookimpl
+        def govopen_rule_libraries(self) -> list[Path]:
+            return [path]
+
+    included = {"id": ".late", "include": "province.requests.late", "deduct": {"mode": "fixed",
+                "points": 1}}  # fmt: skip
+    data = rubric(area("A", indicator("A1", "1", included)), region="p")
+    reg = make_registry(data, plugins=(Province(),))
+    assert sorted(reg.rule_libraries) == ["national", "province"]
+    late = {"kind": "information_request", "received_on": "2020-03-02", "replied_on": "2020-05-01"}
+    verdict = evaluate(facts_file(late), region="p", registry=reg).verdict("p.a1.late")
+    assert verdict.baseline == "province.requests.late"
+    assert (verdict.status, verdict.points) == (Status.DEDUCTED, 1)
+    assert verdict.citation.document == "省级办法"  # the library's, as the rule gave none
+
+
 def test_hook_govopen_result(make_registry: MakeRegistry) -> None:
     seen: list[Any] = []
 

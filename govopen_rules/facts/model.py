@@ -355,8 +355,16 @@ def period_bounds(period: str) -> tuple[dt.date, dt.date]:
     return start, end
 
 
-def _valid_period(_instance: object, _attribute: object, value: str) -> None:
-    period_bounds(value)
+#: How a period is written, as an error lists the forms.
+PERIOD_FORMS = ("YYYY", "YYYY-MM", "YYYY-Qn", "YYYY-Hn")
+
+
+def _valid_period(_instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+    try:
+        period_bounds(value)
+    except ValueError:
+        # The arguments of attrs' own validators: the error names the field and the forms.
+        raise ValueError("bad period", attribute, PERIOD_FORMS, value) from None
 
 
 @attrs.frozen(kw_only=True)

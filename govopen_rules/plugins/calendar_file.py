@@ -92,10 +92,20 @@ def _year(entry: object, path: str, problems: list[Problem]) -> HolidayYear | No
     return HolidayYear(year=year, holidays=found["holidays"], workdays=found["workdays"])
 
 
+class _DatesAsText(yaml.SafeLoader):
+    """``safe_load`` that leaves dates as text, so a bad one is reported at its path."""
+
+
+_DatesAsText.yaml_implicit_resolvers = {
+    first: [r for r in resolvers if r[0] != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def load_calendar_file(path: Path | str) -> list[HolidayYear]:
     """The years a calendar file gives; an error names the file and the path of each problem."""
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        data = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_DatesAsText)
     except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read calendar file {path}: {exc}") from None
     entries = data if isinstance(data, list) else [data]

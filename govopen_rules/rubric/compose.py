@@ -283,7 +283,7 @@ def library_rubric_data(library: RuleLibrary) -> Data:
 
 def library_problem(problem: str) -> str:
     """A problem found in :func:`library_rubric_data`, with the path of the library file."""
-    return _CHECK_RULE_PATH.sub(lambda m: f"{m.group(1) or '$.'}rules[{m.group(2)}]", problem)
+    return _CHECK_RULE_PATH.sub(lambda m: f"{m.group(1) or ''}rules[{m.group(2)}]", problem)
 
 
 class RubricComposer:
