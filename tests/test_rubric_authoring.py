@@ -293,11 +293,12 @@ def validator() -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(schema)
 
 
-def test_there_are_three_built_in_rubrics() -> None:
+def test_there_are_four_built_in_rubrics() -> None:
     assert [p.name for p in BUILT_IN] == [
         "baoshan-2019.yaml",
         "xuanwei-2020.yaml",
         "yanan-2020.yaml",
+        "yanshan-2020.yaml",
     ]
 
 

@@ -179,7 +179,7 @@ def test_a_mistyped_status_lists_the_statuses(
         ),
         (
             "{verdicts: {kit.a.late: {status: deducted, weight: 1}}}",
-            "cases[0].expect.verdicts.kit.a.late: unknown key(s) ['weight']; allowed ['count', 'points', 'status']",
+            "cases[0].expect.verdicts.kit.a.late: unknown key(s) ['weight']; allowed ['count', 'items', 'points', 'status']",
         ),
         (
             "{verdicts: {kit.a.late: {count: -1}}}",
