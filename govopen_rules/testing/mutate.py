@@ -11,13 +11,14 @@ Each case is structured, derived and encoded once, as
 rubric. A mutant is applied once per parameter set, re-matches only the selections it changed
 (with the plain-Python engine, which matches exactly as durable-rules does), and is scored for
 each case that reads it, until one fails. Mutants run in parallel over the cores (forked worker
-processes; one process where ``fork`` is not available).
+processes; in one process where forking is not available or safe).
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -195,7 +196,9 @@ def _run_chunk(indices: Sequence[int]) -> list[MutantResult]:
 
 
 def _fork_available() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods()
+    """Workers are forked (they inherit the prepared cases); not on macOS, where forking a
+    process that has loaded system frameworks is unsafe."""
+    return sys.platform != "darwin" and "fork" in multiprocessing.get_all_start_methods()
 
 
 def _run_all(
