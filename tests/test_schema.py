@@ -9,8 +9,9 @@ from typing import Any
 import jsonschema
 import pytest
 
-from builders import facts_file
 from govopen_rules import Registry, facts_json_schema
+
+from builders import facts_file
 
 PLUGINS = Path(__file__).parent.parent / "plugins"
 
