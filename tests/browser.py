@@ -15,6 +15,7 @@ import os
 import select
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -44,12 +45,6 @@ class PageVisit:
     screenshot: bytes
     pdf: bytes
 
-    @property
-    def pdf_pages(self) -> int:
-        return self.pdf.count(b"/Type /Page\n") + self.pdf.count(b"/Type /Page>") + self.pdf.count(
-            b"/Type /Page/"
-        )
-
 
 class _Pipe:
     def __init__(self, binary: str, profile: str) -> None:
@@ -66,10 +61,14 @@ class _Pipe:
             f"--user-data-dir={profile}",
             "about:blank",
         ]
-        # The shell puts the pipe ends on descriptors 3 and 4, where Chromium expects them.
-        wiring = f'exec "$0" "$@" 3<&{to_child_r} 4>&{from_child_w}'
+        # A small Python step puts the pipe ends on descriptors 3 and 4, where Chromium expects
+        # them, then becomes Chromium (a shell cannot: dash refuses descriptors above 9).
+        wiring = (
+            "import os, sys; os.dup2(int(sys.argv[1]), 3); os.dup2(int(sys.argv[2]), 4); "
+            "os.execv(sys.argv[3], sys.argv[3:])"
+        )
         self.process = subprocess.Popen(
-            ["/bin/sh", "-c", wiring, binary, *args],
+            [sys.executable, "-c", wiring, str(to_child_r), str(from_child_w), binary, *args],
             pass_fds=(to_child_r, from_child_w),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -80,8 +79,13 @@ class _Pipe:
         self._next_id = 0
         self.events: list[dict[str, Any]] = []
 
-    def send(self, method: str, params: dict[str, Any] | None = None, session: str | None = None,
-             timeout: float = 60) -> dict[str, Any]:
+    def send(
+        self,
+        method: str,
+        params: dict[str, Any] | None = None,
+        session: str | None = None,
+        timeout: float = 60,
+    ) -> dict[str, Any]:
         self._next_id += 1
         message: dict[str, Any] = {"id": self._next_id, "method": method, "params": params or {}}
         if session is not None:
@@ -123,7 +127,9 @@ class _Pipe:
 
     def close(self) -> None:
         try:
-            os.write(self._to_child, json.dumps({"id": 0, "method": "Browser.close"}).encode() + b"\0")
+            os.write(
+                self._to_child, json.dumps({"id": 0, "method": "Browser.close"}).encode() + b"\0"
+            )
             self.process.wait(timeout=20)
         except (OSError, subprocess.TimeoutExpired):
             self.process.kill()
@@ -165,8 +171,10 @@ def visit(path: Path, binary: str, width: int = 900) -> PageVisit:
             )
             shot = pipe.send("Page.captureScreenshot", {"format": "png"}, session=session)
             pdf = pipe.send(
-                "Page.printToPDF", {"preferCSSPageSize": True, "printBackground": True},
-                session=session, timeout=120,
+                "Page.printToPDF",
+                {"preferCSSPageSize": True, "printBackground": True},
+                session=session,
+                timeout=120,
             )
         finally:
             pipe.close()

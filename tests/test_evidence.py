@@ -36,8 +36,13 @@ def test_evidence_names_the_account_though_the_rule_reads_only_dates(
 ) -> None:
     silent = {"field": "workdays_without_post", "gt": 0}
     reg = one(make_registry, rule("t.a.silent", "new_media_account", when=silent))
-    account = {"kind": "new_media_account", "name": "宣威发布", "observed_from": "2020-06-01",
-               "observed_to": "2020-06-05", "post_dates": ["2020-06-01"]}
+    account = {
+        "kind": "new_media_account",
+        "name": "宣威发布",
+        "observed_from": "2020-06-01",
+        "observed_to": "2020-06-05",
+        "post_dates": ["2020-06-01"],
+    }
     verdict = run(reg, account).verdict("t.a.silent")
     assert verdict.status is Status.DEDUCTED
     values = verdict.evidence[0].values
@@ -48,10 +53,17 @@ def test_evidence_names_the_account_though_the_rule_reads_only_dates(
 def test_evidence_names_the_document(make_registry: MakeRegistry) -> None:
     slow = {"field": "filing_delay_workdays", "gt": 15}
     reg = one(make_registry, rule("t.a.filing", "policy_document", when=slow))
-    doc = {"kind": "policy_document", "title": "关于印发某办法的通知", "doc_number": "宣政发〔2020〕1号",
-           "published_on": "2020-03-02", "filed_on": "2020-05-06"}
+    doc = {
+        "kind": "policy_document",
+        "title": "关于印发某办法的通知",
+        "doc_number": "宣政发〔2020〕1号",
+        "published_on": "2020-03-02",
+        "filed_on": "2020-05-06",
+    }
     shown = run(reg, doc).verdict("t.a.filing").evidence[0].describe()
-    assert "title=关于印发某办法的通知, doc_number=宣政发〔2020〕1号, filing_delay_workdays=" in shown
+    assert (
+        "title=关于印发某办法的通知, doc_number=宣政发〔2020〕1号, filing_delay_workdays=" in shown
+    )
 
 
 def test_a_plugin_kinds_required_text_field_identifies_it(make_registry: MakeRegistry) -> None:
@@ -69,7 +81,12 @@ def test_a_plugin_kinds_required_text_field_identifies_it(make_registry: MakeReg
 
     assert identifying_fields(Hearing) == ("venue",)
     reg = make_registry(
-        rubric(area("A", indicator("A1", "1", rule("t.a.h", "hearing", when={"field": "held", "eq": False})))),
+        rubric(
+            area(
+                "A",
+                indicator("A1", "1", rule("t.a.h", "hearing", when={"field": "held", "eq": False})),
+            )
+        ),
         plugins=(Kinds(),),
     )
     verdict = run(reg, {"kind": "hearing", "venue": "县政府三楼", "held": False}).verdict("t.a.h")
@@ -80,11 +97,32 @@ def test_a_plugin_kinds_required_text_field_identifies_it(make_registry: MakeReg
     ("facts", "status"),
     [
         # No due date: nothing says whether it was late.
-        ([{"kind": "submission", "item": "月报", "submitted_on": "2020-06-05"}], Status.NO_EVIDENCE),
-        ([{"kind": "submission", "item": "月报", "due_on": "2020-06-01",
-           "submitted_on": "2020-06-01"}], Status.CLEAR),  # on the due date: in time
-        ([{"kind": "submission", "item": "月报", "due_on": "2020-06-01",
-           "submitted_on": "2020-06-02"}], Status.DEDUCTED),  # a day after
+        (
+            [{"kind": "submission", "item": "月报", "submitted_on": "2020-06-05"}],
+            Status.NO_EVIDENCE,
+        ),
+        (
+            [
+                {
+                    "kind": "submission",
+                    "item": "月报",
+                    "due_on": "2020-06-01",
+                    "submitted_on": "2020-06-01",
+                }
+            ],
+            Status.CLEAR,
+        ),  # on the due date: in time
+        (
+            [
+                {
+                    "kind": "submission",
+                    "item": "月报",
+                    "due_on": "2020-06-01",
+                    "submitted_on": "2020-06-02",
+                }
+            ],
+            Status.DEDUCTED,
+        ),  # a day after
     ],
 )
 def test_a_submission_decides_late_only_with_its_due_date(
@@ -97,7 +135,12 @@ def test_a_submission_decides_late_only_with_its_due_date(
 def test_facts_without_a_due_date_are_left_out_of_the_evidence(make_registry: MakeRegistry) -> None:
     reg = one(make_registry, rule("t.a.late", "submission", when=LATE))
     undated = {"kind": "submission", "item": "季报"}
-    in_time = {"kind": "submission", "item": "月报", "due_on": "2020-06-01", "submitted_on": "2020-05-30"}
+    in_time = {
+        "kind": "submission",
+        "item": "月报",
+        "due_on": "2020-06-01",
+        "submitted_on": "2020-05-30",
+    }
     verdict = run(reg, undated, in_time).verdict("t.a.late")
     assert verdict.status is Status.CLEAR
     assert [e.fact_index for e in verdict.evidence] == [1]

@@ -47,16 +47,30 @@ def test_an_unknown_kind_and_a_bad_date_are_two_errors(
 @pytest.mark.parametrize(
     ("fact", "where", "keyword"),
     [
-        ({"kind": "information_request", "replied_on": "28/09/2020"}, "facts.0.replied_on", "pattern"),
+        (
+            {"kind": "information_request", "replied_on": "28/09/2020"},
+            "facts.0.replied_on",
+            "pattern",
+        ),
         ({"kind": "information_request", "extended": "yes"}, "facts.0.extended", "type"),
         ({"kind": "website_check", "site": "x", "result": "ok"}, "facts.0.result", "enum"),
         ({"kind": "website_check", "result": "qualified"}, "facts.0", "required"),
-        ({"kind": "submission", "item": "月报", "colour": "red"}, "facts.0", "additionalProperties"),
-        ({"kind": "hotline_figures", "period": "q1", "quality_check_rate": "ten"},
-         "facts.0.quality_check_rate", "pattern"),
+        (
+            {"kind": "submission", "item": "月报", "colour": "red"},
+            "facts.0",
+            "additionalProperties",
+        ),
+        (
+            {"kind": "hotline_figures", "period": "q1", "quality_check_rate": "ten"},
+            "facts.0.quality_check_rate",
+            "pattern",
+        ),
         ({"kind": "policy_interpretation", "forms": ["文字", 3]}, "facts.0.forms.1", "type"),
-        ({"kind": "statistics_breakdown", "label": "x", "total": 1, "parts": [{"count": 1}]},
-         "facts.0.parts.0", "required"),
+        (
+            {"kind": "statistics_breakdown", "label": "x", "total": 1, "parts": [{"count": 1}]},
+            "facts.0.parts.0",
+            "required",
+        ),
         ({"x": 1}, "facts.0", "required"),
     ],
 )
@@ -79,8 +93,11 @@ def test_optional_fields_accept_null_and_decimals_accept_both_forms(
 
 @pytest.mark.parametrize(
     "example",
-    ["xuanwei/examples/xuanwei-2020.json", "yanan/examples/yanan-2020-cohort.json",
-     "baoshan/examples/baoshan-2019-cohort.json"],
+    [
+        "xuanwei/examples/xuanwei-2020.json",
+        "yanan/examples/yanan-2020-cohort.json",
+        "baoshan/examples/baoshan-2019-cohort.json",
+    ],
 )
 def test_the_examples_are_valid(validator: jsonschema.Draft202012Validator, example: str) -> None:
     data = json.loads((PLUGINS / example).read_text(encoding="utf-8"))

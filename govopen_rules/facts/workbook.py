@@ -432,7 +432,7 @@ def _read_units(
                 continue
             columns[name] = col
             try:
-                values[name] = _cell(raw, _UNIT_FIELDS[name])
+                values[name] = _cell(raw, _UNIT_FIELDS[name], UNIT_KINDS if name == "kind" else None)
             except ValueError as exc:
                 problems.add(UNIT_SHEET, col, number, f"{name}: {exc}")
                 bad.add(name)
@@ -487,7 +487,7 @@ def _read_fact_sheet(
                 elif name == UNIT_COLUMN:
                     uid = _cell(raw, FieldType.STR)
                 elif name in types:
-                    body[name] = _cell(raw, types[name][0])
+                    body[name] = _cell(raw, types[name][0], _options(kind.cls, name))
             except ValueError as exc:
                 problems.add(title, col, number, f"{name}: {exc}")
                 bad.add(name)
@@ -544,10 +544,13 @@ def _report(
         problems.add(sheet, col, row, f"{name}: {message}" if name else message)
 
 
-def _cell(raw: object, ftype: FieldType) -> Any:
+def _cell(raw: object, ftype: FieldType, options: Sequence[str] | None = None) -> Any:
     """A cell's value as the facts JSON would hold it; ValueError says why it cannot be."""
     if ftype is FieldType.STR:
-        return _text(raw)
+        text = _text(raw)
+        if options is not None and text not in options:
+            raise ValueError(f"{text!r} is not one of: {', '.join(options)}")
+        return text
     if ftype is FieldType.INT:
         return _whole(raw)
     if ftype is FieldType.DECIMAL:
