@@ -432,7 +432,9 @@ def _read_units(
                 continue
             columns[name] = col
             try:
-                values[name] = _cell(raw, _UNIT_FIELDS[name], UNIT_KINDS if name == "kind" else None)
+                values[name] = _cell(
+                    raw, _UNIT_FIELDS[name], UNIT_KINDS if name == "kind" else None
+                )
             except ValueError as exc:
                 problems.add(UNIT_SHEET, col, number, f"{name}: {exc}")
                 bad.add(name)
