@@ -25,6 +25,12 @@ def on_files(files: Files, config: Any) -> Files:
         (registry.runnable(r.region, r.year).compiled, registry.plugin_of(r.region, r.year))
         for r in registry.rubrics()
     ]
-    files.append(File.generated(config, RUBRICS_PAGE, content=rubric_reference(compiled, registry.fact_kinds)))
-    files.append(File.generated(config, FACT_KINDS_PAGE, content=fact_kind_reference(registry.fact_kinds)))
+    files.append(
+        File.generated(
+            config, RUBRICS_PAGE, content=rubric_reference(compiled, registry.fact_kinds)
+        )
+    )
+    files.append(
+        File.generated(config, FACT_KINDS_PAGE, content=fact_kind_reference(registry.fact_kinds))
+    )
     return files
