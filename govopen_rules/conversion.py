@@ -26,7 +26,7 @@ from cattrs.errors import (
     IterableValidationNote,
 )
 
-from govopen_rules.errors import FactsValidationError
+from govopen_rules.errors import Problem, ValidationError
 from govopen_rules.exact import parse_decimal
 
 __all__ = [
@@ -148,39 +148,47 @@ def make_converter(
     return conv
 
 
-def error_messages(exc: BaseException, path: str) -> list[str]:
-    """Flatten a cattrs validation error into ``path: problem`` lines."""
+def error_messages(exc: BaseException, path: str, expected: Any = None) -> list[str]:
+    """Flatten a cattrs validation error into ``path: problem`` lines (``expected``: the type
+    that was being structured at ``path``, when known)."""
     if isinstance(exc, ClassValidationError):
         with_notes, others = exc.group_exceptions()
         out: list[str] = []
         for sub, note in with_notes:
             assert isinstance(note, AttributeValidationNote)
-            out += error_messages(sub, f"{path}.{note.name}")
+            out += error_messages(sub, f"{path}.{note.name}", note.type)
         for sub in others:
-            out += error_messages(sub, path)
+            out += error_messages(sub, path, expected)
         return out
     if isinstance(exc, IterableValidationError):
         iter_notes, others = exc.group_exceptions()
         out = []
         for sub, inote in iter_notes:
             assert isinstance(inote, IterableValidationNote)
-            out += error_messages(sub, f"{path}[{inote.index!r}]")
+            out += error_messages(sub, f"{path}[{inote.index!r}]", inote.type)
         for sub in others:
-            out += error_messages(sub, path)
+            out += error_messages(sub, path, expected)
         return out
     attribute = exc.args[1] if len(exc.args) == 4 else None
     if isinstance(exc, ValueError) and isinstance(attribute, attrs.Attribute):
         # An attrs validator: (message, attribute, options, value).
         options = ", ".join(map(str, exc.args[2]))
         return [f"{path}.{attribute.name}: {exc.args[3]!r} is not one of: {options}"]
-    return [f"{path}: {_describe(exc)}"]
+    return [f"{path}: {_describe(exc, expected)}"]
 
 
-def _describe(exc: BaseException) -> str:
+def _is_mapping_type(cls: Any) -> bool:
+    origin = typing.get_origin(cls) or cls
+    return attrs.has(cls) or (isinstance(origin, type) and issubclass(origin, Mapping))
+
+
+def _describe(exc: BaseException, expected: Any = None) -> str:
     if isinstance(exc, ForbiddenExtraKeysError):
         return f"unknown field(s) {', '.join(sorted(exc.extra_fields))}"
     if isinstance(exc, KeyError):
         return "required field missing"
+    if isinstance(exc, (TypeError, AttributeError)) and _is_mapping_type(expected):
+        return "expected a mapping"
     if isinstance(exc, AttributeError) and "items" in str(exc):
         return "expected a mapping"
     if isinstance(exc, TypeError) and "iterable" in str(exc):
@@ -208,9 +216,9 @@ class Structurer:
         try:
             return self.detailed.structure(data, cls), []
         except (ClassValidationError, IterableValidationError) as exc:
-            return None, error_messages(exc, path)
+            return None, error_messages(exc, path, cls)
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
-            return None, [f"{path}: {_describe(exc)}"]
+            return None, [f"{path}: {_describe(exc, cls)}"]
 
 
 _DEFAULT = Structurer()
@@ -233,10 +241,18 @@ def to_json(obj: object, *, indent: int | None = 2) -> str:
 
 
 def from_json(text: str | bytes, cls: type[T]) -> T:
-    """Read back what :func:`to_json` wrote (numbers are parsed as Decimal, never float)."""
-    obj, problems = structure_as(load_json_document(text), cls, "$")
+    """Read back what :func:`to_json` wrote (numbers are parsed as Decimal, never float).
+
+    Raises :class:`ValidationError` naming ``cls`` and listing every problem with its path.
+    """
+    source = f"JSON of {cls.__name__}"
+    try:
+        data = load_json_document(text)
+    except ValueError as exc:  # not JSON, or bytes that are not UTF-8
+        raise ValidationError([Problem("$", f"not valid JSON: {exc}")], source) from None
+    obj, problems = structure_as(data, cls, "$")
     if problems:
-        raise FactsValidationError(problems, f"JSON of {cls.__name__}")
+        raise ValidationError(problems, source)
     assert obj is not None
     return obj
 

@@ -1,8 +1,16 @@
-"""The library's errors: one root, each naming where the problem is and what was received."""
+"""The library's errors: one root, each naming where the problem is and what was received.
+
+Input that fails validation (a facts file, a rubric file, a case file, JSON read back) raises a
+:class:`ValidationError` carrying every :class:`Problem` found, each a field path and what is
+wrong there, so that a caller can show all of them at once or pick them apart.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
+from typing import Any
+
+import attrs
 
 __all__ = [
     "CalendarYearMissingError",
@@ -10,8 +18,10 @@ __all__ = [
     "EngineError",
     "FactsValidationError",
     "GovOpenRulesError",
+    "InputError",
     "ParameterError",
     "PluginError",
+    "Problem",
     "RubricError",
     "UnknownParameterError",
     "UnknownRubricError",
@@ -23,31 +33,74 @@ class GovOpenRulesError(Exception):
     """Root of every error this library raises on purpose."""
 
 
-class ValidationError(GovOpenRulesError, ValueError):
-    """Every problem found in one input, each as ``path: problem``, reported at once.
+@attrs.frozen
+class Problem:
+    """One problem in an input: where (``facts[3].received_on``, ``$`` for the whole input)
+    and what is wrong there (``'2020-13-01' is not a date (YYYY-MM-DD)``)."""
 
-    ``errors`` holds the lines; ``source`` names the input (a file, "facts", "rubric"...).
+    path: str
+    problem: str
+
+    @classmethod
+    def parse(cls, line: str) -> Problem:
+        """Split a ``path: problem`` line (the form older callers pass) at its first ``": "``."""
+        path, sep, problem = line.partition(": ")
+        return cls(path, problem) if sep and path and " " not in path else cls("$", line)
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.problem}"
+
+
+class ValidationError(GovOpenRulesError, ValueError):
+    """Every problem found in one input, reported at once.
+
+    ``problems`` holds :class:`Problem` items; ``errors`` the same as ``path: problem`` lines;
+    ``source`` names the input (a file, "facts file", "rubric"...). One problem reads as one
+    line (``source: path: problem``); several as a heading and an indented list.
     """
 
     default_source = "input"
 
-    def __init__(self, errors: Sequence[str], source: str | None = None) -> None:
-        self.errors: tuple[str, ...] = tuple(errors)
+    def __init__(self, problems: Iterable[Problem | str], source: str | None = None) -> None:
+        self.problems: tuple[Problem, ...] = tuple(
+            p if isinstance(p, Problem) else Problem.parse(p) for p in problems
+        )
         self.source = source or self.default_source
-        listing = "\n".join(f"  - {e}" for e in self.errors)
-        super().__init__(f"{len(self.errors)} problem(s) in {self.source}:\n{listing}")
+        super().__init__(self.render())
+
+    @property
+    def errors(self) -> tuple[str, ...]:
+        """The problems as ``path: problem`` lines."""
+        return tuple(str(p) for p in self.problems)
+
+    def render(self, source: str | None = None) -> str:
+        """The message, naming ``source`` (default: this error's) as the input."""
+        where = source or self.source
+        if len(self.problems) == 1:
+            return f"{where}: {self.problems[0]}"
+        listing = "\n".join(f"  - {p}" for p in self.problems)
+        return f"{len(self.problems)} problems in {where}:\n{listing}"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Picklable with its items (errors cross process pools), not rebuilt from the message.
+        return (type(self), (self.problems, self.source))
 
 
 class FactsValidationError(ValidationError):
-    """A facts file is invalid. ``errors`` lists every problem as ``path: problem``."""
+    """A facts file is invalid. ``problems`` lists every problem with its path."""
 
-    default_source = "facts"
+    default_source = "facts file"
 
 
 class RubricError(ValidationError):
     """A rubric file is invalid (points do not add up, unknown field, duplicate id...)."""
 
     default_source = "rubric"
+
+
+class InputError(GovOpenRulesError):
+    """An input file cannot be read, or is not the JSON or YAML it should be; the message names
+    the file and says why."""
 
 
 class PluginError(GovOpenRulesError):
@@ -71,6 +124,9 @@ class UnknownRubricError(GovOpenRulesError, LookupError):
             f"no rubric for {asked}; installed rubrics: {have}. "
             "Hint: install the region's plugin, e.g. pip install -e plugins/<region>."
         )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.region, self.year, self.installed))
 
 
 class ParameterError(GovOpenRulesError, ValueError):
@@ -97,6 +153,9 @@ class CalendarYearMissingError(GovOpenRulesError, LookupError):
             "has published that year's holidays, or supply them with the govopen_calendar hook "
             "(see docs/concepts.md, 'Working days')."
         )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.year, self.covered))
 
 
 class EngineError(GovOpenRulesError, RuntimeError):

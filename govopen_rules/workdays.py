@@ -3,18 +3,24 @@
 Counting follows administrative-law practice: the day after the start date is day 1, so a
 request received on 2020-09-28 must be answered within 20 working days, i.e. by 2020-11-02.
 Holidays come from ``chinesecalendar``; years it does not cover can be supplied through the
-``govopen_calendar`` hook as :class:`HolidayYear` data. A date outside every known year is an
-error, never silently treated as a working day.
+``govopen_calendar`` hook as :class:`HolidayYear` data (the official arrangement). For a year
+neither covers, the calendar is **provisional**: the statutory holidays of the
+全国年节及纪念日放假办法 (as amended with effect from 2025-01-01) on their lunar dates, from the
+``holidays`` package, with weekends as rest days and no 调休 make-up days, since those are only
+known when the State Council announces them. Every count that touches a provisional year says
+so (:meth:`WorkdayCalendar.provisional_used`); ``strict=True`` refuses such years instead.
 """
 
 from __future__ import annotations
 
 import bisect
 import datetime as dt
+import threading
 from collections.abc import Iterable
 
 import attrs
 import chinese_calendar
+import holidays as holiday_rules
 
 from govopen_rules.errors import CalendarYearMissingError
 
@@ -29,6 +35,7 @@ __all__ = [
     "add_workdays",
     "default_calendar",
     "is_workday",
+    "provisional_year",
     "workdays_between",
 ]
 
@@ -44,6 +51,10 @@ ANSWER_LIMIT = 20
 ANSWER_EXTENSION_LIMIT = 20
 
 
+def _dates(values: Iterable[dt.date]) -> frozenset[dt.date]:
+    return frozenset(values)
+
+
 @attrs.frozen(kw_only=True)
 class HolidayYear:
     """One year's official arrangement: rest days on weekdays and make-up working weekend days.
@@ -53,13 +64,31 @@ class HolidayYear:
     """
 
     year: int
-    holidays: frozenset[dt.date] = attrs.field(converter=frozenset)
-    workdays: frozenset[dt.date] = attrs.field(converter=frozenset, factory=frozenset)
+    holidays: frozenset[dt.date] = attrs.field(converter=_dates)
+    workdays: frozenset[dt.date] = attrs.field(converter=_dates, factory=frozenset)
 
     def __attrs_post_init__(self) -> None:
         stray = sorted(d for d in self.holidays | self.workdays if d.year != self.year)
         if stray:
             raise ValueError(f"HolidayYear({self.year}) lists dates of another year: {stray}")
+
+
+def provisional_year(year: int) -> HolidayYear:
+    """A year's statutory rest days without the official arrangement: 元旦 1 day, 春节 4
+    (from 2025; 3 before, 除夕 not included), 清明 1, 劳动节 2 (1 before 2025), 端午 1, 中秋 1,
+    国庆 3, on their dates in ``year`` (lunar festivals converted by the ``holidays`` package).
+
+    Weekdays among them are rest days; no weekend is a make-up working day. The ``holidays``
+    package also lists "observed" substitute days, which model 调休 and are left out: a
+    provisional calendar claims only what the law fixes.
+    """
+    statutory = holiday_rules.country_holidays("CN", years=year)
+    days: set[dt.date] = set()
+    for day, names in statutory.items():
+        if not all("observed" in name for name in str(names).split("; ")):
+            days.add(day)
+    weekdays: frozenset[dt.date] = frozenset(d for d in days if d.weekday() < 5)
+    return HolidayYear(year=year, holidays=weekdays)
 
 
 def _library_years() -> tuple[int, int]:
@@ -75,10 +104,29 @@ class WorkdayCalendar:
     or a deadline is a binary search rather than a walk over the days.
     """
 
-    def __init__(self, extra_years: Iterable[HolidayYear] = ()) -> None:
+    def __init__(self, extra_years: Iterable[HolidayYear] = (), *, strict: bool = False) -> None:
         self._library_range = _library_years()
         self._extra: dict[int, HolidayYear] = {year.year: year for year in extra_years}
         self._years: dict[int, tuple[list[int], frozenset[int]]] = {}
+        self._provisional: set[int] = set()
+        self._used = threading.local()
+        self.strict = strict
+
+    def is_provisional(self, year: int) -> bool:
+        """Whether ``year`` is computed from the statutory holidays (no official data)."""
+        return year in self._provisional or not (year in self._extra or self._in_library(year))
+
+    def _in_library(self, year: int) -> bool:
+        first, last = self._library_range
+        return first <= year <= last
+
+    def track_provisional(self) -> None:
+        """Start recording, in this thread, which provisional years counts touch."""
+        self._used.years = set()
+
+    def provisional_used(self) -> frozenset[int]:
+        """Provisional years touched in this thread since :meth:`track_provisional`."""
+        return frozenset(getattr(self._used, "years", ()))
 
     @property
     def covered_years(self) -> tuple[int, int]:
@@ -88,6 +136,11 @@ class WorkdayCalendar:
     def _year(self, year: int) -> tuple[list[int], frozenset[int]]:
         cached = self._years.get(year)
         if cached is None:
+            if year not in self._extra and not self._in_library(year):
+                if self.strict or not 1 <= year <= 9998:
+                    raise CalendarYearMissingError(year, self._library_range)
+                self._extra[year] = provisional_year(year)
+                self._provisional.add(year)
             first = dt.date(year, 1, 1)
             days = [
                 first + dt.timedelta(days=i) for i in range((dt.date(year + 1, 1, 1) - first).days)
@@ -95,6 +148,10 @@ class WorkdayCalendar:
             ordinals = [d.toordinal() for d in days if self._compute_is_workday(d)]
             cached = (ordinals, frozenset(ordinals))
             self._years[year] = cached
+        if year in self._provisional:
+            used = getattr(self._used, "years", None)
+            if used is not None:
+                used.add(year)
         return cached
 
     def _compute_is_workday(self, day: dt.date) -> bool:
@@ -105,8 +162,7 @@ class WorkdayCalendar:
             if day in extra.holidays:
                 return False
             return day.weekday() < 5
-        first, last = self._library_range
-        if not first <= day.year <= last:
+        if not self._in_library(day.year):
             raise CalendarYearMissingError(day.year, self._library_range)
         return bool(chinese_calendar.is_workday(day))
 

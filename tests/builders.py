@@ -1,8 +1,14 @@
-"""Terse builders for rubric dicts and facts files used across the core's tests."""
+"""Terse builders for rubric dicts used across the core's tests; facts files come from the
+testing kit's :func:`~govopen_rules.testing.facts_file`, re-exported here."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
+
+from govopen_rules.testing import facts_file
+
+__all__ = ["CITE", "area", "facts_file", "indicator", "rubric", "rule"]
 
 CITE = {"document": "测试文件", "clause": "第1条", "quote": "测试"}
 
@@ -35,8 +41,6 @@ def indicator(code: str, points: str, *rules: dict[str, Any], **extra: Any) -> d
 
 
 def area(code: str, *indicators: dict[str, Any], **extra: Any) -> dict[str, Any]:
-    from decimal import Decimal
-
     points = sum((Decimal(i["points"]) for i in indicators), Decimal(0))
     return {
         "code": code,
@@ -50,8 +54,6 @@ def area(code: str, *indicators: dict[str, Any], **extra: Any) -> dict[str, Any]
 def rubric(
     *areas: dict[str, Any], region: str = "testland", year: int = 2020, **extra: Any
 ) -> dict[str, Any]:
-    from decimal import Decimal
-
     points = sum((Decimal(a["points"]) for a in areas), Decimal(0))
     return {
         "id": f"{region}-{year}",
@@ -64,19 +66,3 @@ def rubric(
         "areas": list(areas),
         **extra,
     }
-
-
-def facts_file(
-    *facts: dict[str, Any],
-    unit_kind: str = "county_government",
-    year: int = 2020,
-    as_of: str | None = None,
-) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "unit": {"id": "u1", "name": "测试县人民政府", "kind": unit_kind},
-        "year": year,
-        "facts": list(facts),
-    }
-    if as_of is not None:
-        out["as_of"] = as_of
-    return out

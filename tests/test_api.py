@@ -58,11 +58,20 @@ def test_year_must_match_the_facts(reg: Registry) -> None:
         evaluate(facts_file(year=2021), region="api", year=2020, registry=reg)
 
 
-def test_a_date_outside_the_calendar_names_the_fact(reg: Registry) -> None:
+def test_a_date_outside_the_calendar_names_the_fact_when_strict(reg: Registry) -> None:
+    strict = Registry(reg.plugin_manager, strict_calendar=True)
     data = facts_file({"kind": "information_request", "received_on": "2030-01-02"})
     with pytest.raises(FactsValidationError) as info:
-        evaluate(data, region="api", registry=reg)
+        evaluate(data, region="api", registry=strict)
     assert info.value.errors[0].startswith("facts[0]: no holiday calendar for 2030")
+
+
+def test_a_date_outside_the_data_is_scored_on_a_provisional_calendar(reg: Registry) -> None:
+    data = facts_file({"kind": "information_request", "received_on": "2030-01-02"})
+    result = evaluate(data, region="api", registry=reg)
+    assert result.provisional_calendar_years == (2030,)
+    ordinary = facts_file({"kind": "information_request", "received_on": "2020-01-02"})
+    assert evaluate(ordinary, region="api", registry=reg).provisional_calendar_years == ()
 
 
 def test_self_score_for_an_unknown_indicator(reg: Registry) -> None:
@@ -88,3 +97,21 @@ def test_overdue_request_uses_working_days(reg: Registry) -> None:
     assert on_time.verdict("t.a.overdue").status.value == "clear"
     assert late.verdict("t.a.overdue").status.value == "deducted"
     assert late.verdict("t.a.overdue").evidence[0].values["deadline"] == "2020-11-02"
+
+
+def test_the_compiled_rubric_cache_is_bounded(make_registry: MakeRegistry) -> None:
+    data = rubric(
+        area("A", indicator("A1", "2", rule("c.a.late", "submission", when={"field": "late", "eq": True},
+                                            deduct={"mode": "per_unit", "points": {"param": "p"}}))),
+        region="cache",
+        parameters={"p": {"value": "0.5"}},
+    )
+    reg = Registry(make_registry(data).plugin_manager, compiled_cache_size=3)
+    late = facts_file({"kind": "submission", "item": "x", "due_on": "2020-06-01",
+                       "submitted_on": "2020-06-09"})
+    for step in range(1, 11):
+        result = evaluate(late, region="cache", registry=reg, parameters={"p": f"0.{step}"})
+        assert result.total == 2 - Decimal(f"0.{step}")
+        assert reg.compiled_count <= 3
+    again = evaluate(late, region="cache", registry=reg, parameters={"p": "0.1"})  # evicted, rebuilt
+    assert again.total == Decimal("1.9")

@@ -1,12 +1,23 @@
 from __future__ import annotations
 
+import json
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
-from typing import Any
+from pathlib import Path
+from typing import Any, ClassVar
 
+import attrs
 import pytest
 
-from govopen_rules import Registry, evaluate_many, from_json, to_json
+from govopen_rules import (
+    FactKind,
+    FieldType,
+    Registry,
+    evaluate_many,
+    from_json,
+    hookimpl,
+    to_json,
+)
 from govopen_rules.evaluation.cohort import CohortResult
 from govopen_rules.exact import percent_of as share_of
 from govopen_rules.reports.cohort import render_cohort_markdown
@@ -164,3 +175,185 @@ def test_result_serialises_and_renders(reg: Registry) -> None:
     text = render_cohort_markdown(result)
     assert "| 优秀 | 1 | 50% | 单位a |" in text
     assert "| 优秀 | 1 | 100% | 单位d |" in text
+
+
+# --- a cohort never loses work ----------------------------------------------------------
+
+
+class Exploding:
+    """A plugin whose fact kind's deriver raises what no validation anticipates."""
+
+    @hookimpl
+    def govopen_fact_kinds(self) -> list[FactKind]:
+        @attrs.frozen(kw_only=True)
+        class Bomb:
+            KIND: ClassVar[str] = "bomb"
+            fuse: int
+
+        def derive(fact: Any, ctx: Any) -> dict[str, object]:
+            if fact.fuse:
+                raise OverflowError("boom")
+            return {"lit": False}
+
+        return [FactKind(name="bomb", cls=Bomb, title="炸弹", derived={"lit": FieldType.BOOL},
+                         derive=derive)]
+
+
+def test_one_failing_unit_does_not_cost_the_others(make_registry: MakeRegistry) -> None:
+    reg = make_registry(rubric(area("A", indicator("A1", "1", rule("b.a.lit", "bomb",
+                                                                  when={"field": "lit", "eq": True})))),
+                        plugins=(Exploding(),))
+    units = []
+    for i in range(5):
+        unit = facts_file({"kind": "bomb", "fuse": 1 if i == 2 else 0})
+        unit["unit"] = {"id": f"u{i}", "name": f"单位{i}", "kind": "county_government"}
+        units.append(unit)
+    cohort = evaluate_many(units, region="testland", year=2020, registry=reg)
+    assert [r.unit.id for r in cohort.results] == ["u0", "u1", "u3", "u4"]
+    (failure,) = cohort.failures
+    assert (failure.index, failure.unit_id) == (2, "u2")
+    assert failure.errors == ("evaluation failed: OverflowError: boom",)
+
+
+def test_duplicate_unit_ids_are_failures_naming_each_other(make_registry: MakeRegistry) -> None:
+    reg = make_registry(rubric(area("A", indicator("A1", "1", rule("d.a.x", "submission")))))
+    units = []
+    for unit_id in ("a", "b", "a"):
+        unit = facts_file()
+        unit["unit"] = {"id": unit_id, "name": unit_id, "kind": "county_government"}
+        units.append(unit)
+    cohort = evaluate_many(units, region="testland", year=2020, registry=reg)
+    assert [r.unit.id for r in cohort.results] == ["b"]
+    assert [(f.index, f.errors) for f in cohort.failures] == [
+        (0, ("unit.id: 'a' is also the id of units[2]",)),
+        (2, ("unit.id: 'a' is also the id of units[0]",)),
+    ]
+    assert cohort.groups[0].size == 1
+
+
+from govopen_rules.evaluation.running import evaluate_job as _REAL_EVALUATE_ONE  # noqa: E402
+
+
+def _die_on_poison() -> None:
+    """Worker initializer: evaluating unit 'poison' kills the worker process."""
+    import os
+
+    from govopen_rules.evaluation import running as module
+
+    real = module.evaluate_job
+
+    def deadly(job: Any, registry: Any = None) -> Any:
+        if job.facts["unit"]["id"] == "poison":
+            os._exit(9)
+        return real(job, registry)
+
+    module.evaluate_job = deadly  # type: ignore[assignment]
+
+
+def test_a_killed_worker_loses_no_unit() -> None:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    data = json.loads(Path("plugins/xuanwei/examples/xuanwei-2020.json").read_text(encoding="utf-8"))
+    units = []
+    for i in range(6):
+        unit = json.loads(json.dumps(data))
+        unit["unit"]["id"] = "poison" if i == 3 else f"u{i}"
+        units.append(unit)
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=2, mp_context=context, initializer=_die_on_poison) as pool:
+        cohort = evaluate_many(units, region="xuanwei", year=2020, executor=pool)
+    # The pool broke; every unit was run again in a fresh pool (where nothing is poisoned).
+    assert sorted(r.unit.id for r in cohort.results) == ["poison", "u0", "u1", "u2", "u4", "u5"]
+    assert cohort.failures == ()
+
+
+def _always_deadly(job: Any, registry: Any = None) -> Any:
+    """Kills the process on unit 'poison' (module level, so a pool can pickle it)."""
+    import os
+
+    if job.facts["unit"]["id"] == "poison":
+        os._exit(9)
+    return _REAL_EVALUATE_ONE(job, registry)
+
+
+def test_a_unit_that_always_kills_its_worker_is_reported_and_the_rest_complete(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from govopen_rules.evaluation import running
+
+    monkeypatch.setattr(running, "evaluate_job", _always_deadly)  # forked workers inherit it
+    data = json.loads(Path("plugins/xuanwei/examples/xuanwei-2020.json").read_text(encoding="utf-8"))
+    units = []
+    for i in range(4):
+        unit = json.loads(json.dumps(data))
+        unit["unit"]["id"] = "poison" if i == 1 else f"u{i}"
+        units.append(unit)
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=2, mp_context=context) as pool:
+        cohort = evaluate_many(units, region="xuanwei", year=2020, executor=pool)
+    assert sorted(r.unit.id for r in cohort.results) == ["u0", "u2", "u3"]
+    (failure,) = cohort.failures
+    assert failure.unit_id == "poison"
+    assert "died" in failure.errors[0]
+
+
+def test_units_stream_through_without_being_kept(make_registry: MakeRegistry) -> None:
+    reg = make_registry(rubric(area("A", indicator("A1", "1", rule("s.a.late", "submission",
+                                                                  when={"field": "late", "eq": True})))))
+    seen: list[str] = []
+    pulled: list[int] = []
+
+    def units() -> Any:
+        for i in range(30):
+            pulled.append(i)
+            assert len(seen) >= i - 1  # lazily: the previous unit is done before the next is read
+            unit = facts_file({"kind": "submission", "item": "x", "due_on": "2020-06-01",
+                               "submitted_on": "2020-06-0" + ("9" if i % 3 else "1")})
+            unit["unit"] = {"id": f"u{i:02d}", "name": f"单位{i}", "kind": "county_government"}
+            yield unit
+
+    cohort = evaluate_many(units(), region="testland", year=2020, registry=reg,
+                           on_result=lambda r: seen.append(r.unit.id), keep_results=False)
+    assert seen == [f"u{i:02d}" for i in range(30)]
+    assert cohort.results == ()
+    (group,) = cohort.groups
+    assert group.size == 30
+    assert [p.total for p in group.placements[:10]] == [Decimal(1)] * 10
+    assert group.placements[10].rank == 11
+
+
+def test_results_stream_as_json_lines_serialised_where_evaluated() -> None:
+    from concurrent.futures import ProcessPoolExecutor
+
+    data = json.loads(Path("plugins/xuanwei/examples/xuanwei-2020.json").read_text(encoding="utf-8"))
+    units = []
+    for i in range(5):
+        unit = json.loads(json.dumps(data))
+        unit["unit"]["id"] = f"u{i}"
+        units.append(unit)
+    lines: list[str] = []
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        cohort = evaluate_many(units, region="xuanwei", year=2020, executor=pool,
+                               on_json=lines.append, keep_results=False)
+    assert cohort.results == ()
+    assert [json.loads(line)["unit"]["id"] for line in lines] == [f"u{i}" for i in range(5)]
+    assert all("\n" not in line for line in lines)
+    assert json.loads(lines[0])["total"] == "13.9"
+    with pytest.raises(ValueError, match="keep_results=False"):
+        evaluate_many(units, region="xuanwei", year=2020, on_json=lines.append)
+
+
+def test_units_may_arrive_as_json_text_parsed_where_evaluated() -> None:
+    from concurrent.futures import ProcessPoolExecutor
+
+    text = Path("plugins/xuanwei/examples/xuanwei-2020.json").read_text(encoding="utf-8")
+    lines = [text.replace('"530381"', f'"x{i}"') for i in range(3)] + ["{not json", text]
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        cohort = evaluate_many(lines, region="xuanwei", year=2020, executor=pool)
+    assert [r.unit.id for r in cohort.results] == ["x0", "x1", "x2", "530381"]
+    (failure,) = cohort.failures
+    assert failure.index == 3 and failure.errors[0].startswith("not JSON")

@@ -8,11 +8,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from govopen_rules.engines.durable import DurableEngine as Engine
+from govopen_rules.engines import build_engine, durable_available
 from govopen_rules.engines.durable_json import compile_condition
 from govopen_rules.engines.reference import matches
 from govopen_rules.facts.encoding import encode_value
 from govopen_rules.facts.kinds import FieldType as T
+from govopen_rules.rubric.compiler import Selection
 from govopen_rules.rubric.conditions import (
     All,
     Any_,
@@ -159,23 +160,31 @@ def fact() -> st.SearchStrategy[dict[str, object]]:
     return st.fixed_dictionaries({}, optional={**VALUE_OF, "tags": TAGS}).map(encode)
 
 
+ENGINES = ["durable", "python"] if durable_available() else ["python"]
+
+
+@pytest.mark.skipif(not durable_available(), reason="durable-rules does not run here")
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(CONDITIONS, st.lists(fact(), max_size=6))
 def test_engine_agrees_with_the_reference_evaluator(
     data: dict[str, Any], facts: list[dict[str, object]]
 ) -> None:
+    from govopen_rules.engines.durable import DurableEngine
+
     cond = parse(data)
-    with Engine({"r": {"$and": [{"kind": "t"}, compile_condition(cond)]}}) as engine:
+    with DurableEngine({"r": {"$and": [{"kind": "t"}, compile_condition(cond)]}}) as engine:
         got = {i for _rule, i in engine.match(facts)}
     want = {i for i, f in enumerate(facts) if matches(cond, f)}
     assert got == want, (data, facts)
 
 
-def test_decimal_thresholds_compare_exactly() -> None:
+@pytest.mark.parametrize("name", ENGINES)
+def test_decimal_thresholds_compare_exactly(name: str) -> None:
     cond = parse({"field": "d", "lt": "95"})
-    with Engine({"r": {"$and": [{"kind": "t"}, compile_condition(cond)]}}) as engine:
-        facts: list[dict[str, object]] = [
-            {"kind": "t", "d": encode_value(Decimal(v), T.DECIMAL)}
-            for v in ("94.999999", "95", "95.000001")
-        ]
-        assert {i for _r, i in engine.match(facts)} == {0}
+    engine = build_engine({"r": Selection("t", (cond,))}, engine=name)
+    facts: list[dict[str, object]] = [
+        {"kind": "t", "d": encode_value(Decimal(v), T.DECIMAL)}
+        for v in ("94.999999", "95", "95.000001")
+    ]
+    assert {i for _r, i in engine.match(facts)} == {0}
+    engine.close()

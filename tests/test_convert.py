@@ -3,12 +3,15 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import pickle
 from decimal import Decimal
 
+import attrs
 import jsonschema
 import pytest
 
 from govopen_rules import (
+    EvaluationResult,
     FactsValidationError,
     Registry,
     facts_json_schema,
@@ -16,6 +19,7 @@ from govopen_rules import (
     structure_facts_file,
     to_json,
 )
+from govopen_rules.errors import Problem, ValidationError
 from govopen_rules.facts.model import InformationRequest, StatisticsBreakdown
 
 from builders import facts_file
@@ -137,8 +141,46 @@ def test_from_json_reads_numbers_as_decimal() -> None:
     from govopen_rules.rubric.model import Citation
 
     assert from_json(text, Citation).quote == "0.1"
-    with pytest.raises(FactsValidationError, match="required field missing"):
+
+
+def test_from_json_errors_name_the_class_not_facts() -> None:
+    from govopen_rules.rubric.model import Citation
+
+    with pytest.raises(ValidationError) as info:
         from_json("{}", Citation)
+    assert not isinstance(info.value, FactsValidationError)
+    assert info.value.source == "JSON of Citation"
+    assert info.value.problems == (
+        Problem("$.document", "required field missing"),
+        Problem("$.clause", "required field missing"),
+    )
+    assert str(info.value).startswith("2 problems in JSON of Citation:\n  - $.document: ")
+    with pytest.raises(ValidationError, match=r"^JSON of EvaluationResult: \$: not valid JSON"):
+        from_json("{", EvaluationResult)
+    with pytest.raises(ValidationError, match=r"problems in JSON of EvaluationResult") as result:
+        from_json("{}", EvaluationResult)
+    assert not isinstance(result.value, FactsValidationError)
+    assert Problem("$.total", "required field missing") in result.value.problems
+
+
+def test_a_validation_error_has_structured_problems_and_survives_pickling() -> None:
+    exc = FactsValidationError(["facts[0].item: required field missing", Problem("year", "x")])
+    assert exc.problems == (
+        Problem("facts[0].item", "required field missing"),
+        Problem("year", "x"),
+    )
+    assert exc.errors == ("facts[0].item: required field missing", "year: x")
+    assert isinstance(exc, ValidationError) and isinstance(exc, ValueError)
+    again = pickle.loads(pickle.dumps(exc))
+    assert (type(again), again.problems, again.source) == (
+        FactsValidationError,
+        exc.problems,
+        "facts file",
+    )
+    one = ValidationError(["no path here"], "x.json")
+    assert str(one) == "x.json: $: no path here"
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        one.problems[0].path = "y"  # type: ignore[misc]
 
 
 def test_json_schema_accepts_valid_and_rejects_invalid_files(core_registry: Registry) -> None:

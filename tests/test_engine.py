@@ -1,4 +1,4 @@
-"""Pins every durable-rules sharp edge listed in ../shared/notes/durable-rules.md."""
+"""Pins every durable-rules sharp edge that the adapter, govopen_rules/engines/durable.py, hides."""
 
 from __future__ import annotations
 
@@ -9,6 +9,11 @@ from decimal import Decimal
 import pytest
 
 from govopen_rules import EngineError
+from govopen_rules.engines import durable_available
+
+if not durable_available():  # Python 3.13+: the python engine is tested everywhere else
+    pytest.skip("durable-rules does not run on this Python", allow_module_level=True)
+
 from govopen_rules.engines.durable import DurableEngine as Engine
 
 RULES = {
@@ -160,3 +165,52 @@ def test_null_is_refused_by_the_engine_and_dropped_by_encoding(engine: Engine) -
     assert encode_fact(kind, AssessmentWeight(included=True), {}) == {
         "kind": "assessment_weight", "included": True,
     }
+
+
+def _in_subprocess(code: str, timeout: float = 60) -> str:
+    """Run ``code`` in a fresh interpreter under a timeout: a hang fails the test, never the suite."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=timeout, check=True
+    )
+    return done.stdout.strip()
+
+
+ALTERNATIVES = """
+from govopen_rules.engines.durable import DurableEngine
+def rule(n, offset):
+    return {"$and": [{"kind": "t"}, {"$or": [{"x": offset + i} for i in range(n)]}]}
+"""
+
+
+def test_the_largest_ruleset_durable_answers_is_512_alternatives_with_the_sentinel() -> None:
+    # 511 alternatives in one rule plus the sentinel: the engine answers. (512 hang forever in
+    # durable-rules 2.0.28; the adapter never builds such a ruleset, so it is not run here.)
+    code = ALTERNATIVES + (
+        "e = DurableEngine({'r': rule(511, 0)})\n"
+        "print(e.ruleset_count, sorted(e.match([{'kind': 't', 'x': 510}])))"
+    )
+    assert _in_subprocess(code) == "1 [('r', 0)]"
+
+
+def test_rules_past_the_limit_are_packed_into_several_rulesets() -> None:
+    # 2 x 256 alternatives hang in one ruleset; the adapter splits them and still finds both.
+    code = ALTERNATIVES + (
+        "e = DurableEngine({'a': rule(256, 0), 'b': rule(256, 1000), 'c': rule(3, 5000)})\n"
+        "facts = [{'kind': 't', 'x': 255}, {'kind': 't', 'x': 1255}, {'kind': 't', 'x': 5002}]\n"
+        "print(e.ruleset_count, sorted(e.match(facts)))"
+    )
+    assert _in_subprocess(code) == "2 [('a', 0), ('b', 1), ('c', 2)]"
+
+
+def test_one_rule_past_the_limit_is_refused_with_the_way_out() -> None:
+    from govopen_rules.engines.durable import DurableEngine
+
+    rule = {"$and": [{"kind": "t"}, {"$or": [{"x": i} for i in range(512)]}]}
+    with pytest.raises(EngineError, match=r"expands to 512 alternatives.*engine='python'"):
+        DurableEngine({"r": rule})
+    nested = {"$and": [{"$or": [{"x": i} for i in range(30)]}, {"$or": [{"y": i} for i in range(30)]}]}
+    with pytest.raises(EngineError, match="expands to 900 alternatives"):
+        DurableEngine({"r": nested})

@@ -67,7 +67,9 @@ def _runtime_imports(tree: ast.Module) -> list[tuple[int, str]]:
             elif node.module.startswith("govopen_rules."):
                 found.append((node.lineno, node.module))
         elif isinstance(node, ast.Import):
-            found += [(node.lineno, a.name) for a in node.names if a.name.startswith("govopen_rules.")]
+            found += [
+                (node.lineno, a.name) for a in node.names if a.name.startswith("govopen_rules.")
+            ]
     return found
 
 
@@ -107,7 +109,9 @@ def test_the_check_catches_an_upward_import(tmp_path: Path) -> None:
         "if TYPE_CHECKING:\n    from govopen_rules.rubric.model import Rubric\n",
         encoding="utf-8",
     )
-    (fake / "rubric.py").write_text("from govopen_rules.annual_reports import x\n", encoding="utf-8")
+    (fake / "rubric.py").write_text(
+        "from govopen_rules.annual_reports import x\n", encoding="utf-8"
+    )
     problems = layering_violations(fake)
     assert any("facts.model:2" in p and "evaluation" in p for p in problems), problems
     assert not any("facts.model:4" in p for p in problems), problems  # annotations only

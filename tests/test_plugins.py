@@ -9,11 +9,14 @@ from typing import Any
 import attrs
 import pluggy
 import pytest
+import yaml
 
+import govopen_rules
 from govopen_rules import (
     DuplicateRubricError,
     FactKind,
     FieldType,
+    GovOpenRulesError,
     HolidayYear,
     PluginError,
     Registry,
@@ -96,8 +99,9 @@ def test_hook_govopen_calendar(make_registry: MakeRegistry) -> None:
     assert result.verdict("t.a.late").evidence[0].values["deadline"] == "2099-02-02"
     assert result.verdict("t.a.late").status is Status.CLEAR
     without = make_registry(simple("other", "t.b.r", year=2099), data)
-    with pytest.raises(Exception, match="no holiday calendar for 2099"):
-        evaluate(facts_file(request, year=2099), region="future", registry=without)
+    provisional = evaluate(facts_file(request, year=2099), region="future", registry=without)
+    assert provisional.provisional_calendar_years == (2099,)
+    assert result.provisional_calendar_years == ()  # the plugin's year is official data
 
 
 def test_hook_govopen_result(make_registry: MakeRegistry) -> None:
@@ -111,6 +115,28 @@ def test_hook_govopen_result(make_registry: MakeRegistry) -> None:
     reg = make_registry(simple("observed"), plugins=(Observer(),))
     result = evaluate(facts_file(), region="observed", registry=reg)
     assert seen == [result]
+
+
+def test_hook_govopen_report_headings() -> None:
+    from govopen_rules.annual_reports.formats import RequiredHeadings
+    from govopen_rules.errors import PluginError
+
+    outline = RequiredHeadings(name="某市提纲", source="某市通知", units=("某市",),
+                               headings=(("附表", "附表"),))
+
+    class Region:
+        @hookimpl
+        def govopen_report_headings(self) -> list[RequiredHeadings]:
+            return [outline]
+
+    class Wrong:
+        @hookimpl
+        def govopen_report_headings(self) -> list[str]:
+            return ["附表"]
+
+    assert Registry(plugins=[Region()], load_entrypoints=False).report_headings() == [outline]
+    with pytest.raises(PluginError, match="not RequiredHeadings"):
+        Registry(plugins=[Wrong()], load_entrypoints=False).report_headings()
 
 
 def test_same_rubric_from_two_plugins_names_both(tmp_path: Path) -> None:
@@ -257,3 +283,118 @@ def test_builtin_fact_kinds_use_the_public_hook() -> None:
     names = [pm.get_name(i.plugin) for i in pm.hook.govopen_fact_kinds.get_hookimpls()]
     assert names == ["govopen_rules.plugins.builtin.kinds"]
     assert FieldType.DATE in Registry(pm).fact_kinds["information_request"].fields.values()
+
+
+def test_hook_calls_go_through_pluggy_so_wrappers_and_tracing_see_them() -> None:
+    seen: list[str] = []
+
+    class Wrapper:
+        @hookimpl(wrapper=True)
+        def govopen_fact_kinds(self) -> Any:
+            kinds = yield
+            seen.append("wrapped")
+            return kinds
+
+    class ObserveResults:
+        @hookimpl
+        def govopen_result(self, result: Any) -> None:
+            seen.append(f"result {result.rubric_id}")
+
+    pm = make_plugin_manager(load_entrypoints=False, plugins=[Wrapper()])
+    traced: list[str] = []
+    undo = pm.add_hookcall_monitoring(
+        lambda name, impls, kwargs: traced.append(name), lambda *args: None
+    )
+    registry = Registry(pm)
+    undo()
+    assert "govopen_fact_kinds" in traced
+    assert "wrapped" in seen
+    assert "submission" in registry.fact_kinds  # the wrapper passed the kinds through
+
+
+def test_a_hookwrapper_can_change_what_a_plugin_returns() -> None:
+    class DropAll:
+        @hookimpl(wrapper=True)
+        def govopen_calendar(self) -> Any:
+            yield
+            return []
+
+    class Supplies:
+        @hookimpl
+        def govopen_calendar(self) -> list[object]:
+            return ["not a year"]  # would be refused, but the wrapper drops it
+
+    Registry(load_entrypoints=False, plugins=[DropAll(), Supplies()])
+
+
+def test_only_the_registry_calls_hooks() -> None:
+    package = Path(govopen_rules.__file__).parent
+    callers = [
+        str(path.relative_to(package))
+        for path in package.rglob("*.py")
+        if ".hook.govopen_" in path.read_text(encoding="utf-8") and path.name != "registry.py"
+    ]
+    assert callers == []
+
+
+def test_observers_see_every_evaluation(make_registry: MakeRegistry) -> None:
+    registry = make_registry(rubric(area("A", indicator("A1", "1", rule("o.a.x", "submission")))))
+    seen: list[str] = []
+
+    class Observer:
+        @hookimpl
+        def govopen_result(self, result: Any) -> None:
+            seen.append(result.unit.id)
+
+    registry.register_observer(Observer())
+    evaluate(facts_file(), region="testland", registry=registry)
+    assert seen == ["test"]  # the unit id of the kit's facts_file
+
+
+def test_govopen_registry_fixture_isolates_chosen_plugins(
+    govopen_registry: Any, tmp_path: Path
+) -> None:
+    path = tmp_path / "r.yaml"
+    path.write_text(
+        yaml.safe_dump(rubric(area("A", indicator("A1", "1", rule("f.a.x", "submission"))),
+                              region="fixture"), allow_unicode=True),
+        encoding="utf-8",
+    )
+    registry = govopen_registry(RubricFiles([path]))
+    assert [r.region for r in registry.rubrics()] == ["fixture"]  # nothing installed leaks in
+    assert evaluate(facts_file(), region="fixture", registry=registry).total == 1
+
+
+def test_a_broken_plugin_is_skipped_and_reported_when_not_strict(tmp_path: Path) -> None:
+    good = tmp_path / "good.yaml"
+    good.write_text(yaml.safe_dump(simple("good"), allow_unicode=True), encoding="utf-8")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("region: [unclosed", encoding="utf-8")
+
+    class Crashes:
+        @hookimpl
+        def govopen_rubrics(self) -> list[Path]:
+            raise RuntimeError("cannot find my files")
+
+    plugins = [RubricFiles([good]), RubricFiles([bad]), Crashes()]
+    lenient = Registry(load_entrypoints=False, plugins=plugins, strict_plugins=False)
+    assert [r.region for r in lenient.rubrics()] == ["good"]
+    assert evaluate(facts_file(), region="good", registry=lenient).total == 1
+    assert len(lenient.problems) == 2
+    assert any("bad.yaml" in p for p in lenient.problems)
+    assert any("cannot find my files" in p for p in lenient.problems)
+    with pytest.raises(GovOpenRulesError):
+        Registry(load_entrypoints=False, plugins=plugins)  # strict by default
+
+
+def test_the_default_registry_is_lenient_unless_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    from govopen_rules.plugins.registry import default_registry
+
+    default_registry.cache_clear()
+    try:
+        assert default_registry().strict_plugins is False
+        default_registry.cache_clear()
+        monkeypatch.setenv("GOVOPEN_RULES_STRICT_PLUGINS", "1")
+        assert default_registry().strict_plugins is True
+    finally:
+        default_registry.cache_clear()

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import textwrap
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from govopen_rules import Registry, evaluate
+from govopen_rules.errors import Problem, ValidationError
 from govopen_rules.testing import assert_verdict
+from govopen_rules.testing.cases import CaseFileError, check_case, load_case_file
 
 from builders import area, facts_file, indicator, rubric, rule
 from conftest import MakeRegistry
@@ -35,11 +38,27 @@ def run_kit(pytester: pytest.Pytester, registry: Registry, *args: str) -> pytest
 @pytest.fixture
 def kit_registry(make_registry: MakeRegistry) -> Registry:
     """A registry with a rubric 'kit 2020', as if its plugin were installed."""
-    reg = make_registry(rubric(area("A", indicator(
-        "A1", "1",
-        rule("kit.a.late", "submission", when=LATE, deduct={"mode": "per_unit", "points": "0.5"}),
-        rule("kit.a.fee", "information_request", when={"field": "fee_charged", "gt": 0}),
-    )), region="kit"))
+    reg = make_registry(
+        rubric(
+            area(
+                "A",
+                indicator(
+                    "A1",
+                    "1",
+                    rule(
+                        "kit.a.late",
+                        "submission",
+                        when=LATE,
+                        deduct={"mode": "per_unit", "points": "0.5"},
+                    ),
+                    rule(
+                        "kit.a.fee", "information_request", when={"field": "fee_charged", "gt": 0}
+                    ),
+                ),
+            ),
+            region="kit",
+        )
+    )
     return reg
 
 
@@ -71,28 +90,38 @@ cases:
 """
 
 
-def test_cases_are_collected_one_test_each(kit_registry: Registry, pytester: pytest.Pytester) -> None:
+def test_cases_are_collected_one_test_each(
+    kit_registry: Registry, pytester: pytest.Pytester
+) -> None:
     pytester.makefile(".cases.yaml", rules=CASES)
     result = run_kit(pytester, kit_registry, "-v")
     result.assert_outcomes(passed=5)
     result.stdout.fnmatch_lines(["*rules.cases.yaml::one day late PASSED*"])
 
 
-def test_a_failing_case_shows_expected_and_actual(kit_registry: Registry, pytester: pytest.Pytester) -> None:
-    pytester.makefile(".cases.yaml", rules=CASES.replace(
-        "verdicts: {kit.a.late: {status: deducted, points: 0.5, count: 1}}",
-        "verdicts: {kit.a.late: clear}").replace("total: 0.5", "total: 0.75"))
+def test_a_failing_case_shows_expected_and_actual(
+    kit_registry: Registry, pytester: pytest.Pytester
+) -> None:
+    pytester.makefile(
+        ".cases.yaml",
+        rules=CASES.replace(
+            "verdicts: {kit.a.late: {status: deducted, points: 0.5, count: 1}}",
+            "verdicts: {kit.a.late: clear}",
+        ).replace("total: 0.5", "total: 0.75"),
+    )
     result = run_kit(pytester, kit_registry)
     result.assert_outcomes(passed=4, failed=1)
-    result.stdout.fnmatch_lines([
-        "*case 'one day late' (kit 2020*",
-        "*expected*actual*",
-        "*total*0.75*0.5*",
-        "*verdict kit.a.late*clear*deducted",
-        "*message: kit.a.late fired 1*",
-        "*evidence: facts[[]0[]] submission: item=月报, late=true*",
-        "*cites: 测试文件 第1条*",
-    ])
+    result.stdout.fnmatch_lines(
+        [
+            "*case 'one day late' (kit 2020*",
+            "*expected*actual*",
+            "*total*0.75*0.5*",
+            "*verdict kit.a.late*clear*deducted",
+            "*message: kit.a.late fired 1*",
+            "*evidence: facts[[]0[]] submission: item=月报, late=true*",
+            "*cites: 测试文件 第1条*",
+        ]
+    )
     assert "Traceback" not in result.stdout.str()
 
 
@@ -101,46 +130,152 @@ def test_a_failing_case_shows_expected_and_actual(kit_registry: Registry, pytest
     [
         ("region: kit\nyear: 2020\n", "'cases' is required"),
         ("region: kit\nyear: 2020\ncolour: red\ncases: []\n", "unknown key(s) ['colour']"),
-        ("region: kit\nyear: 2020\ncases:\n  - {name: x}\n", "cases[0]: a case needs a name and an expect"),
-        ("region: kit\nyear: 2020\nfacts: []\ncases:\n  - {name: x, remove: [{kind: y}], expect: {}}\n",
-         "cases[0].remove[0]: no base fact matches"),
-        ("region: kit\nyear: 2020\ncases:\n  - {name: x, expect: {score: 1}}\n",
-         "cases[0].expect: unknown key(s) ['score']"),
+        (
+            "region: kit\nyear: 2020\ncases:\n  - {name: x}\n",
+            "cases[0]: a case needs a name and an expect",
+        ),
+        (
+            "region: kit\nyear: 2020\nfacts: []\ncases:\n  - {name: x, remove: [{kind: y}], expect: {}}\n",
+            "cases[0].remove[0]: no base fact matches",
+        ),
+        (
+            "region: kit\nyear: 2020\ncases:\n  - {name: x, expect: {score: 1}}\n",
+            "cases[0].expect: unknown key(s) ['score']",
+        ),
     ],
 )
-def test_a_malformed_case_file_is_a_collection_error(kit_registry: Registry, pytester: pytest.Pytester, text: str,
-                                                    problem: str) -> None:
+def test_a_malformed_case_file_is_a_collection_error(
+    kit_registry: Registry, pytester: pytest.Pytester, text: str, problem: str
+) -> None:
     pytester.makefile(".cases.yaml", broken=text)
     result = run_kit(pytester, kit_registry)
     assert result.ret == pytest.ExitCode.INTERRUPTED
     assert problem in result.stdout.str()
 
 
-def test_coverage_report_names_rules_never_exercised(kit_registry: Registry, pytester: pytest.Pytester) -> None:
+def test_a_mistyped_status_lists_the_statuses(
+    kit_registry: Registry, pytester: pytest.Pytester
+) -> None:
+    pytester.makefile(
+        ".cases.yaml", rules=CASES.replace("{kit.a.late: clear}", "{kit.a.late: cleared}")
+    )
+    result = run_kit(pytester, kit_registry)
+    assert result.ret == pytest.ExitCode.INTERRUPTED
+    result.stdout.fnmatch_lines(
+        [
+            "*rules.cases.yaml: cases[[]0[]].expect.verdicts.kit.a.late: 'cleared' is not a status; "
+            "use one of: deducted, clear, no_evidence, not_applicable"
+        ]
+    )
+    assert "Traceback" not in result.stdout.str()
+
+
+@pytest.mark.parametrize(
+    ("expect", "problem"),
+    [
+        (
+            "{verdicts: {kit.a.late: {status: deducted, points: half}}}",
+            "cases[0].expect.verdicts.kit.a.late.points: 'half' is not a number",
+        ),
+        (
+            "{verdicts: {kit.a.late: {status: deducted, weight: 1}}}",
+            "cases[0].expect.verdicts.kit.a.late: unknown key(s) ['weight']; allowed ['count', 'points', 'status']",
+        ),
+        (
+            "{verdicts: {kit.a.late: {count: -1}}}",
+            "cases[0].expect.verdicts.kit.a.late.count: -1 is not a whole number >= 0",
+        ),
+        ("{total: one}", "cases[0].expect.total: 'one' is not a number"),
+        ("{indicators: [A1]}", "cases[0].expect.indicators: expected a mapping, got ['A1']"),
+        ("{errors: bad}", "cases[0].expect.errors: expected a list of texts"),
+    ],
+)
+def test_malformed_expectations_name_their_path(tmp_path: Path, expect: str, problem: str) -> None:
+    path = tmp_path / "broken.cases.yaml"
+    path.write_text(
+        f"region: kit\nyear: 2020\ncases:\n  - {{name: x, expect: {expect}}}\n", encoding="utf-8"
+    )
+    with pytest.raises(CaseFileError) as info:
+        load_case_file(path)
+    assert isinstance(info.value, ValidationError) and info.value.source == str(path)
+    assert [str(p) for p in info.value.problems] == [problem]
+    assert str(info.value) == f"{path}: {problem}"
+
+
+def test_a_mistyped_rule_id_lists_the_rubrics_rules_closest_first(
+    kit_registry: Registry, pytester: pytest.Pytester
+) -> None:
+    pytester.makefile(
+        ".cases.yaml", rules=CASES.replace("{kit.a.late: clear}", "{kit.a.lat: clear}")
+    )
+    result = run_kit(pytester, kit_registry)
+    result.assert_outcomes(passed=4, failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "case 'on time': *rules.cases.yaml: cases[[]0[]].expect.verdicts: no rule 'kit.a.lat' in "
+            "rubric kit-2020; its rules, closest first: kit.a.late, kit.a.fee"
+        ]
+    )
+    assert "Traceback" not in result.stdout.str()
+
+
+def test_a_mistyped_indicator_code_lists_the_rubrics_codes(
+    kit_registry: Registry, tmp_path: Path
+) -> None:
+    path = tmp_path / "rules.cases.yaml"
+    path.write_text(
+        CASES.replace("indicators: {A1: 0.5}", "indicators: {A7: 0.5}"), encoding="utf-8"
+    )
+    case = load_case_file(path)[1]
+    with pytest.raises(CaseFileError) as info:
+        check_case(case, kit_registry)
+    assert info.value.problems == (
+        Problem(
+            "cases[1].expect.indicators",
+            "no indicator 'A7' in rubric kit-2020; its indicators, closest first: A1",
+        ),
+    )
+
+
+def test_coverage_report_names_rules_never_exercised(
+    kit_registry: Registry, pytester: pytest.Pytester
+) -> None:
     pytester.makefile(".cases.yaml", rules=CASES)
-    result = run_kit(pytester, kit_registry, "--govopen-coverage", "--govopen-coverage-json", "cov.json",
-                                "--govopen-coverage-fail-under", "100")
-    result.stdout.fnmatch_lines([
-        "*govopen-rules rule coverage*",
-        "kit-2020: 1/2 rules covered (50%)*",
-        "*kit.a.late*2*1*",
-        "*kit.a.fee*<- never exercised*",
-        "FAIL: kit-2020 rule coverage 50.0% is under 100.0%",
-    ])
+    result = run_kit(
+        pytester,
+        kit_registry,
+        "--govopen-coverage",
+        "--govopen-coverage-json",
+        "cov.json",
+        "--govopen-coverage-fail-under",
+        "100",
+    )
+    result.stdout.fnmatch_lines(
+        [
+            "*govopen-rules rule coverage*",
+            "kit-2020: 1/2 rules covered (50%)*",
+            "*kit.a.late*2*1*",
+            "*kit.a.fee*<- never exercised*",
+            "FAIL: kit-2020 rule coverage 50.0% is under 100.0%",
+        ]
+    )
     assert result.ret == pytest.ExitCode.TESTS_FAILED
     data = json.loads((pytester.path / "cov.json").read_text(encoding="utf-8"))
     late = next(r for r in data[0]["rules"] if r["rule_id"] == "kit.a.late")
     assert (late["deducted"], late["clear"], late["at_cap"], late["covered"]) == (2, 1, 1, True)
 
 
-def test_coverage_passes_at_its_threshold(kit_registry: Registry, pytester: pytest.Pytester) -> None:
+def test_coverage_passes_at_its_threshold(
+    kit_registry: Registry, pytester: pytest.Pytester
+) -> None:
     pytester.makefile(".cases.yaml", rules=CASES)
     result = run_kit(pytester, kit_registry, "--govopen-coverage-fail-under", "50")
     assert result.ret == pytest.ExitCode.OK
 
 
 def test_python_helpers(kit_registry: Registry, pytester: pytest.Pytester) -> None:
-    pytester.makepyfile(textwrap.dedent("""
+    pytester.makepyfile(
+        textwrap.dedent("""
         from govopen_rules.testing import assert_verdict
 
 
@@ -149,22 +284,52 @@ def test_python_helpers(kit_registry: Registry, pytester: pytest.Pytester) -> No
                       "submitted_on": "2020-06-02"}]
             result = govopen_evaluate(facts, region="kit", year=2020)
             assert_verdict(result, "kit.a.late", status="deducted", points="0.5")
-    """))
+    """)
+    )
     run_kit(pytester, kit_registry).assert_outcomes(passed=1)
 
 
 def test_evaluate_rule_returns_one_verdict(kit_registry: Registry) -> None:
     from govopen_rules.testing import evaluate_rule
 
-    facts = [{"kind": "submission", "item": "x", "due_on": "2020-06-01",
-              "submitted_on": "2020-06-02"}]
+    facts = [
+        {"kind": "submission", "item": "x", "due_on": "2020-06-01", "submitted_on": "2020-06-02"}
+    ]
     verdict = evaluate_rule("kit.a.late", facts, region="kit", year=2020, registry=kit_registry)
     assert (verdict.status.value, verdict.points) == ("deducted", 0.5)
 
 
 def test_assert_verdict_failure_shows_the_evidence(kit_registry: Registry) -> None:
-    data: dict[str, Any] = facts_file({"kind": "submission", "item": "x", "due_on": "2020-06-01",
-                                       "submitted_on": "2020-06-02"})
+    data: dict[str, Any] = facts_file(
+        {"kind": "submission", "item": "x", "due_on": "2020-06-01", "submitted_on": "2020-06-02"}
+    )
     result = evaluate(data, region="kit", registry=kit_registry)
     with pytest.raises(AssertionError, match=r"status deducted, expected clear.*late=true"):
         assert_verdict(result, "kit.a.late", status="clear")
+
+
+def test_helpers_list_what_is_allowed(kit_registry: Registry) -> None:
+    from govopen_rules.testing import evaluate_rule
+
+    facts = [
+        {"kind": "submission", "item": "x", "due_on": "2020-06-01", "submitted_on": "2020-06-02"}
+    ]
+    with pytest.raises(
+        LookupError,
+        match=r"no rule 'kit.a.lat' in rubric kit-2020; its rules, closest first: kit.a.late, kit.a.fee$",
+    ):
+        evaluate_rule("kit.a.lat", facts, region="kit", year=2020, registry=kit_registry)
+    result = evaluate(facts_file(*facts), region="kit", registry=kit_registry)
+    with pytest.raises(
+        ValueError,
+        match=r"'cleared' is not a status; use one of: deducted, clear, no_evidence, not_applicable",
+    ):
+        assert_verdict(result, "kit.a.late", status="cleared")
+
+
+def test_builders_use_the_kits_facts_file() -> None:
+    import govopen_rules.testing
+
+    import builders
+
+    assert builders.facts_file is govopen_rules.testing.facts_file

@@ -368,7 +368,10 @@ def test_blank_rows_instructions_and_moved_columns_are_fine(tmp_path: Path) -> N
     (unit,) = read_facts_workbook(
         tmp_path / "ok.xlsx", Registry(load_entrypoints=False).fact_kinds
     ).units
-    assert unit == facts_file({"kind": "submission", "submitted_on": "2020-06-02", "item": "月报"})
+    assert unit == facts_file(
+        {"kind": "submission", "submitted_on": "2020-06-02", "item": "月报"},
+        unit={"id": "u1", "name": "测试县人民政府", "kind": "county_government"},
+    )
 
 
 def test_a_file_that_is_not_a_workbook_is_one_error(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from govopen_rules.workdays import (
     CORRECTION_NOTICE_LIMIT,
     WorkdayCalendar,
     is_workday,
+    provisional_year,
 )
 
 D = dt.date
@@ -47,11 +48,47 @@ def test_negative_span_counts_backwards() -> None:
     assert workdays_between(D(2020, 10, 10), D(2020, 9, 28)) == -4
 
 
-def test_year_outside_the_calendar_is_an_error_with_a_hint() -> None:
+def test_a_strict_calendar_refuses_a_year_it_has_no_data_for() -> None:
     with pytest.raises(CalendarYearMissingError) as info:
-        is_workday(D(2099, 3, 2))
+        WorkdayCalendar(strict=True).is_workday(D(2099, 3, 2))
     assert "2099" in str(info.value)
     assert "govopen_calendar" in str(info.value)
+
+
+def test_a_year_beyond_the_data_is_provisional_from_the_statutory_holidays() -> None:
+    cal = WorkdayCalendar()
+    cal.track_provisional()
+    assert cal.provisional_used() == frozenset()
+    # 2027 (chinesecalendar 1.11 stops at 2026): 春节 is 2027-02-06 (正月初一); the amended
+    # 放假办法 rests 除夕 and 初一 to 初三: Fri 02-05 to Mon 02-08. No 调休 is invented, so
+    # Tue 02-09 is a working day and Sat 02-13 is not.
+    assert [cal.is_workday(D(2027, 2, d)) for d in (4, 5, 8, 9, 13)] == [
+        True, False, False, True, False,
+    ]  # fmt: skip
+    assert cal.is_provisional(2027) and not cal.is_provisional(2026)
+    assert cal.provisional_used() == frozenset({2027})
+    # 国庆 2027-10-01..03 is Fri..Sun: only Friday is a weekday rest day; Monday works.
+    assert [cal.is_workday(D(2027, 10, d)) for d in (1, 4)] == [False, True]
+
+
+def test_a_deadline_running_into_a_provisional_year_is_computed_and_marked() -> None:
+    cal = WorkdayCalendar()
+    cal.track_provisional()
+    # A request received 2026-12-15: 20 working days run into January 2027.
+    deadline = cal.add_workdays(D(2026, 12, 15), 20)
+    assert deadline.year == 2027
+    assert cal.provisional_used() == frozenset({2027})
+    cal.track_provisional()
+    cal.add_workdays(D(2026, 3, 2), 20)
+    assert cal.provisional_used() == frozenset()
+
+
+def test_provisional_year_statutory_days() -> None:
+    rest = provisional_year(2030).holidays
+    assert D(2030, 1, 1) in rest and D(2030, 5, 1) in rest and D(2030, 10, 1) in rest
+    assert all(d.weekday() < 5 for d in rest)
+    # 13 statutory days; 6 fall on a weekend (02-06, 02-07, 05-01, 05-02, 10-02, 10-03).
+    assert len(provisional_year(2027).holidays) == 7
 
 
 def test_supplied_year_is_used_instead_of_failing() -> None:

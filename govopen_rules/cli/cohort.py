@@ -8,7 +8,7 @@ from pathlib import Path
 
 from govopen_rules.cli.common import RegistryFactory, add_param_option
 from govopen_rules.cli.inputs import add_output_option, read_units, write_output
-from govopen_rules.cli.progress import ProgressExecutor, bar, counting_evaluations
+from govopen_rules.cli.progress import bar
 from govopen_rules.conversion import to_json
 from govopen_rules.evaluation.cohort import evaluate_many
 from govopen_rules.reports.cohort import render_cohort_markdown
@@ -34,12 +34,10 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 def run(args: argparse.Namespace, registry: RegistryFactory) -> int:
     reg = registry()
     given = read_units(args.file, reg.fact_kinds, cohort=True)
-    if given is None:
-        return 1
     parameters = dict(args.param)
     runnable = reg.runnable(args.region, args.year, parameters)  # an unknown rubric fails first
     units = given.units
-    with bar(len(units), "评估 evaluating") as shown:
+    with bar(len(units), "评估 evaluating") as advance:
         if args.processes > 0:
             with ProcessPoolExecutor(max_workers=args.processes) as pool:
                 cohort = evaluate_many(
@@ -47,13 +45,18 @@ def run(args: argparse.Namespace, registry: RegistryFactory) -> int:
                     region=args.region,
                     year=args.year,
                     parameters=parameters,
-                    executor=ProgressExecutor(pool, shown),
+                    executor=pool,
+                    on_result=advance,
                 )
         else:
-            with counting_evaluations(reg, shown):
-                cohort = evaluate_many(
-                    units, region=args.region, year=args.year, parameters=parameters, registry=reg
-                )
+            cohort = evaluate_many(
+                units,
+                region=args.region,
+                year=args.year,
+                parameters=parameters,
+                registry=reg,
+                on_result=advance,
+            )
     rubric = reg.get_rubric(args.region, args.year)
     if args.format == "json":
         return write_output(args, to_json(cohort))

@@ -1,4 +1,9 @@
-"""What every command shares: reading JSON input, the ``--param`` option, printing errors."""
+"""What every command shares: reading JSON input, the ``--param`` option, printing errors.
+
+A command reports bad input by raising a :class:`~govopen_rules.errors.GovOpenRulesError`;
+:func:`govopen_rules.cli.main.main` prints it as one ``error:`` line (plus an indented list when
+there are several problems) and exits with status 1.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from govopen_rules.conversion import load_json_document
+from govopen_rules.errors import InputError, Problem, ValidationError
 from govopen_rules.plugins.registry import Registry
 
 __all__ = ["RegistryFactory", "add_param_option", "error", "read_json"]
@@ -43,9 +49,19 @@ def error(message: str) -> int:
 
 
 def read_json(path: Path) -> Any:
-    """A JSON document with exact decimals, or None after printing why it cannot be read."""
+    """A JSON document with exact decimals (never None).
+
+    Raises :class:`InputError` when the file cannot be read or is not JSON, and
+    :class:`ValidationError` when it holds only ``null``; both name the file.
+    """
     try:
-        return load_json_document(path.read_bytes())
-    except (OSError, ValueError) as exc:
-        error(f"cannot read {path}: {exc}")
-        return None
+        data = load_json_document(path.read_bytes())
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise InputError(f"cannot read {path}: not UTF-8 text") from None
+    except ValueError as exc:
+        raise InputError(f"cannot read {path}: not valid JSON: {exc}") from None
+    if data is None:
+        raise ValidationError([Problem("$", "the document is null, not a JSON object")], str(path))
+    return data

@@ -30,8 +30,6 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 def run(args: argparse.Namespace, registry: RegistryFactory) -> int:
     reg = registry()
     given = read_units(args.file, reg.fact_kinds, cohort=False)
-    if given is None:
-        return 1
     result = evaluate(
         given.units[0],
         region=args.region,

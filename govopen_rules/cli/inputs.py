@@ -12,6 +12,7 @@ from typing import Any
 from openpyxl import Workbook
 
 from govopen_rules.cli.common import error, read_json
+from govopen_rules.errors import InputError
 from govopen_rules.facts.kinds import FactKind
 from govopen_rules.facts.workbook import FactsWorkbook, read_facts_workbook
 
@@ -37,28 +38,25 @@ class Units:
         return self.locations[index] if self.locations is not None else None
 
 
-def read_units(path: Path, kinds: Mapping[str, FactKind], *, cohort: bool) -> Units | None:
+def read_units(path: Path, kinds: Mapping[str, FactKind], *, cohort: bool) -> Units:
     """The units in a facts JSON file (one, or ``{"units": [...]}`` / a list for a cohort) or a
-    facts workbook; None after printing why not. Workbook problems raise
-    :class:`~govopen_rules.FactsValidationError` naming sheet and cell."""
+    facts workbook. Raises :class:`~govopen_rules.errors.InputError` for a file that cannot be
+    used, and :class:`~govopen_rules.FactsValidationError` naming sheet and cell for a workbook's
+    problems."""
     if is_workbook(path):
         book: FactsWorkbook = read_facts_workbook(path, kinds)
         if not cohort and len(book.units) != 1:
-            error(
+            raise InputError(
                 f"{path}: the workbook holds {len(book.units)} units; evaluate takes one "
                 "(use govopen-rules cohort for several)"
             )
-            return None
         return Units(list(book.units), book.locations)
     document = read_json(path)
-    if document is None:
-        return None
     if not cohort:
         return Units([document], None)
     units = document.get("units") if isinstance(document, dict) else document
     if not isinstance(units, list):
-        error(f'{path}: expected {{"units": [...]}} or a list')
-        return None
+        raise InputError(f'{path}: expected {{"units": [...]}} or a list')
     return Units(units, None)
 
 

@@ -2,20 +2,27 @@
 
 Each command is one module with ``add_parser(sub)`` and ``run(args, registry) -> int``; add a
 command by writing such a module and listing it in :data:`COMMANDS`.
+
+Failures end the way a shell tool's do, never in a traceback: bad input is one ``error:`` line
+on stderr naming the file (with an indented list when there are several problems) and status 1;
+a reader that stops early (``| head``) ends the command quietly with status 141; Ctrl-C with
+status 130.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 from collections.abc import Sequence
 from types import ModuleType
 
 from govopen_rules.cli import check_stats, cohort, evaluate, new_plugin, rubrics, schema, template
 from govopen_rules.cli.common import error
-from govopen_rules.errors import GovOpenRulesError
+from govopen_rules.errors import FactsValidationError, GovOpenRulesError, ValidationError
 from govopen_rules.plugins.registry import Registry, default_registry
 
-__all__ = ["COMMANDS", "main"]
+__all__ = ["COMMANDS", "EXIT_BROKEN_PIPE", "EXIT_INTERRUPTED", "main"]
 
 #: Command name → module, in the order ``--help`` lists them.
 COMMANDS: dict[str, ModuleType] = {
@@ -27,6 +34,10 @@ COMMANDS: dict[str, ModuleType] = {
     "new-plugin": new_plugin,
     "check-stats": check_stats,
 }
+
+#: 128 + the signal's number, as a shell reports a command ended by SIGPIPE or SIGINT.
+EXIT_BROKEN_PIPE = 128 + 13
+EXIT_INTERRUPTED = 128 + 2
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -40,7 +51,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None, *, registry: Registry | None = None) -> int:
-    """Entry point; returns the exit status (0 ok, 1 bad input, 2 usage).
+    """Entry point; returns the exit status (0 ok, 1 bad input, 2 usage, 130 Ctrl-C, 141 the
+    reader of the output went away).
 
     ``registry`` chooses the plugins (default: every installed one); tests pass their own.
     """
@@ -49,6 +61,31 @@ def main(argv: Sequence[str] | None = None, *, registry: Registry | None = None)
         status: int = COMMANDS[args.command].run(
             args, (lambda: registry) if registry is not None else default_registry
         )
+        sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
+    except ValidationError as exc:
+        return error(exc.render(_input_name(args, exc)))
     except GovOpenRulesError as exc:
         return error(str(exc))
+    except BrokenPipeError:
+        _discard_stdout()
+        return EXIT_BROKEN_PIPE
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
     return status
+
+
+def _input_name(args: argparse.Namespace, exc: ValidationError) -> str:
+    """The facts file given on the command line, for an error that only says "facts file"."""
+    file = getattr(args, "file", None)
+    default = isinstance(exc, FactsValidationError) and exc.source == exc.default_source
+    return str(file) if file is not None and default else exc.source
+
+
+def _discard_stdout() -> None:
+    """Point stdout at the null device, so the flush at exit does not fail a second time."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # stdout is not a real file (captured by a test)
+        pass

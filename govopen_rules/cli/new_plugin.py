@@ -23,5 +23,7 @@ def run(args: argparse.Namespace, registry: RegistryFactory) -> int:
         target = new_plugin(args.region, args.year, args.dir)
     except (ValueError, FileExistsError) as exc:
         return error(str(exc))
+    except OSError as exc:
+        return error(f"cannot write {exc.filename or args.dir}: {exc.strerror or exc}")
     print(f"wrote {target}: pip install -e {target} && pytest {target}/tests")
     return 0

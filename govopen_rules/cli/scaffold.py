@@ -3,16 +3,19 @@
 The plugin it writes installs and passes its own tests unchanged: a rubric with one indicator
 and one rule (an 依申请公开 reply later than the 条例's 20 working days), a case file testing that
 rule where it fires, where it does not and at its boundary, a test that the plugin is installed,
-and a README saying what to change. Its dates are computed with the working-day calendar for
-the chosen year, so the boundary case really is the 20th working day.
+a README saying what to change, and the rubric file's JSON Schema, which the rubric's first line
+points editors with a YAML language server to. Its dates are computed with the working-day
+calendar for the chosen year, so the boundary case really is the 20th working day.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from pathlib import Path
 
+from govopen_rules.rubric.schema import rubric_json_schema
 from govopen_rules.workdays import ANSWER_LIMIT, default_calendar
 
 __all__ = ["new_plugin"]
@@ -29,7 +32,7 @@ name = "govopen-rules-{dist}"
 version = "0.1.0"
 description = "{region} 政务公开 rubric for govopen-rules."
 readme = "README.md"
-requires-python = ">=3.10,<3.13"
+requires-python = ">=3.10"
 dependencies = ["govopen-rules>=0.1"]
 
 [project.entry-points.govopen_rules]
@@ -50,17 +53,20 @@ from __future__ import annotations
 from pathlib import Path
 
 from govopen_rules import hookimpl
+from govopen_rules.plugins import rubric_files
 
 
 @hookimpl
 def govopen_rubrics() -> list[Path]:
-    """The rubric files this plugin ships."""
-    return [Path(__file__).parent / "{region}-{year}.yaml"]
+    """The rubric files this plugin ships (every ``*.yaml`` in this package)."""
+    return rubric_files(__name__)
 '''
 
 _RUBRIC = """\
+# yaml-language-server: $schema=../rubric.schema.json
 # The {region} rubric for {year}. Replace the source, the areas and the rules with the
 # assessment office's table, row by row; every rule quotes the sentence it encodes.
+# docs/writing-a-plugin.md in govopen-rules, "Rubric file format", explains every key.
 id: {region}-{year}
 region: {region}
 year: {year}
@@ -70,6 +76,8 @@ points: 1
 source:
   document: （填写考核文件名称和文号）
   clause: 附件
+# A citation below that names no document cites this one (default: source.document).
+citation_document: （填写考核文件简称）
 areas:
   - code: A
     title: 依申请公开
@@ -79,11 +87,11 @@ areas:
         title: 依申请公开按时答复
         points: 1
         rules:
-          - id: {region}.a1.overdue_reply
+          - id: .overdue_reply  # relative to the indicator: {region}.a1.overdue_reply
             title: 依申请公开答复超期
             message: 依申请公开答复超过法定期限（{{count}}件）
-            evidence: {{kind: information_request, where: {{field: overdue, exists: true}}}}
-            when: {{field: overdue, eq: true}}
+            # The information_request facts that state `overdue`; those where it is true.
+            check: {{kind: information_request, field: overdue, eq: true}}
             deduct: {{mode: per_unit, points: 0.5}}
             citation:
               document: 中华人民共和国政府信息公开条例
@@ -150,6 +158,9 @@ pytest tests
 govopen-rules evaluate examples/{region}-{year}.json --region {region} --year {year}
 ```
 
+`rubric.schema.json` lets an editor with a YAML language server complete and check the rubric;
+after upgrading govopen-rules, regenerate it: `govopen-rules schema --rubric > rubric.schema.json`.
+
 To do: replace `govopen_{region}/{region}-{year}.yaml` with the assessment office's table
 (`docs/writing-a-plugin.md` in govopen-rules), add a case to `tests/rules.cases.yaml` for every
 rule — where it fires, where it does not, at its boundary — and run
@@ -190,4 +201,6 @@ def new_plugin(region: str, year: int, directory: Path) -> Path:
         path = target / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(template.format(**values), encoding="utf-8")
+    schema = json.dumps(rubric_json_schema(), ensure_ascii=False, indent=2)
+    (target / "rubric.schema.json").write_text(schema + "\n", encoding="utf-8")
     return target

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from govopen_rules.cli.common import RegistryFactory, error, read_json
 from govopen_rules.cli.progress import progress
-from govopen_rules.errors import FactsValidationError
+from govopen_rules.errors import FactsValidationError, Problem
 from govopen_rules.facts.convert import structure_facts_file
 from govopen_rules.facts.kinds import FactKind
 from govopen_rules.facts.model import FactsFile
@@ -42,8 +42,6 @@ def run(args: argparse.Namespace, registry: RegistryFactory) -> int:
     cohort = False
     if args.source is not None:
         document = read_json(args.source)
-        if document is None:
-            return 1
         cohort = isinstance(document, list) or (isinstance(document, dict) and "units" in document)
         raw = (
             (document["units"] if isinstance(document, dict) else document)
@@ -75,13 +73,13 @@ def _structured(
 ) -> list[FactsFile]:
     """Every unit typed, or one error listing every problem of every unit."""
     out: list[FactsFile] = []
-    problems: list[str] = []
+    problems: list[Problem] = []
     for index, data in enumerate(raw):
         try:
             out.append(structure_facts_file(data, kinds))
         except FactsValidationError as exc:
             where = f"units[{index}]." if cohort else ""
-            problems += [f"{where}{line}" for line in exc.errors]
+            problems += [Problem(f"{where}{p.path}", p.problem) for p in exc.problems]
     if problems:
         raise FactsValidationError(problems, str(source))
     return out

@@ -1,7 +1,7 @@
 """The only module that talks to durable-rules: compiled rulesets, sessions, matches.
 
-durable-rules 2.0.28 has sharp edges (``../shared/notes/durable-rules.md``); this adapter hides
-each one, and ``tests/test_engine.py`` pins them:
+durable-rules 2.0.28 has sharp edges; this adapter hides each one, and ``tests/test_engine.py``
+pins them:
 
 * at most 1024 live sessions per ruleset, then a MemoryError and a segfault → a fixed pool of
   session ids, each deleted after every evaluation;
@@ -19,7 +19,13 @@ each one, and ``tests/test_engine.py`` pins them:
   some heap layouts every evaluation then pays for growing and trimming the heap (measured: the
   same evaluation 2.5x slower, with the time in system calls) → on glibc, ``M_TOP_PAD`` is
   raised to 16 MiB when the first engine is built, unless ``MALLOC_TOP_PAD_`` is set or
-  ``GOVOPEN_RULES_MALLOC_TUNING=0``.
+  ``GOVOPEN_RULES_MALLOC_TUNING=0``;
+* a ruleset whose rules add up to more than 512 ``$or`` alternatives (the sentinel counts as
+  one) makes ``assert_facts`` spin forever at 100 % CPU (measured: one rule with 511
+  alternatives answers at once, 512 hangs; 2 x 255 answers, 2 x 256 hangs) → rules are packed
+  into as many rulesets as needed, each at most :data:`MAX_ALTERNATIVES` by a conservative
+  count (``$or`` adds, ``$and`` multiplies), and a single rule past it is refused with an
+  :class:`EngineError` that names the python engine.
 """
 
 from __future__ import annotations
@@ -59,6 +65,8 @@ _ERROR_CODES = {
     501: "invalid regular expression",
     508: "unsupported regular expression",
 }
+#: Alternatives one ruleset may hold, the sentinel included (durable-rules hangs past 512).
+MAX_ALTERNATIVES = 512
 _registry_lock = threading.Lock()
 _M_TOP_PAD = -2  # glibc's mallopt parameter number
 _TOP_PAD_BYTES = 16 << 20
@@ -152,8 +160,44 @@ def _check_value(value: object, where: str) -> None:
     )
 
 
+def alternatives(condition: object) -> int:
+    """How many alternatives a condition counts for, conservatively: ``$or`` adds its
+    branches, ``$and`` multiplies them (the expanded form), a comparison is one."""
+    if isinstance(condition, Mapping):
+        if "$or" in condition:
+            return sum(alternatives(c) for c in condition["$or"])
+        if "$and" in condition:
+            product = 1
+            for c in condition["$and"]:
+                product *= alternatives(c)
+            return product
+    return 1
+
+
+def _pack(rules: Mapping[str, Mapping[str, Any]], label: str) -> list[dict[str, Any]]:
+    """Split rules into groups that each stay within :data:`MAX_ALTERNATIVES`."""
+    budget = MAX_ALTERNATIVES - 1  # the sentinel's own alternative
+    groups: list[dict[str, Any]] = [{}]
+    used = 0
+    for name, condition in rules.items():
+        size = alternatives(condition)
+        if size > budget:
+            raise EngineError(
+                f"{label}: rule {name!r} expands to {size} alternatives; durable-rules hangs "
+                f"past {MAX_ALTERNATIVES} in one ruleset. Shorten its 'in' lists or 'any' "
+                "blocks, or evaluate with engine='python'"
+            )
+        if used + size > budget:
+            groups.append({})
+            used = 0
+        groups[-1][name] = condition
+        used += size
+    return groups
+
+
 class DurableEngine:
-    """One compiled durable-rules ruleset. Thread-safe; create once per rubric version and reuse.
+    """A rubric's selections compiled into durable-rules rulesets (one, unless the rules hold
+    more alternatives than one ruleset takes). Thread-safe; create once and reuse.
 
     ``rules`` maps a rule name to the condition of a single fact (durable-rules JSON, the
     content of ``m``). :meth:`match` returns which facts each rule matched.
@@ -168,14 +212,60 @@ class DurableEngine:
 
     def __init__(self, rules: Mapping[str, Mapping[str, Any]], label: str = "rubric") -> None:
         malloc_tuned()
+        for name in rules:
+            if not _RULE_NAME.fullmatch(name):
+                raise EngineError(f"rule name {name!r} is not allowed in the engine")
+        self.rule_names = tuple(rules)
+        self._label = label
+        self._rulesets: list[_Ruleset] = []
+        try:
+            for group in _pack(rules, label):
+                self._rulesets.append(_Ruleset(group, label))
+        except BaseException:
+            self.close()
+            raise
+
+    @property
+    def ruleset_count(self) -> int:
+        """How many durable-rules rulesets the rules were packed into."""
+        return len(self._rulesets)
+
+    def match(self, facts: Sequence[Mapping[str, object]], *, check: bool = True) -> list[Match]:
+        """Assert ``facts`` in a fresh session of each ruleset; every (rule, fact index) match.
+
+        Every value is checked before it reaches C unless ``check`` is false, which only
+        :func:`govopen_rules.facts.encoding.encode_fact` output may use (checked by construction).
+        The order of the returned list is the engine's; callers that need a stable order sort.
+        """
+        if not self._rulesets:
+            raise EngineError(f"engine {self._label!r} is closed")
+        matches: list[Match] = []
+        for index, ruleset in enumerate(self._rulesets):
+            matches += ruleset.match(facts, check=check and index == 0)
+        return matches
+
+    def close(self) -> None:
+        """Delete the rulesets in the engine. Every session is already gone by then."""
+        for ruleset in self._rulesets:
+            ruleset.close()
+        self._rulesets = []
+
+    def __enter__(self) -> DurableEngine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class _Ruleset:
+    """One durable-rules ruleset with its pool of session ids."""
+
+    def __init__(self, rules: Mapping[str, Mapping[str, Any]], label: str) -> None:
         definition: dict[str, Any] = {
             _SENTINEL: {"all": [{"m": {"kind": _SENTINEL}}]},
         }
         for name, condition in rules.items():
-            if not _RULE_NAME.fullmatch(name):
-                raise EngineError(f"rule name {name!r} is not allowed in the engine")
             definition[name] = {"all": [{"m": dict(condition)}]}
-        self.rule_names = tuple(rules)
         self._label = label
         self._sids: queue.Queue[str] = queue.Queue()
         for sid in _session_ids(_SESSIONS):
@@ -188,13 +278,8 @@ class DurableEngine:
             except (_dre.error, MemoryError) as exc:
                 raise _translate(exc, f"compiling {label}") from None
 
-    def match(self, facts: Sequence[Mapping[str, object]], *, check: bool = True) -> list[Match]:
-        """Assert ``facts`` in a fresh session and return every (rule, fact index) match.
-
-        Every value is checked before it reaches C unless ``check`` is false, which only
-        :func:`govopen_rules.facts.encoding.encode_fact` output may use (checked by construction).
-        The order of the returned list is the engine's; callers that need a stable order sort.
-        """
+    def match(self, facts: Sequence[Mapping[str, object]], *, check: bool) -> list[Match]:
+        """Assert ``facts`` in a fresh session and return every (rule, fact index) match."""
         if self._handle is None:
             raise EngineError(f"engine {self._label!r} is closed")
         if not facts:
@@ -259,12 +344,12 @@ class DurableEngine:
     def close(self) -> None:
         """Delete the ruleset in the engine. Every session is already gone by then."""
         with _registry_lock:
-            if self._handle is not None:
+            if getattr(self, "_handle", None) is not None:
                 _dre.delete_ruleset(self._handle)
                 self._handle = None
 
-    def __enter__(self) -> DurableEngine:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __del__(self) -> None:
+        # A registry evicts engines it no longer caches; once no call holds one, free its C
+        # memory (a ruleset is deleted only when no session can still be using it).
+        with contextlib.suppress(Exception):
+            self.close()

@@ -5,23 +5,26 @@ Published tier tables print each tier's count and share of its group at a fixed 
 tables are reproduced digit for digit. Any ``concurrent.futures.Executor`` may run the
 evaluations: a process pool scales (durable-rules holds the GIL, threads do not), and a Dask
 ``Client.get_executor()`` reaches past one machine. The result is the same whichever runs it.
+
+A cohort never loses work: a unit whose facts are invalid, whose evaluation fails in any way or
+whose worker dies is a :class:`UnitFailure` with its reasons (see :mod:`.running`), and every
+other unit is still evaluated, ranked and tiered. Two units with the same id are both failures
+naming each other: a 通报 cannot place the same unit twice.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor
 from decimal import Decimal
-from typing import Any
 
 import attrs
 
 from govopen_rules._version import library_version
-from govopen_rules.errors import FactsValidationError, GovOpenRulesError
-from govopen_rules.evaluation.pipeline import evaluate
 from govopen_rules.evaluation.results import EvaluationResult
+from govopen_rules.evaluation.running import Job, run_jobs
 from govopen_rules.exact import percent_of
-from govopen_rules.facts.model import FactsFile
+from govopen_rules.facts.model import FactsFile, Unit
 from govopen_rules.plugins.registry import Registry, default_registry
 from govopen_rules.rubric.grades import GradeScale, Grading, ResolvedGroup
 
@@ -99,22 +102,6 @@ class CohortResult:
         raise KeyError(name)
 
 
-Job = tuple[int, Any, str, int, "Mapping[str, object] | None"]
-Outcome = tuple[int, "EvaluationResult | None", tuple[str, ...]]
-
-
-def _evaluate_one(job: Job, registry: Registry | None = None) -> Outcome:
-    """Evaluate one unit where it runs (module level, so a process pool can pickle it)."""
-    index, facts, region, year, parameters = job
-    try:
-        result = evaluate(facts, region=region, year=year, parameters=parameters, registry=registry)
-    except FactsValidationError as exc:
-        return index, None, exc.errors
-    except GovOpenRulesError as exc:
-        return index, None, (str(exc),)
-    return index, result, ()
-
-
 def _identity(facts: object) -> tuple[str | None, str | None]:
     unit = facts.unit if isinstance(facts, FactsFile) else None
     if unit is not None:
@@ -128,56 +115,121 @@ def _identity(facts: object) -> tuple[str | None, str | None]:
     return None, None
 
 
+@attrs.frozen
+class _Standing:
+    """What ranking needs of a unit's result: kept for every unit even when results stream."""
+
+    unit: Unit
+    total: Decimal
+    vetoed: bool
+
+
+def _standing_of(result: EvaluationResult) -> _Standing:
+    """Computed where the unit is evaluated (module level, so workers can run it)."""
+    return _Standing(result.unit, result.total, result.vetoed)
+
+
 def evaluate_many(
-    units: Iterable[FactsFile | Mapping[str, object]],
+    units: Iterable[FactsFile | Mapping[str, object] | str | bytes],
     *,
     region: str,
     year: int,
     parameters: Mapping[str, object] | None = None,
     executor: Executor | None = None,
     registry: Registry | None = None,
+    engine: str | None = None,
+    on_result: Callable[[EvaluationResult], None] | None = None,
+    on_json: Callable[[str], None] | None = None,
+    keep_results: bool = True,
 ) -> CohortResult:
     """Evaluate every unit, then rank and tier them by the rubric's cohort policy.
 
+    ``units`` is consumed lazily and only a bounded number are in flight; a unit may be given as
+    its facts file's JSON text (a line of a JSON Lines file), parsed where it is evaluated.
+    ``on_result`` sees each result as it arrives, in input order; with ``keep_results=False``
+    results are not kept in the returned cohort, so memory grows only by each unit's standing
+    (id, name, kind, total: what ranks and tiers need). ``on_json`` (with
+    ``keep_results=False`` and no ``on_result``) receives each result as one line of JSON,
+    serialised where the unit was evaluated: the fastest way to stream a large cohort to a file.
     With an ``executor``, each unit is evaluated where the executor runs it, using that
     process's installed plugins (a custom ``registry`` cannot travel to another process).
     """
     if executor is not None and registry is not None:
         raise ValueError("pass either an executor or a registry: workers use their own plugins")
     reg = registry or default_registry()
-    runnable = reg.runnable(region, year, parameters)
+    runnable = reg.runnable(region, year, parameters, engine)
     rubric = runnable.compiled.rubric
-    jobs: list[Job] = [(i, facts, region, year, parameters) for i, facts in enumerate(units)]
-    if executor is None:
-        outcomes = [_evaluate_one(job, reg) for job in jobs]
-    else:
-        outcomes = list(executor.map(_evaluate_one, jobs))
-    outcomes.sort(key=lambda outcome: outcome[0])
-    results = [r for _i, r, _e in outcomes if r is not None]
-    failures = tuple(
-        UnitFailure(index=i, unit_id=uid, name=name, errors=errors)
-        for i, r, errors in outcomes
-        if r is None
-        for uid, name in [_identity(jobs[i][1])]
+    identities: dict[int, tuple[str | None, str | None]] = {}
+
+    as_json = on_json is not None and on_result is None and not keep_results
+    if on_json is not None and not as_json:
+        raise ValueError("on_json streams results as text: use it with keep_results=False")
+
+    def jobs() -> Iterator[Job]:
+        for index, facts in enumerate(units):
+            identities[index] = _identity(facts)
+            yield Job(index, facts, region, year, parameters, engine, _standing_of, as_json)
+
+    first_place: dict[str, int] = {}
+    standings: dict[int, _Standing] = {}
+    results: dict[int, EvaluationResult] = {}
+    failures: dict[int, tuple[str, ...]] = {}
+    failed_identity: dict[int, tuple[str | None, str | None]] = {}
+    for outcome in run_jobs(jobs(), executor=executor, registry=reg):
+        index = outcome.index
+        identity = identities.pop(index)  # only units in flight are kept
+        if outcome.identity != (None, None):
+            identity = outcome.identity  # the worker read it from the unit's JSON text
+        unit_id = identity[0]
+        if unit_id is not None and unit_id in first_place:
+            first = first_place[unit_id]
+            failures[index] = (f"unit.id: {unit_id!r} is also the id of units[{first}]",)
+            failed_identity[index] = identity
+            failed_identity.setdefault(first, identity)
+            standings.pop(first, None)
+            results.pop(first, None)
+            also = f"unit.id: {unit_id!r} is also the id of units[{index}]"
+            failures[first] = (*failures.get(first, ()), also)
+            continue
+        if unit_id is not None:
+            first_place[unit_id] = index
+        if not outcome.ok:
+            failures[index] = outcome.errors
+            failed_identity[index] = identity
+            continue
+        standings[index] = outcome.summary
+        if outcome.result is not None:
+            if keep_results:
+                results[index] = outcome.result
+            if on_result is not None:
+                on_result(outcome.result)
+        if outcome.text is not None and on_json is not None:
+            on_json(outcome.text)
+    groups, ungrouped = _rank_and_tier(
+        [standings[i] for i in sorted(standings)], runnable.compiled.grading
     )
-    groups, ungrouped = _rank_and_tier(results, runnable.compiled.grading)
     return CohortResult(
         region=region,
         year=year,
         rubric_id=rubric.id,
         rubric_version=rubric.version,
         library_version=library_version(),
-        results=tuple(results),
-        failures=failures,
+        results=tuple(results[i] for i in sorted(results)),
+        failures=tuple(
+            UnitFailure(
+                index=i, unit_id=failed_identity[i][0], name=failed_identity[i][1], errors=errors
+            )
+            for i, errors in sorted(failures.items())
+        ),
         groups=groups,
         ungrouped=ungrouped,
     )
 
 
 def _rank_and_tier(
-    results: Sequence[EvaluationResult], grading: Grading
+    results: Sequence[_Standing], grading: Grading
 ) -> tuple[tuple[GroupResult, ...], tuple[str, ...]]:
-    members: dict[str, list[EvaluationResult]] = {g.name: [] for g in grading.groups}
+    members: dict[str, list[_Standing]] = {g.name: [] for g in grading.groups}
     ungrouped: list[str] = []
     for result in results:
         group = grading.group_of(result.unit)
@@ -192,9 +244,7 @@ def _rank_and_tier(
     return groups, tuple(ungrouped)
 
 
-def _group_result(
-    group: ResolvedGroup, results: list[EvaluationResult], grading: Grading
-) -> GroupResult:
+def _group_result(group: ResolvedGroup, results: list[_Standing], grading: Grading) -> GroupResult:
     ordered = sorted(results, key=lambda r: -r.total)  # stable: ties keep input order
     ranks: list[int] = []
     for position, result in enumerate(ordered):
@@ -228,7 +278,7 @@ def _group_result(
 
 def _apply_quotas(
     group: ResolvedGroup,
-    ordered: Sequence[EvaluationResult],
+    ordered: Sequence[_Standing],
     ranks: Sequence[int],
     tiers: list[str | None],
     grading: Grading,

@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 
+import attrs
+
 from govopen_rules._version import library_version
 from govopen_rules.errors import CalendarYearMissingError, FactsValidationError
 from govopen_rules.evaluation.results import EvaluationResult
@@ -36,25 +38,27 @@ def evaluate(
     year: int | None = None,
     parameters: Mapping[str, object] | None = None,
     registry: Registry | None = None,
+    engine: str | None = None,
 ) -> EvaluationResult:
     """Score one unit's facts under the rubric of ``region`` and ``year``.
 
     ``facts`` is a :class:`FactsFile` or the plain mapping of a facts JSON file; ``year``
     defaults to the facts file's year. ``parameters`` overrides rubric parameters (assumed point
-    values and thresholds) by name. Nothing passed in is modified.
+    values and thresholds) by name. ``engine`` picks the matching engine for this call
+    (default: the registry's); the result records which one ran. Nothing passed in is modified.
     """
     reg = registry or default_registry()
     # An unknown rubric is reported before any problem in the facts.
     if year is None:
         reg.check_region(region)
     else:
-        runnable = reg.runnable(region, year, parameters)
+        runnable = reg.runnable(region, year, parameters, engine)
     facts_file = (
         facts if isinstance(facts, FactsFile) else structure_facts_file(facts, reg.fact_kinds)
     )
     if year is None:
         year = facts_file.year
-        runnable = reg.runnable(region, year, parameters)
+        runnable = reg.runnable(region, year, parameters, engine)
     elif facts_file.year != year:
         raise FactsValidationError(
             [f"year: the facts are for {facts_file.year}, the rubric asked for is {year}"]
@@ -63,6 +67,11 @@ def evaluate(
     prepared, self_scores = _derive_and_encode(facts_file, reg, compiled)
     matches = runnable.engine.match([pf.encoded for pf in prepared], check=False)
     result = score(compiled, facts_file.unit, year, prepared, matches, self_scores, _VERSION)
+    provisional = tuple(sorted(reg.calendar.provisional_used()))
+    if runnable.engine_name != result.engine or provisional:
+        result = attrs.evolve(
+            result, engine=runnable.engine_name, provisional_calendar_years=provisional
+        )
     reg.notify_result(result)
     return result
 
@@ -76,6 +85,7 @@ def _derive_and_encode(
     reported with its path.
     """
     ctx = DeriveContext(year=facts_file.year, as_of=facts_file.as_of, calendar=reg.calendar)
+    reg.calendar.track_provisional()
     codes = compiled.indicator_codes
     prepared: list[PreparedFact] = []
     self_scores: dict[str, Decimal] = {}

@@ -124,6 +124,11 @@ class EvaluationResult:
     areas: tuple[AreaResult, ...]
     parameters: dict[str, Decimal]
     assumed_parameters: tuple[str, ...] = ()
+    #: The engine that matched the facts (``durable`` or ``python``: they give the same result).
+    engine: str = "durable"
+    #: Years whose working days were computed from the statutory holidays because no official
+    #: arrangement was known: every working-day count touching them is provisional.
+    provisional_calendar_years: tuple[int, ...] = ()
 
     def verdicts(self) -> list[Verdict]:
         """Every verdict, in rubric order."""

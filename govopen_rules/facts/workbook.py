@@ -39,7 +39,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from govopen_rules.conversion import structure_as, unstructure
-from govopen_rules.errors import FactsValidationError
+from govopen_rules.errors import FactsValidationError, Problem
 from govopen_rules.exact import parse_decimal
 from govopen_rules.facts.identity import identifying_fields
 from govopen_rules.facts.kinds import FactKind, FieldType, field_type_of
@@ -331,12 +331,17 @@ def _same_as_float(value: Decimal) -> bool:
 
 
 class _Problems:
+    """Problems found so far, each at ``sheet!cell`` (or ``sheet!row N``, or ``$``)."""
+
     def __init__(self) -> None:
-        self.lines: list[str] = []
+        self.found: list[Problem] = []
 
     def add(self, sheet: str, col: int | None, row: int, message: str) -> None:
         where = f"{get_column_letter(col)}{row}" if col is not None else f"row {row}"
-        self.lines.append(f"{sheet}!{where}: {message}")
+        self.found.append(Problem(f"{sheet}!{where}", message))
+
+    def at(self, path: str, message: str) -> None:
+        self.found.append(Problem(path, message))
 
 
 def read_facts_workbook(
@@ -351,7 +356,9 @@ def read_facts_workbook(
     try:
         book = load_workbook(source, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises zipfile, KeyError, InvalidFileException…
-        raise FactsValidationError([f"cannot read the workbook: {exc}"], label) from None
+        raise FactsValidationError(
+            [Problem("$", f"cannot read the workbook: {exc}")], label
+        ) from None
     try:
         sheets = {ws.title: list(ws.iter_rows(values_only=True)) for ws in book.worksheets}
     finally:
@@ -372,7 +379,7 @@ def read_facts_workbook(
             problems.add(title, 1, FIELD_ROW, f"not the sheet of a fact kind ({known})")
             continue
         _read_fact_sheet(title, rows, kinds[kind_name], order, units, collected, problems)
-    if not problems.lines and not units:
+    if not problems.found and not units:
         problems.add(UNIT_SHEET, 1, FIRST_ROW, "no unit: fill in one row per unit")
     out, locations = [], []
     for uid, unit in units.items():
@@ -380,13 +387,12 @@ def read_facts_workbook(
         seen: dict[float, str] = {}
         for position, _order, _row, _fact, where in entries:
             if position != float("inf") and position in seen:
-                also = seen[position]
-                problems.lines.append(f"{where}: # {int(position)} is also used at {also}")
+                problems.at(where, f"# {int(position)} is also used at {seen[position]}")
             seen[position] = where
         out.append(unit | {"facts": [e[3] for e in entries]})
         locations.append(tuple(e[4] for e in entries))
-    if problems.lines:
-        raise FactsValidationError(problems.lines, label)
+    if problems.found:
+        raise FactsValidationError(problems.found, label)
     return FactsWorkbook(units=tuple(out), locations=tuple(locations))
 
 
@@ -416,7 +422,7 @@ def _read_units(
 ) -> dict[str, dict[str, Any]]:
     rows = sheets.get(UNIT_SHEET)
     if rows is None:
-        problems.lines.append(f"the workbook has no sheet {UNIT_SHEET!r} (one row per unit)")
+        problems.at("$", f"the workbook has no sheet {UNIT_SHEET!r} (one row per unit)")
         return {}
     fields = _fields_row(rows)
     for col, name in enumerate(fields, start=1):

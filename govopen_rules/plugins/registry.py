@@ -9,7 +9,9 @@ process-wide default registry of every installed plugin is used.
 
 from __future__ import annotations
 
+import os
 import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
@@ -17,10 +19,11 @@ from typing import TYPE_CHECKING, Any
 
 import pluggy
 
-from govopen_rules.engines import ENGINE_NAMES, RuleEngine, build_engine
+from govopen_rules.annual_reports.formats import RequiredHeadings
+from govopen_rules.engines import RuleEngine, build_engine, check_engine_name, default_engine
 from govopen_rules.errors import (
     DuplicateRubricError,
-    EngineError,
+    GovOpenRulesError,
     PluginError,
     UnknownRubricError,
 )
@@ -34,17 +37,29 @@ from govopen_rules.workdays import HolidayYear, WorkdayCalendar
 if TYPE_CHECKING:
     from govopen_rules.evaluation.results import EvaluationResult
 
-__all__ = ["Registry", "Runnable", "default_registry", "get_rubric", "rubrics"]
+__all__ = [
+    "COMPILED_CACHE_SIZE",
+    "Registry",
+    "Runnable",
+    "default_registry",
+    "get_rubric",
+    "rubrics",
+]
+
+#: Compiled rubrics (with their engines) a registry keeps, least recently used evicted first:
+#: each distinct parameter set compiles its own, about 0.7 MB with durable-rules.
+COMPILED_CACHE_SIZE = 64
 
 
 class Runnable:
     """A compiled rubric with the engine built from its selections."""
 
-    __slots__ = ("compiled", "engine")
+    __slots__ = ("compiled", "engine", "engine_name")
 
-    def __init__(self, compiled: CompiledRubric, engine: RuleEngine) -> None:
+    def __init__(self, compiled: CompiledRubric, engine: RuleEngine, engine_name: str) -> None:
         self.compiled = compiled
         self.engine = engine
+        self.engine_name = engine_name
 
 
 class Registry:
@@ -52,7 +67,15 @@ class Registry:
 
     ``Registry()`` loads the core and every installed plugin; ``Registry(plugins=[...],
     load_entrypoints=False)`` only the core and the plugins given; ``Registry(pm)`` a plugin
-    manager built elsewhere. ``engine`` names the matching engine (``durable`` by default).
+    manager built elsewhere. ``engine`` names the default matching engine (``durable`` where it
+    runs, else ``python``; ``$GOVOPEN_RULES_ENGINE`` overrides); both give identical results.
+    ``strict_calendar=True`` refuses a year with no official holiday data instead of computing
+    a provisional one (see :mod:`govopen_rules.workdays`). At most ``compiled_cache_size``
+    compiled rubrics are kept (least recently used first out), so memory stays bounded however
+    many parameter sets a caller tries; an evicted engine is freed when no call still uses it.
+    With ``strict_plugins=False`` (the process default registry's setting) a plugin that fails
+    or provides something unusable is skipped and listed in :attr:`problems`, so one broken
+    plugin cannot stop the other regions; by default such a plugin is an error.
     """
 
     def __init__(
@@ -61,10 +84,14 @@ class Registry:
         *,
         plugins: Iterable[object] = (),
         load_entrypoints: bool = True,
-        engine: str = "durable",
+        engine: str | None = None,
+        strict_calendar: bool = False,
+        compiled_cache_size: int = COMPILED_CACHE_SIZE,
+        strict_plugins: bool = True,
     ) -> None:
-        if engine not in ENGINE_NAMES:
-            raise EngineError(f"unknown engine {engine!r}; engines: {', '.join(ENGINE_NAMES)}")
+        if engine is None:
+            engine = default_engine()
+        check_engine_name(engine)
         if plugin_manager is None:
             plugin_manager = make_plugin_manager(plugins=plugins, load_entrypoints=load_entrypoints)
         else:
@@ -72,13 +99,28 @@ class Registry:
                 plugin_manager.register(plugin)
         self._pm = plugin_manager
         self.engine = engine
+        self.strict_plugins = strict_plugins
+        self._problems: list[str] = []
         self.fact_kinds: dict[str, FactKind] = self._load_fact_kinds()
-        self.calendar = WorkdayCalendar(self._load_calendar_years())
+        self.calendar = WorkdayCalendar(self._load_calendar_years(), strict=strict_calendar)
         self._rubrics: dict[tuple[str, int], Rubric] = {}
         self._owners: dict[tuple[str, int], str] = {}
         self._load_rubrics()
-        self._compiled: dict[tuple[str, int, tuple[tuple[str, str], ...]], Runnable] = {}
+        self._compiled: OrderedDict[tuple[str, int, str, tuple[tuple[str, str], ...]], Runnable]
+        self._compiled = OrderedDict()
+        self._cache_size = max(1, compiled_cache_size)
         self._lock = threading.Lock()
+
+    @property
+    def problems(self) -> tuple[str, ...]:
+        """What was skipped from broken plugins (only with ``strict_plugins=False``)."""
+        return tuple(self._problems)
+
+    def _refuse(self, error: GovOpenRulesError) -> None:
+        """Raise ``error``, or with ``strict_plugins=False`` record it and go on."""
+        if self.strict_plugins:
+            raise error
+        self._problems.append(str(error))
 
     @property
     def plugin_manager(self) -> pluggy.PluginManager:
@@ -101,14 +143,20 @@ class Registry:
             try:
                 results = one()
             except Exception as exc:
-                raise PluginError(f"plugin {name!r} failed in {hook_name}(): {exc!r}") from exc
+                if self.strict_plugins:
+                    raise PluginError(f"plugin {name!r} failed in {hook_name}(): {exc!r}") from exc
+                self._refuse(PluginError(f"plugin {name!r} failed in {hook_name}(): {exc!r}"))
+                continue
             for result in results:
                 if result is None:
                     continue
                 if isinstance(result, (str, bytes)) or not isinstance(result, Iterable):
-                    raise PluginError(
-                        f"plugin {name!r} returned {result!r} from {hook_name}(), not a list"
+                    self._refuse(
+                        PluginError(
+                            f"plugin {name!r} returned {result!r} from {hook_name}(), not a list"
+                        )
                     )
+                    continue
                 out.extend((name, item) for item in result)
         return out
 
@@ -124,6 +172,15 @@ class Registry:
         """
         self._pm.register(plugin, name=name)
 
+    def report_headings(self) -> list[RequiredHeadings]:
+        """Every region's required annual-report headings (``govopen_report_headings``)."""
+        found: list[RequiredHeadings] = []
+        for plugin, item in self._each_plugin("govopen_report_headings"):
+            if not isinstance(item, RequiredHeadings):
+                raise PluginError(f"plugin {plugin!r} returned {item!r}, not RequiredHeadings")
+            found.append(item)
+        return found
+
     # --- loading ----------------------------------------------------------------------------
 
     def _load_fact_kinds(self) -> dict[str, FactKind]:
@@ -131,12 +188,16 @@ class Registry:
         owners: dict[str, str] = {}
         for plugin, kind in self._each_plugin("govopen_fact_kinds"):
             if not isinstance(kind, FactKind):
-                raise PluginError(f"plugin {plugin!r} returned {kind!r}, not a FactKind")
+                self._refuse(PluginError(f"plugin {plugin!r} returned {kind!r}, not a FactKind"))
+                continue
             if kind.name in owners:
-                raise PluginError(
-                    f"fact kind {kind.name!r} is provided by both {owners[kind.name]!r} "
-                    f"and {plugin!r}"
+                self._refuse(
+                    PluginError(
+                        f"fact kind {kind.name!r} is provided by both {owners[kind.name]!r} "
+                        f"and {plugin!r}"
+                    )
                 )
+                continue
             owners[kind.name] = plugin
             kinds[kind.name] = kind
         return kinds
@@ -145,33 +206,45 @@ class Registry:
         years: list[HolidayYear] = []
         for plugin, year in self._each_plugin("govopen_calendar"):
             if not isinstance(year, HolidayYear):
-                raise PluginError(f"plugin {plugin!r} returned {year!r}, not a HolidayYear")
+                self._refuse(PluginError(f"plugin {plugin!r} returned {year!r}, not a HolidayYear"))
+                continue
             years.append(year)
         return years
 
     def _load_rubrics(self) -> None:
         rule_owner: dict[str, tuple[str, str]] = {}
         for plugin, path in self._each_plugin("govopen_rubrics"):
-            if not isinstance(path, (str, Path)):
-                raise PluginError(f"plugin {plugin!r} returned {path!r}, not a rubric file path")
-            rubric = load_rubric(path)
-            key = (rubric.region, rubric.year)
-            if key in self._rubrics:
+            try:
+                self._load_rubric(plugin, path, rule_owner)
+            except GovOpenRulesError as exc:
+                self._refuse(exc)
+
+    def _load_rubric(
+        self, plugin: str, path: object, rule_owner: dict[str, tuple[str, str]]
+    ) -> None:
+        """Load, check and register one plugin's rubric file; nothing is registered on error."""
+        if not isinstance(path, (str, Path)):
+            raise PluginError(f"plugin {plugin!r} returned {path!r}, not a rubric file path")
+        rubric = load_rubric(path)
+        key = (rubric.region, rubric.year)
+        if key in self._rubrics:
+            raise DuplicateRubricError(
+                f"rubric {rubric.region} {rubric.year} is provided by both "
+                f"{self._owners[key]!r} and {plugin!r}"
+            )
+        compile_rubric(rubric, self.fact_kinds, source=str(path))  # check it now
+        rules = rubric.all_rules()
+        for rule in rules:
+            other = rule_owner.get(rule.id)
+            if other is not None and other[0] != plugin:
                 raise DuplicateRubricError(
-                    f"rubric {rubric.region} {rubric.year} is provided by both "
-                    f"{self._owners[key]!r} and {plugin!r}"
+                    f"rule id {rule.id!r} is provided by both {other[0]!r} "
+                    f"({other[1]}) and {plugin!r} ({rubric.id})"
                 )
-            compile_rubric(rubric, self.fact_kinds, source=str(path))  # check it now
-            for rule in rubric.all_rules():
-                other = rule_owner.get(rule.id)
-                if other is not None and other[0] != plugin:
-                    raise DuplicateRubricError(
-                        f"rule id {rule.id!r} is provided by both {other[0]!r} "
-                        f"({other[1]}) and {plugin!r} ({rubric.id})"
-                    )
-                rule_owner[rule.id] = (plugin, rubric.id)
-            self._rubrics[key] = rubric
-            self._owners[key] = plugin
+        for rule in rules:
+            rule_owner[rule.id] = (plugin, rubric.id)
+        self._rubrics[key] = rubric
+        self._owners[key] = plugin
 
     # --- lookups ----------------------------------------------------------------------------
 
@@ -197,25 +270,46 @@ class Registry:
             raise UnknownRubricError(region, year, self._rubrics) from None
 
     def runnable(
-        self, region: str, year: int, parameters: Mapping[str, object] | None = None
+        self,
+        region: str,
+        year: int,
+        parameters: Mapping[str, object] | None = None,
+        engine: str | None = None,
     ) -> Runnable:
-        """The compiled rubric and its engine, built once per parameter set and reused."""
+        """The compiled rubric and its engine (the registry's unless ``engine`` names another),
+        built once per engine and parameter set and reused."""
         rubric = self.get_rubric(region, year)
-        key = (region, year, tuple(sorted((k, str(v)) for k, v in (parameters or {}).items())))
+        engine = engine or self.engine
+        check_engine_name(engine)
+        params = tuple(sorted((k, str(v)) for k, v in (parameters or {}).items()))
+        key = (region, year, engine, params)
         with self._lock:
             found = self._compiled.get(key)
-            if found is None:
-                compiled = compile_rubric(rubric, self.fact_kinds, parameters)
-                engine = build_engine(compiled.selections, engine=self.engine, label=rubric.id)
-                found = Runnable(compiled, engine)
-                self._compiled[key] = found
+            if found is not None:
+                self._compiled.move_to_end(key)
+                return found
+            compiled = compile_rubric(rubric, self.fact_kinds, parameters)
+            built = build_engine(compiled.selections, engine=engine, label=rubric.id)
+            found = Runnable(compiled, built, engine)
+            self._compiled[key] = found
+            while len(self._compiled) > self._cache_size:
+                self._compiled.popitem(last=False)
             return found
+
+    @property
+    def compiled_count(self) -> int:
+        """How many compiled rubrics the registry holds now."""
+        return len(self._compiled)
 
 
 @cache
 def default_registry() -> Registry:
-    """The registry of the core and every installed plugin (built once per process)."""
-    return Registry()
+    """The registry of the core and every installed plugin (built once per process).
+
+    A broken plugin is skipped and listed in ``problems`` (so the other regions keep working)
+    unless ``$GOVOPEN_RULES_STRICT_PLUGINS`` is set to 1.
+    """
+    return Registry(strict_plugins=os.environ.get("GOVOPEN_RULES_STRICT_PLUGINS") == "1")
 
 
 def rubrics(*, registry: Registry | None = None) -> list[Rubric]:

@@ -60,6 +60,12 @@ def render_text(result: EvaluationResult, *, verbose: bool = False) -> str:
         lines.append("")
     findings = result.findings()
     lines.append(f"问题清单 findings: {len(findings)}")
+    if result.provisional_calendar_years:
+        years = ", ".join(map(str, result.provisional_calendar_years))
+        lines.append(
+            f"⚠ 临时日历 provisional calendar: {years} — 按法定节假日推算，未含调休 "
+            "(statutory holidays only, no official 调休 arrangement yet)"
+        )
     if result.assumed_parameters:
         lines.append(f"假定参数 assumed parameters: {', '.join(result.assumed_parameters)}")
     return "\n".join(lines)

@@ -12,7 +12,8 @@ from decimal import Decimal
 
 import attrs
 
-from govopen_rules.errors import RubricError, UnknownParameterError
+from govopen_rules.errors import ParameterError, RubricError, UnknownParameterError
+from govopen_rules.exact import parse_decimal
 from govopen_rules.facts.kinds import FactKind, FieldType
 from govopen_rules.facts.model import UNIT_KINDS
 from govopen_rules.rubric.conditions import (
@@ -94,10 +95,60 @@ class CompiledRubric:
         return frozenset(self.engine_fields)
 
 
+#: A parameter is a score, a share or a count of days: at most this many digits before and
+#: after the decimal point (what a decimal fact field can hold, too). The bound also keeps
+#: '1e999999999' from becoming a billion-digit integer when a condition compares with it.
+INTEGER_DIGITS = 12
+FRACTION_DIGITS = 6
+ALLOWED_VALUES = (
+    f"a decimal number with at most {INTEGER_DIGITS} digits before and {FRACTION_DIGITS} after "
+    "the point, e.g. 0.2"
+)
+
+
+def parameter_in_range(value: Decimal) -> bool:
+    """Whether ``value`` has at most INTEGER_DIGITS and FRACTION_DIGITS significant digits."""
+    if value.is_zero():
+        return True
+    _, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)  # parse_decimal refuses NaN and infinities
+    significant = len(digits)
+    while digits[significant - 1] == 0:  # trailing zeros: 0.50 is 0.5
+        significant -= 1
+    lowest = exponent + len(digits) - significant
+    return value.adjusted() < INTEGER_DIGITS and lowest >= -FRACTION_DIGITS
+
+
+def _shown(raw: object) -> str:
+    text = repr(raw)
+    return text if len(text) <= 40 else text[:36] + "...'"
+
+
+def parse_parameter(name: str, raw: object) -> Decimal:
+    """An override's value, parsed exactly; :class:`ParameterError` says what is allowed."""
+    try:
+        value = parse_decimal(raw)
+    except ValueError as exc:
+        problem = str(exc).removeprefix(repr(raw))  # " is not a (finite) number"
+        raise ParameterError(
+            f"parameter {name!r}: {_shown(raw)}{problem}; expected {ALLOWED_VALUES}"
+        ) from None
+    if not parameter_in_range(value):
+        raise ParameterError(
+            f"parameter {name!r}: {_shown(raw)} is out of range; expected {ALLOWED_VALUES}"
+        )
+    return value
+
+
 def resolve_parameters(
     rubric: Rubric, overrides: Mapping[str, object] | None = None
 ) -> dict[str, Decimal]:
-    """The rubric's parameter values with the caller's overrides applied."""
+    """The rubric's parameter values with the caller's overrides applied.
+
+    Each override is parsed with :func:`govopen_rules.exact.parse_decimal` (a command-line
+    string, an int, a Decimal; a float by its shortest repr); anything else, or a number out of
+    range, raises :class:`ParameterError` naming the parameter and what is allowed.
+    """
     values = {name: p.value for name, p in rubric.parameters.items()}
     for name, value in (overrides or {}).items():
         if name not in values:
@@ -105,11 +156,7 @@ def resolve_parameters(
             raise UnknownParameterError(
                 f"rubric {rubric.id!r} has no parameter {name!r}; its parameters: {known}"
             )
-        if isinstance(value, bool) or not isinstance(value, (int, str, Decimal)):
-            raise UnknownParameterError(
-                f"parameter {name!r}: {value!r} must be an int, a Decimal or a numeric string"
-            )
-        values[name] = Decimal(value)
+        values[name] = parse_parameter(name, value)
     return values
 
 
@@ -128,7 +175,8 @@ class _Compiler:
                 self.errors.append(f"{path}: unknown parameter {value.param!r}")
                 return Decimal(0)
             used.add(value.param)
-            return self.values[value.param]
+            found = self.values[value.param]
+            return found if parameter_in_range(found) else Decimal(0)  # reported with it
         return value
 
     def condition(
@@ -142,6 +190,8 @@ class _Compiler:
                 raise ConditionError(path, f"unknown parameter {name!r}")
             used.add(name)
             value = self.values[name]
+            if not parameter_in_range(value):  # reported with the parameter
+                return 0
             return int(value) if value == value.to_integral_value() else value
 
         try:
@@ -162,17 +212,20 @@ class _Compiler:
         bad_kinds = set(rule.applies_to) - set(UNIT_KINDS)
         if bad_kinds:
             self.errors.append(f"{path}.applies_to: unknown unit kind(s) {sorted(bad_kinds)}")
+        # Problems in a rule written with ``check`` are reported at the check.
+        check = f"{path}.check" if rule.check is not None else None
         kind = self.kinds.get(rule.evidence.kind)
         if kind is None:
             known = ", ".join(sorted(self.kinds))
             self.errors.append(
-                f"{path}.evidence.kind: unknown fact kind {rule.evidence.kind!r}; known: {known}"
+                f"{check or path + '.evidence'}.kind: unknown fact kind {rule.evidence.kind!r}; "
+                f"known: {known}"
             )
             return None
         fields = kind.all_fields()
         used: set[str] = set()
-        where = self.condition(rule.evidence.where, fields, f"{path}.evidence.where", used)
-        when = self.condition(rule.when, fields, f"{path}.when", used)
+        where = self.condition(rule.evidence.where, fields, check or f"{path}.evidence.where", used)
+        when = self.condition(rule.when, fields, check or f"{path}.when", used)
         self.check_count(rule, fields, path)
         points = self.number(rule.deduct.points, f"{path}.deduct.points", used)
         tiers = tuple(
@@ -187,9 +240,10 @@ class _Compiler:
         minimum = None
         if rule.count.minimum is not None:
             least = self.number(rule.count.minimum, f"{path}.count.minimum", used)
-            if least != least.to_integral_value() or least < 1:
+            if not parameter_in_range(least) or least != least.to_integral_value() or least < 1:
                 self.errors.append(f"{path}.count.minimum: {least} is not a whole number >= 1")
-            minimum = int(least)
+            else:
+                minimum = int(least)
         missing = None
         if rule.missing_evidence is not None:
             missing = self.number(rule.missing_evidence.points, f"{path}.missing_evidence", used)
@@ -199,7 +253,9 @@ class _Compiler:
                 self.errors.append(
                     f"{path}.missing_evidence: a {rule.deduct.mode} rule cannot cost points"
                 )
-        for name, value in (("points", points), ("cap", cap), ("missing_evidence", missing)):
+        amounts = [("points", points), ("cap", cap), ("missing_evidence", missing)]
+        amounts += [(f"deduct.tiers[{i}].points", p) for i, (_, p) in enumerate(tiers)]
+        for name, value in amounts:
             if value is not None and value < 0:
                 self.errors.append(f"{path}.{name}: {value} is negative")
         consulted: set[str] = set()
@@ -331,6 +387,8 @@ class _Compiler:
         for name, param in rubric.parameters.items():
             if param.assumed and param.citation is None and not param.note:
                 self.errors.append(f"parameters.{name}: an assumed value needs a note or citation")
+            if not parameter_in_range(param.value):
+                self.errors.append(f"parameters.{name}.value: expected {ALLOWED_VALUES}")
         return compiled
 
 
@@ -346,7 +404,9 @@ def compile_rubric(
     rules = compiler.run()
     grading = compiler.grading()
     if compiler.errors:
-        raise RubricError(compiler.errors, source or f"rubric {rubric.id!r}")
+        # A check's field is read twice (evidence and condition): say its problem once.
+        errors = list(dict.fromkeys(compiler.errors))
+        raise RubricError(errors, source or f"rubric {rubric.id!r}")
     selections: dict[str, Selection] = {}
     names: dict[Selection, str] = {}
 

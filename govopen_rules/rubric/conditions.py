@@ -21,9 +21,10 @@ reference evaluator (:mod:`govopen_rules.engines.reference`) see exactly the sam
 from __future__ import annotations
 
 import re
+import typing
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Union
+from typing import Any, Literal, TypeGuard, Union
 
 import attrs
 
@@ -31,18 +32,30 @@ from govopen_rules.facts.encoding import encode_value
 from govopen_rules.facts.kinds import FieldType
 
 __all__ = [
+    "CHECK_OPS",
+    "LEAF_OPS",
     "All",
     "Any_",
+    "CheckOp",
     "Compare",
+    "CompareOp",
     "Condition",
     "ConditionError",
     "Exists",
+    "LeafOp",
     "condition_fields",
     "parse_condition",
 ]
 
-COMPARE_OPS = ("eq", "ne", "lt", "le", "gt", "ge")
-LEAF_OPS = (*COMPARE_OPS, "in", "exists", "matches", "contains")
+#: The operator a parsed comparison applies (``in`` becomes ``any`` of ``eq``).
+CompareOp = Literal["eq", "ne", "lt", "le", "gt", "ge", "matches", "contains"]
+#: The operators a condition leaf may use, as written in a rubric file.
+LeafOp = Literal["eq", "ne", "lt", "le", "gt", "ge", "in", "exists", "matches", "contains"]
+#: The operators of a ``check`` (every leaf operator but ``exists``, which ``check`` implies).
+CheckOp = Literal["eq", "ne", "lt", "le", "gt", "ge", "in", "matches", "contains"]
+
+LEAF_OPS: tuple[LeafOp, ...] = typing.get_args(LeafOp)
+CHECK_OPS: tuple[CheckOp, ...] = typing.get_args(CheckOp)
 _ORDERED = frozenset({FieldType.INT, FieldType.DECIMAL, FieldType.DATE})
 
 
@@ -57,10 +70,10 @@ class ConditionError(ValueError):
 
 @attrs.frozen
 class Compare:
-    """``field <op> value``; ``op`` is one of COMPARE_OPS or ``contains``/``matches``."""
+    """``field <op> value``."""
 
     field: str
-    op: str
+    op: CompareOp
     value: int | str | bool
 
 
@@ -128,9 +141,9 @@ def _parse_leaf(
         raise ConditionError(
             f"{path}.field", f"unknown field {field!r}; known: {', '.join(sorted(fields))}"
         )
-    if len(ops) != 1 or ops[0] not in LEAF_OPS:
+    op = ops[0] if len(ops) == 1 else None
+    if not _is_leaf_op(op):
         raise ConditionError(path, f"expected exactly one operator of {', '.join(LEAF_OPS)}")
-    op = ops[0]
     ftype = fields[field]
     raw = data[op]
     if isinstance(raw, Mapping) and set(raw) == {"param"}:
@@ -146,7 +159,11 @@ def _parse_leaf(
         raise ConditionError(where, f"{exc} (field {field!r} is {ftype.value})") from None
 
 
-def _leaf(field: str, op: str, ftype: FieldType, raw: object, where: str) -> Condition:
+def _is_leaf_op(key: object) -> TypeGuard[LeafOp]:
+    return key in LEAF_OPS
+
+
+def _leaf(field: str, op: LeafOp, ftype: FieldType, raw: object, where: str) -> Condition:
     is_list = ftype in (FieldType.STR_LIST, FieldType.DATE_LIST)
     if op == "exists":
         if not isinstance(raw, bool):

@@ -1,17 +1,23 @@
-"""Read a rubric file: YAML through ``safe_load`` (no code runs), then the cattrs converter."""
+"""Read a rubric file: YAML through ``safe_load`` (no code runs), the cattrs converter, then the
+short forms expanded (:mod:`govopen_rules.rubric.expand`)."""
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 from govopen_rules.conversion import Structurer
 from govopen_rules.errors import RubricError
 from govopen_rules.exact import parse_decimal
-from govopen_rules.rubric.model import ParamRef, Rubric
+from govopen_rules.rubric.conditions import CHECK_OPS
+from govopen_rules.rubric.expand import expand_rubric
+from govopen_rules.rubric.file_model import RubricFile
+from govopen_rules.rubric.model import Check, ParamRef, Rubric
 
 __all__ = ["load_rubric", "structure_rubric"]
 
@@ -25,20 +31,64 @@ def _number(value: object, _: type) -> Decimal | ParamRef:
     return parse_decimal(value)
 
 
-_RUBRICS = Structurer(
-    {
-        Decimal | ParamRef: _number,
-        Decimal | ParamRef | None: lambda v, t: None if v is None else _number(v, t),
-    }
-)
+def _is_literal(cls: Any) -> bool:
+    return typing.get_origin(cls) is typing.Literal
+
+
+def _literal(value: object, cls: Any) -> object:
+    """One of a ``Literal``'s values; the error lists them all."""
+    allowed = typing.get_args(cls)
+    if not isinstance(value, str) or value not in allowed:
+        raise ValueError(f"{value!r} is not one of: {', '.join(map(str, allowed))}")
+    return value
+
+
+def _check(value: object, _: type) -> Check:
+    """``{kind: K, field: F, <op>: V}`` with exactly one operator."""
+    if not isinstance(value, Mapping):
+        raise ValueError(f"{value!r} is not a mapping {{kind: K, field: F, <op>: V}}")
+    ops = [key for key in value if key not in ("kind", "field")]
+    unknown = [key for key in ops if key not in CHECK_OPS]
+    if unknown:
+        raise ValueError(
+            f"unknown field(s) {', '.join(map(str, unknown))}; a check has kind, field and one "
+            f"operator of {', '.join(CHECK_OPS)}"
+        )
+    if len(ops) != 1:
+        raise ValueError(f"a check needs exactly one operator of {', '.join(CHECK_OPS)}")
+    for key in ("kind", "field"):
+        if not isinstance(value.get(key), str):
+            raise ValueError(f"a check needs '{key}: <name>'")
+    op = ops[0]
+    return Check(kind=value["kind"], field=value["field"], op=op, value=value[op])
+
+
+def _structurer() -> Structurer:
+    structurer = Structurer(
+        {
+            Decimal | ParamRef: _number,
+            Decimal | ParamRef | None: lambda v, t: None if v is None else _number(v, t),
+            Check: _check,
+        }
+    )
+    for converter in (structurer.fast, structurer.detailed):
+        converter.register_structure_hook_func(_is_literal, _literal)
+    return structurer
+
+
+_RUBRICS = _structurer()
 
 
 def structure_rubric(data: object, source: str = "rubric") -> Rubric:
-    """Structure rubric data (as read from YAML); raise :class:`RubricError` with every path."""
-    rubric, problems = _RUBRICS.structure_as(data, Rubric, "$")
+    """Structure rubric data (as read from YAML) and expand its short forms; raise
+    :class:`RubricError` listing every problem with its path."""
+    written, problems = _RUBRICS.structure_as(data, RubricFile, "$")
     if problems:
         raise RubricError(problems, source)
-    assert rubric is not None
+    assert written is not None
+    rubric, problems = expand_rubric(written)
+    if problems:
+        raise RubricError(problems, source)
     return rubric
 
 

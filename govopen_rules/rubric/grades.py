@@ -8,6 +8,7 @@ from decimal import Decimal
 import attrs
 
 from govopen_rules.facts.model import Unit
+from govopen_rules.rubric.model import Ties, UnitKind
 
 __all__ = ["GradeScale", "Grading", "ResolvedGroup", "ResolvedQuota"]
 
@@ -45,7 +46,7 @@ class ResolvedGroup:
     """A cohort group with its grade scale."""
 
     name: str
-    unit_kinds: tuple[str, ...]
+    unit_kinds: tuple[UnitKind, ...]
     categories: tuple[str, ...]
     scale: GradeScale
 
@@ -62,7 +63,7 @@ class ResolvedQuota:
 
     label: str
     max_share: Decimal
-    ties: str
+    ties: Ties
 
 
 @attrs.frozen(kw_only=True)

@@ -1,35 +1,63 @@
 """Rubrics as data: Rubric → Area (一级指标) → Indicator (二级指标) → Rule, with citations.
 
-These classes mirror the YAML a plugin ships, row by row, so that a rubric file reads like the
-source table. They hold the *declared* rubric: numbers may still be parameter references
-(``{param: name}``) and conditions are plain data; :mod:`govopen_rules.rubric.compiler` resolves and
-checks them.
+These classes hold a rubric as the compiler and the evaluation read it: every rule id in full,
+every citation with its document, every rule's evidence and condition spelled out. A rubric
+*file* may be shorter (a default citation document, ``check`` rules, relative ids: see
+:mod:`govopen_rules.rubric.file_model`); :mod:`govopen_rules.rubric.expand` turns it into these.
+Numbers may still be parameter references (``{param: name}``) and conditions are plain data;
+:mod:`govopen_rules.rubric.compiler` resolves and checks them.
+
+Enumerated strings are ``Literal`` types: cattrs refuses any other value when a file is read,
+naming the field and the allowed values, and the JSON Schema lists them for editors.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, Union
+from typing import Annotated, Any, Literal, Union
 
 import attrs
 
+from govopen_rules.rubric.conditions import CheckOp
+
 __all__ = [
     "Area",
+    "Check",
     "Citation",
     "CohortPolicy",
+    "ConditionData",
     "Count",
+    "CountMode",
     "Deduction",
+    "DeductionMode",
     "Evidence",
     "Grade",
     "Group",
     "Indicator",
     "MissingEvidence",
+    "Number",
     "ParamRef",
     "Parameter",
+    "Quota",
     "Rubric",
     "Rule",
     "Tier",
+    "Ties",
+    "UnitKind",
 ]
+
+#: What a rule counts (see :class:`Count`).
+CountMode = Literal["facts", "sum", "missing_values", "absent", "shortfall"]
+#: How a count turns into points (see :class:`Deduction`).
+DeductionMode = Literal["fixed", "per_unit", "veto", "bonus"]
+#: What happens to units tied at a quota's boundary (see :class:`Quota`).
+Ties = Literal["drop", "keep"]
+#: The kinds of assessed unit (the same list as ``facts.model.UNIT_KINDS``).
+UnitKind = Literal[
+    "county_government", "park_committee", "department", "township", "city_government"
+]
+#: A condition as plain data in the grammar of :mod:`govopen_rules.rubric.conditions`.
+ConditionData = Annotated[Any, "condition"]
 
 
 @attrs.frozen(kw_only=True)
@@ -67,7 +95,7 @@ class Evidence:
     """Which facts a rule looks at: a fact kind and an optional condition on it."""
 
     kind: str
-    where: Any = None
+    where: ConditionData = None
 
 
 @attrs.frozen(kw_only=True)
@@ -81,10 +109,7 @@ class Count:
     ``shortfall``: how many facts meeting ``when`` are missing to reach ``minimum``.
     """
 
-    mode: str = attrs.field(
-        default="facts",
-        validator=attrs.validators.in_(("facts", "sum", "missing_values", "absent", "shortfall")),
-    )
+    mode: CountMode = "facts"
     field: str | None = None
     values: tuple[str, ...] = ()
     minimum: Number | None = None
@@ -107,7 +132,7 @@ class Deduction:
     ``points`` added (加分) once.
     """
 
-    mode: str = attrs.field(validator=attrs.validators.in_(("fixed", "per_unit", "veto", "bonus")))
+    mode: DeductionMode
     points: Number = Decimal(0)
     tiers: tuple[Tier, ...] = ()
 
@@ -126,8 +151,36 @@ class MissingEvidence:
 
 
 @attrs.frozen(kw_only=True)
+class Check:
+    """Shorthand for the commonest rule, {kind: K, field: F, <op>: V}: the K facts that state F
+    are the evidence, and those whose F meets <op> V are problems.
+
+    ``check: {kind: K, field: F, <op>: V}`` means exactly
+    ``evidence: {kind: K, where: {field: F, exists: true}}`` and ``when: {field: F, <op>: V}``.
+    """
+
+    kind: str
+    field: str
+    op: CheckOp
+    value: Any
+
+    def evidence(self) -> Evidence:
+        """The evidence this check stands for: facts of ``kind`` that state ``field``."""
+        return Evidence(kind=self.kind, where={"field": self.field, "exists": True})
+
+    def when(self) -> dict[str, Any]:
+        """The condition this check stands for, as plain data."""
+        return {"field": self.field, self.op: self.value}
+
+
+@attrs.frozen(kw_only=True)
 class Rule:
-    """One row of a scoring standard: what is looked at, what is wrong, what it costs."""
+    """One row of a scoring standard: what is looked at, what is wrong, what it costs.
+
+    ``check`` records that the rule was written with the shorthand (so errors point at what the
+    author wrote); ``evidence`` and ``when`` always hold its meaning, and two rules that differ
+    only in how they were written are equal.
+    """
 
     id: str
     title: str
@@ -135,11 +188,12 @@ class Rule:
     evidence: Evidence
     deduct: Deduction
     citation: Citation
-    when: Any = None
+    when: ConditionData = None
     count: Count = Count()
     cap: Number | None = None
     missing_evidence: MissingEvidence | None = None
-    applies_to: tuple[str, ...] = ()
+    applies_to: tuple[UnitKind, ...] = ()
+    check: Check | None = attrs.field(default=None, eq=False, repr=False)
 
 
 @attrs.frozen(kw_only=True)
@@ -182,7 +236,7 @@ class Group:
     """
 
     name: str
-    unit_kinds: tuple[str, ...] = ()
+    unit_kinds: tuple[UnitKind, ...] = ()
     categories: tuple[str, ...] = ()
     grades: tuple[Grade, ...] = ()
 
@@ -198,7 +252,7 @@ class Quota:
 
     label: str
     max_share: Number
-    ties: str = attrs.field(default="drop", validator=attrs.validators.in_(("drop", "keep")))
+    ties: Ties = "drop"
 
 
 @attrs.frozen(kw_only=True)
@@ -222,7 +276,7 @@ class Rubric:
     points: Decimal
     source: Citation
     areas: tuple[Area, ...]
-    unit_kinds: tuple[str, ...] = ()
+    unit_kinds: tuple[UnitKind, ...] = ()
     parameters: dict[str, Parameter] = attrs.field(factory=dict)
     grades: tuple[Grade, ...] = ()
     veto_grade: str | None = None

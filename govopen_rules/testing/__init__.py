@@ -15,27 +15,38 @@ Installed with govopen-rules (entry point ``pytest11``), it
 
 Loading it is cheap: it imports no engine. durable-rules' C extension is loaded (and glibc's
 ``M_TOP_PAD`` raised) only when a test first evaluates something.
+
+Mistakes in tests are reported in one line, not a traceback: a malformed case file is a
+collection error naming the file and the path inside it; a mistyped status lists the statuses;
+a mistyped rule id or indicator code lists the rubric's, closest first.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from govopen_rules.errors import GovOpenRulesError
 from govopen_rules.evaluation.pipeline import evaluate
 from govopen_rules.evaluation.results import EvaluationResult, Status, Verdict
+from govopen_rules.exact import parse_decimal
 from govopen_rules.plugins.registry import Registry, default_registry
 from govopen_rules.testing import hookspecs as _kit_hookspecs
-from govopen_rules.testing.cases import Case, CaseFileError, check_case, load_case_file
+from govopen_rules.testing.cases import (
+    Case,
+    CaseFileError,
+    check_case,
+    closest_first,
+    load_case_file,
+)
 from govopen_rules.testing.cases import render_mismatches as _render_mismatches
 from govopen_rules.testing.coverage import CoverageRecorder, as_json, render_table
 
-__all__ = ["assert_verdict", "evaluate_rule", "facts_file", "session_registry"]
+__all__ = ["assert_verdict", "evaluate_rule", "facts_file", "session_registry", "verdict_of"]
 
 CASE_SUFFIX = ".cases.yaml"
 _RECORDER = pytest.StashKey[CoverageRecorder]()
@@ -72,15 +83,36 @@ def facts_file(
     return data
 
 
+def verdict_of(result: EvaluationResult, rule_id: str) -> Verdict:
+    """``result``'s verdict of ``rule_id``; a rule the rubric does not have is a
+    :class:`LookupError` listing the rubric's rule ids, closest first."""
+    try:
+        return result.verdict(rule_id)
+    except KeyError:
+        known = closest_first(rule_id, [v.rule_id for v in result.verdicts()])
+        raise LookupError(
+            f"no rule {rule_id!r} in rubric {result.rubric_id}; its rules, closest first: "
+            + ", ".join(known)
+        ) from None
+
+
+def _status(value: str | Status) -> Status:
+    try:
+        return Status(value)
+    except ValueError:
+        statuses = ", ".join(s.value for s in Status)
+        raise ValueError(f"{value!r} is not a status; use one of: {statuses}") from None
+
+
 def assert_verdict(
     result: EvaluationResult, rule_id: str, status: str | Status | None = None, points: Any = None
 ) -> Verdict:
     """Assert a rule's verdict; the failure message shows the verdict and its evidence."""
-    verdict = result.verdict(rule_id)
+    verdict = verdict_of(result, rule_id)
     problems = []
-    if status is not None and Status(status) is not verdict.status:
-        problems.append(f"status {verdict.status.value}, expected {Status(status).value}")
-    if points is not None and Decimal(str(points)) != verdict.points:
+    if status is not None and _status(status) is not verdict.status:
+        problems.append(f"status {verdict.status.value}, expected {_status(status).value}")
+    if points is not None and parse_decimal(points) != verdict.points:
         problems.append(f"points {verdict.points}, expected {points}")
     if problems:
         evidence = "; ".join(e.describe() for e in verdict.evidence) or "none"
@@ -103,7 +135,7 @@ def evaluate_rule(
     """Evaluate ``facts`` under an installed rubric and return one rule's verdict."""
     data = facts_file(*facts, year=year, **options)
     result = evaluate(data, region=region, year=year, parameters=parameters, registry=registry)
-    return result.verdict(rule_id)
+    return verdict_of(result, rule_id)
 
 
 @pytest.fixture
@@ -175,6 +207,10 @@ class CaseItem(pytest.Item):
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         if isinstance(excinfo.value, CaseFailed):
             return str(excinfo.value)
+        if isinstance(excinfo.value, CaseFileError):  # names the file and the path in it
+            return f"case {self.case.name!r}: {excinfo.value}"
+        if isinstance(excinfo.value, GovOpenRulesError):  # a mistake in the case, not a crash
+            return f"case {self.case.name!r} ({self.case.source}): {excinfo.value}"
         return str(super().repr_failure(excinfo))
 
     def reportinfo(self) -> tuple[Path, int, str]:

@@ -3,12 +3,17 @@
 A case file (``*.cases.yaml``) names the rubric, a unit and base facts, then cases that edit the
 base (``remove``, ``patch``, ``add``) or replace it (``facts``) and say what they expect. See
 ``docs/testing-rules.md``. Numbers in expectations are compared as ``Decimal``.
+
+A malformed file raises :class:`CaseFileError` (a :class:`~govopen_rules.errors.ValidationError`)
+naming the file and the path inside it: a mistyped status lists the statuses, a mistyped rule id
+or indicator code lists the rubric's, closest first.
 """
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping, Sequence
+import difflib
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -16,9 +21,10 @@ from typing import Any
 import attrs
 import yaml
 
-from govopen_rules.errors import FactsValidationError
+from govopen_rules.errors import FactsValidationError, Problem, ValidationError
 from govopen_rules.evaluation.pipeline import evaluate
 from govopen_rules.evaluation.results import EvaluationResult, Status, Verdict
+from govopen_rules.exact import parse_decimal
 from govopen_rules.plugins.registry import Registry
 
 __all__ = ["Case", "CaseFileError", "Mismatch", "check_case", "load_case_file"]
@@ -26,10 +32,14 @@ __all__ = ["Case", "CaseFileError", "Mismatch", "check_case", "load_case_file"]
 _CASE_KEYS = {"name", "unit", "as_of", "facts", "remove", "patch", "add", "parameters", "expect"}
 _EXPECT_KEYS = {"total", "grade", "vetoed", "indicators", "verdicts", "errors"}
 _FILE_KEYS = {"region", "year", "unit", "as_of", "facts", "cases"}
+_VERDICT_KEYS = {"status", "points", "count"}
+_STATUSES = ", ".join(s.value for s in Status)
 
 
-class CaseFileError(ValueError):
-    """A case file is malformed; the message names the file and the path."""
+class CaseFileError(ValidationError):
+    """A case file is malformed; the message names the file and the path inside it."""
+
+    default_source = "case file"
 
 
 @attrs.frozen(kw_only=True)
@@ -43,6 +53,8 @@ class Case:
     parameters: dict[str, Any]
     expect: dict[str, Any]
     source: str
+    #: Where the case is in its file (``cases[3]``), for errors found when it runs.
+    path: str = "case"
 
 
 @attrs.frozen(kw_only=True)
@@ -56,7 +68,64 @@ class Mismatch:
 
 
 def _fail(source: str, path: str, problem: str) -> CaseFileError:
-    return CaseFileError(f"{source}: {path}: {problem}")
+    return CaseFileError([Problem(path, problem)], source)
+
+
+def closest_first(name: str, known: Iterable[str]) -> list[str]:
+    """``known`` sorted by likeness to ``name`` (a mistyped id's intended one comes first)."""
+    return sorted(known, key=lambda k: (-difflib.SequenceMatcher(None, name, k).ratio(), k))
+
+
+def _check_number(value: Any, source: str, path: str) -> None:
+    try:
+        parse_decimal(value)
+    except ValueError as exc:
+        raise _fail(source, path, str(exc)) from None
+
+
+def _check_expect(expect: Any, source: str, path: str) -> None:
+    """Every expectation well-formed: statuses are statuses, numbers are exact numbers."""
+    if not isinstance(expect, Mapping):
+        raise _fail(source, path, f"expected a mapping of expectations, got {expect!r}")
+    bad = set(expect) - _EXPECT_KEYS
+    if bad:
+        raise _fail(source, path, f"unknown key(s) {sorted(bad)}; allowed {sorted(_EXPECT_KEYS)}")
+    if "total" in expect:
+        _check_number(expect["total"], source, f"{path}.total")
+    for code, score in _mapping(expect, "indicators", source, path).items():
+        _check_number(score, source, f"{path}.indicators.{code}")
+    for rule_id, want in _mapping(expect, "verdicts", source, path).items():
+        _check_verdict(want, source, f"{path}.verdicts.{rule_id}")
+    errors = expect.get("errors", [])
+    if not isinstance(errors, list) or not all(isinstance(e, str) for e in errors):
+        raise _fail(source, f"{path}.errors", "expected a list of texts")
+
+
+def _mapping(expect: Mapping[str, Any], key: str, source: str, path: str) -> Mapping[str, Any]:
+    value = expect.get(key, {})
+    if not isinstance(value, Mapping):
+        raise _fail(source, f"{path}.{key}", f"expected a mapping, got {value!r}")
+    return value
+
+
+def _check_verdict(want: Any, source: str, path: str) -> None:
+    if isinstance(want, str):
+        want = {"status": want}
+    if not isinstance(want, Mapping):
+        raise _fail(source, path, f"expected a status or {{status, points, count}}, got {want!r}")
+    extra = set(want) - _VERDICT_KEYS
+    if extra:
+        raise _fail(
+            source, path, f"unknown key(s) {sorted(extra)}; allowed {sorted(_VERDICT_KEYS)}"
+        )
+    status = want.get("status")
+    if "status" in want and status not in {s.value for s in Status}:
+        raise _fail(source, path, f"{status!r} is not a status; use one of: {_STATUSES}")
+    if "points" in want:
+        _check_number(want["points"], source, f"{path}.points")
+    count = want.get("count", 0)
+    if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+        raise _fail(source, f"{path}.count", f"{count!r} is not a whole number >= 0")
 
 
 def _matches(fact: Mapping[str, Any], pattern: Mapping[str, Any]) -> bool:
@@ -101,6 +170,10 @@ def load_case_file(path: Path) -> list[Case]:
     for key in ("region", "year", "cases"):
         if key not in data:
             raise _fail(source, "$", f"'{key}' is required")
+    if not isinstance(data["year"], int) or isinstance(data["year"], bool):
+        raise _fail(source, "$.year", f"{data['year']!r} is not a year")
+    if not isinstance(data["cases"], list):
+        raise _fail(source, "$.cases", "expected a list of cases")
     base = list(data.get("facts", []))
     cases = []
     for i, raw in enumerate(data["cases"]):
@@ -110,9 +183,7 @@ def load_case_file(path: Path) -> list[Case]:
         extra = set(raw) - _CASE_KEYS
         if extra:
             raise _fail(source, path_i, f"unknown key(s) {sorted(extra)}")
-        bad = set(raw["expect"]) - _EXPECT_KEYS
-        if bad:
-            raise _fail(source, f"{path_i}.expect", f"unknown key(s) {sorted(bad)}")
+        _check_expect(raw["expect"], source, f"{path_i}.expect")
         facts_file: dict[str, Any] = {
             "unit": raw.get("unit", data.get("unit")),
             "year": data["year"],
@@ -130,13 +201,14 @@ def load_case_file(path: Path) -> list[Case]:
                 parameters=dict(raw.get("parameters", {})),
                 expect=dict(raw["expect"]),
                 source=source,
+                path=path_i,
             )
         )
     return cases
 
 
 def _number(value: Any) -> Decimal:
-    return Decimal(str(value))
+    return parse_decimal(value)
 
 
 def _verdict_expectation(value: Any) -> dict[str, Any]:
@@ -146,7 +218,11 @@ def _verdict_expectation(value: Any) -> dict[str, Any]:
 def check_case(
     case: Case, registry: Registry | None = None
 ) -> tuple[EvaluationResult | None, list[Mismatch]]:
-    """Evaluate a case and compare; an empty list means every expectation holds."""
+    """Evaluate a case and compare; an empty list means every expectation holds.
+
+    Raises :class:`CaseFileError` when the case names a rule or indicator the rubric does not
+    have (listing the rubric's, closest first).
+    """
     expect = case.expect
     try:
         result = evaluate(
@@ -170,6 +246,7 @@ def check_case(
         return result, [
             Mismatch(what="errors", expected="; ".join(expect["errors"]), actual="no error")
         ]
+    _check_names(case, result)
     mismatches: list[Mismatch] = []
     if "total" in expect and result.total != _number(expect["total"]):
         mismatches.append(
@@ -181,29 +258,32 @@ def check_case(
                 Mismatch(what=key, expected=str(expect[key]), actual=str(getattr(result, key)))
             )
     for code, score in expect.get("indicators", {}).items():
-        try:
-            actual = result.indicator(code).score
-        except KeyError:
-            mismatches.append(
-                Mismatch(what=f"indicator {code}", expected=str(score), actual="no such indicator")
-            )
-            continue
+        actual = result.indicator(code).score
         if actual != _number(score):
             mismatches.append(
                 Mismatch(what=f"indicator {code}", expected=str(score), actual=str(actual))
             )
     for rule_id, raw in expect.get("verdicts", {}).items():
-        mismatches += _compare_verdict(result, rule_id, _verdict_expectation(raw))
+        mismatches += _compare_verdict(result.verdict(rule_id), _verdict_expectation(raw))
     return result, mismatches
 
 
-def _compare_verdict(
-    result: EvaluationResult, rule_id: str, want: dict[str, Any]
-) -> list[Mismatch]:
-    try:
-        verdict = result.verdict(rule_id)
-    except KeyError:
-        return [Mismatch(what=f"verdict {rule_id}", expected=str(want), actual="no such rule")]
+def _check_names(case: Case, result: EvaluationResult) -> None:
+    """Every indicator code and rule id the case expects exists in the rubric."""
+    codes = [i.code for a in result.areas for i in a.indicators]
+    rule_ids = [v.rule_id for v in result.verdicts()]
+    for key, what, known in (("indicators", "indicator", codes), ("verdicts", "rule", rule_ids)):
+        for name in case.expect.get(key, {}):
+            if name not in known:
+                raise _fail(
+                    case.source,
+                    f"{case.path}.expect.{key}",
+                    f"no {what} {name!r} in rubric {result.rubric_id}; its {what}s, closest "
+                    f"first: {', '.join(closest_first(str(name), known))}",
+                )
+
+
+def _compare_verdict(verdict: Verdict, want: dict[str, Any]) -> list[Mismatch]:
     expected, actual = [], []
     if "status" in want:
         expected.append(str(want["status"]))
@@ -215,7 +295,7 @@ def _compare_verdict(
         expected.append(f"count {want['count']}")
         actual.append(f"count {verdict.count}")
     ok = (
-        ("status" not in want or Status(want["status"]) is verdict.status)
+        ("status" not in want or want["status"] == verdict.status.value)
         and ("points" not in want or _number(want["points"]) == verdict.points)
         and ("count" not in want or int(want["count"]) == verdict.count)
     )
@@ -223,7 +303,7 @@ def _compare_verdict(
         return []
     return [
         Mismatch(
-            what=f"verdict {rule_id}",
+            what=f"verdict {verdict.rule_id}",
             expected=" ".join(expected),
             actual=" ".join(actual),
             verdict=verdict,

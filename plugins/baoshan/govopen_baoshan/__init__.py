@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from govopen_baoshan.report_format import govopen_report_headings  # noqa: F401
 from govopen_rules import hookimpl
+from govopen_rules.plugins import rubric_files
 
 
 @hookimpl
 def govopen_rubrics() -> list[Path]:
-    """The rubric files this plugin ships."""
-    return [Path(__file__).parent / "baoshan-2019.yaml"]
+    """The rubric files this plugin ships (every ``*.yaml`` in this package)."""
+    return rubric_files(__name__)

@@ -1,21 +1,23 @@
-"""The 保山 2019 rubric, the per-category grade table, and the statistics of its two sources."""
+"""The 保山 2019 rubric, the per-category grade table, and the statistics of its two sources.
+
+Each rule is tested where it fires, where it does not and at its boundary in
+``rules.cases.yaml``; that every rule is seen both deducted and clear is the testing kit's
+coverage gate (``--govopen-coverage-fail-under 100``, run by ``.ci/run``).
+"""
 
 from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from govopen_baoshan import examples
+
 from govopen_rules import evaluate_many, get_rubric
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
-sys.path.insert(0, str(EXAMPLES))
-import build_baoshan_cohort  # noqa: E402
-
-sys.path.remove(str(EXAMPLES))
 
 
 def cohort_units() -> list[dict[str, Any]]:
@@ -27,22 +29,31 @@ def test_plugin_is_installed_with_the_notices_categories() -> None:
     rubric = get_rubric("baoshan", 2019)
     assert rubric.cohort is not None
     assert [g.name for g in rubric.cohort.groups] == [
-        "县（市、区）人民政府", "园区管委会", "市直部门A类", "市直部门B类", "市直部门C类",
+        "县（市、区）人民政府",
+        "园区管委会",
+        "市直部门A类",
+        "市直部门B类",
+        "市直部门C类",
     ]
     assert [a.title for a in rubric.areas][:5] == [
-        "政务公开要点落实", "主动公开", "专项工作", "公开载体建设", "依申请公开及回应",
+        "政务公开要点落实",
+        "主动公开",
+        "专项工作",
+        "公开载体建设",
+        "依申请公开及回应",
     ]
     assert all(p.assumed for p in rubric.parameters.values())
 
 
-def test_committed_cohort_matches_its_builder() -> None:
-    committed = json.loads((EXAMPLES / "baoshan-2019-cohort.json").read_text(encoding="utf-8"))
-    assert committed == json.loads(json.dumps(build_baoshan_cohort.build(), ensure_ascii=False))
+def test_the_committed_cohort_is_what_its_command_writes(tmp_path: Path) -> None:
+    out = tmp_path / "cohort.json"
+    examples.main([str(out)])
+    assert out.read_bytes() == (EXAMPLES / "baoshan-2019-cohort.json").read_bytes()
 
 
 def published_grades() -> dict[str, str]:
-    grades = dict(build_baoshan_cohort.COUNTIES + build_baoshan_cohort.PARKS)
-    for grade, members in build_baoshan_cohort.DEPARTMENTS.items():
+    grades = dict(examples.COUNTIES + examples.PARKS)
+    for grade, members in examples.DEPARTMENTS.items():
         grades.update({name: grade for name, _cls in members})
     return grades
 
@@ -54,50 +65,50 @@ def test_the_grade_table_matches_the_notice() -> None:
     assert placed == published_grades()
     assert len(placed) == 49
     sizes = {g.name: g.size for g in result.groups}
-    assert sizes == {"县（市、区）人民政府": 5, "园区管委会": 3, "市直部门A类": 21,
-                     "市直部门B类": 14, "市直部门C类": 6}
+    assert sizes == {
+        "县（市、区）人民政府": 5,
+        "园区管委会": 3,
+        "市直部门A类": 21,
+        "市直部门B类": 14,
+        "市直部门C类": 6,
+    }
 
 
 def test_cli_prints_the_grade_table() -> None:
     out = subprocess.run(
-        ["govopen-rules", "cohort", str(EXAMPLES / "baoshan-2019-cohort.json"),
-         "--region", "baoshan", "--year", "2019"],
-        check=True, capture_output=True, text=True,
+        [
+            "govopen-rules",
+            "cohort",
+            str(EXAMPLES / "baoshan-2019-cohort.json"),
+            "--region",
+            "baoshan",
+            "--year",
+            "2019",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
     assert "| 优秀 | 2 | 40% | 昌宁县人民政府、腾冲市人民政府 |" in out
     assert "| 优秀 | 1 | 16.7% | 市投资促进局 |" in out
-
-
-# --- rules: each where it fires, where it does not and at its boundary: rules.cases.yaml ---
-
-
-def test_every_scored_rule_fires_in_the_case_file() -> None:
-    import yaml
-
-    cases = yaml.safe_load(Path(__file__).with_name("rules.cases.yaml").read_text("utf-8"))
-    fired = {rule for case in cases["cases"]
-             for rule, want in case["expect"].get("verdicts", {}).items()
-             if isinstance(want, dict) and want.get("points", 0) != 0}
-    rubric = get_rubric("baoshan", 2019)
-    scored = {r.id for a in rubric.areas for i in a.indicators for r in i.rules if i.points}
-    assert scored - fired == set()
 
 
 # --- statistics -----------------------------------------------------------------------
 
 def check_stats(name: str) -> dict[str, Any]:
     out = subprocess.run(
-        ["govopen-rules", "check-stats", str(EXAMPLES / name), "--format", "json"],
+        ["govopen-rules", "check-stats", str(EXAMPLES / name), "--format", "json", "--exit-zero"],
         check=True, capture_output=True, text=True,
     ).stdout
-    return json.loads(out)
+    [report] = json.loads(out)["reports"]
+    return report
 
 
 def test_the_2018_annual_reports_findings() -> None:
     found = [(f["check"], f["numbers"]) for f in
              check_stats("baoshan-2018-annual-report.json")["findings"]]
+    # 回应解读 channel counts (次, 篇) are not parts of the 1261 responses: no parts_total
     assert found == [
-        ("parts_total", {"total": "1261", "parts_sum": "2864"}),
         ("percent_mismatch", {"count": "11630", "total": "42091", "exact": "27.6306",
                               "expected": "27.63", "printed": "87.74"}),
         ("percent_mismatch", {"count": "9092", "total": "11664", "exact": "77.9492",
@@ -118,7 +129,7 @@ def test_the_2019_notices_findings() -> None:
 def test_text_output_quotes_the_sentence() -> None:
     out = subprocess.run(
         ["govopen-rules", "check-stats", str(EXAMPLES / "baoshan-2018-annual-report.json")],
-        check=True, capture_output=True, text=True,
+        check=False, capture_output=True, text=True,
     ).stdout
-    assert "5 项发现" in out
+    assert "4 项发现" in out
     assert "原文: 二级以上办理深度事项11630项,占总事项的87.74%。" in out

@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from govopen_rules import hookimpl
-
-RUBRIC_DIR = Path(__file__).parent
+from govopen_rules.plugins import rubric_files
 
 
 @hookimpl
 def govopen_rubrics() -> list[Path]:
-    """The rubric files this plugin ships."""
-    return [RUBRIC_DIR / "xuanwei-2020.yaml"]
+    """The rubric files this plugin ships (every ``*.yaml`` in this package)."""
+    return rubric_files(__name__)

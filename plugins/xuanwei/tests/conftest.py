@@ -1,3 +1,5 @@
+"""Fixtures for the 宣威 tests: the case file's perfect facts, scored after an edit."""
+
 from __future__ import annotations
 
 import copy
@@ -9,22 +11,15 @@ import pytest
 import yaml
 
 from govopen_rules import EvaluationResult, evaluate
+from govopen_rules.testing import facts_file
 
 CASES = Path(__file__).with_name("rules.cases.yaml")
+UNIT = {"id": "530381", "name": "宣威市人民政府", "kind": "county_government"}
 
 
 def perfect_facts() -> list[dict[str, Any]]:
     """Facts with evidence for every rule and nothing wrong: the base of rules.cases.yaml."""
     return list(yaml.safe_load(CASES.read_text(encoding="utf-8"))["facts"])
-
-
-def facts_file(facts: list[dict[str, Any]]) -> dict[str, Any]:
-    return {
-        "unit": {"id": "530381", "name": "宣威市人民政府", "kind": "county_government"},
-        "year": 2020,
-        "as_of": "2020-12-26",
-        "facts": facts,
-    }
 
 
 Evaluate = Callable[..., EvaluationResult]
@@ -40,6 +35,7 @@ def score_with() -> Evaluate:
         facts = copy.deepcopy(perfect_facts())
         if change is not None:
             change(facts)
-        return evaluate(facts_file(facts), region="xuanwei", year=2020, **kw)
+        data = facts_file(*facts, unit=UNIT, year=2020, as_of="2020-12-26")
+        return evaluate(data, region="xuanwei", year=2020, **kw)
 
     return run

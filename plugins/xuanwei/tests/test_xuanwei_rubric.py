@@ -1,16 +1,19 @@
-"""Every rule of the 2020 rubric: where it fires, where it does not, and at its boundary."""
+"""The 2020 rubric as printed: points, citations, a perfect unit, readings that can be changed.
+
+Each rule is tested where it fires, where it does not and at its boundary in
+``rules.cases.yaml``; that every rule is seen both deducted and clear is the testing kit's
+coverage gate (``--govopen-coverage-fail-under 100``, run by ``.ci/run``).
+"""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
 
-import yaml
-
 from govopen_rules import Status, get_rubric
 from govopen_rules.plugins.manager import make_plugin_manager
 
-from conftest import CASES, Evaluate
+from conftest import Evaluate
 
 
 def test_plugin_is_installed() -> None:
@@ -41,18 +44,6 @@ def test_a_perfect_unit_scores_exactly_15(score_with: Evaluate) -> None:
     result = score_with()
     assert result.total == Decimal(15)
     assert [v.rule_id for v in result.verdicts() if v.status is not Status.CLEAR] == []
-
-
-def test_every_rule_has_a_firing_case_in_the_case_file() -> None:
-    cases = yaml.safe_load(CASES.read_text(encoding="utf-8"))["cases"]
-    fired = {
-        rule_id
-        for case in cases
-        for rule_id, want in case["expect"].get("verdicts", {}).items()
-        if want["status"] == "deducted"
-    }
-    rules = {r.id for a in get_rubric("xuanwei", 2020).areas for i in a.indicators for r in i.rules}
-    assert rules - fired == set()  # the perfect case is the clear case of every rule
 
 
 def test_readings_can_be_overridden(score_with: Evaluate) -> None:

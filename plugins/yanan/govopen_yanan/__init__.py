@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from govopen_rules import hookimpl
+from govopen_rules.plugins import rubric_files
 
 
 @hookimpl
 def govopen_rubrics() -> list[Path]:
-    """The rubric files this plugin ships."""
-    return [Path(__file__).parent / "yanan-2020.yaml"]
+    """The rubric files this plugin ships (every ``*.yaml`` in this package)."""
+    return rubric_files(__name__)

@@ -1,8 +1,10 @@
-"""Build yanan-2020-cohort.json from what 延政办函〔2021〕13号 says, unit by unit.
+"""The example cohort ``examples/yanan-2020-cohort.json``, built from what 延政办函〔2021〕13号
+says, unit by unit.
 
-Run it from anywhere: ``python plugins/yanan/examples/build_yanan_cohort.py``. The JSON is committed;
-this script is its source, so every fact can be traced to the notice (or to the stated reading
-for units the notice does not name). Readings:
+The JSON is committed; :func:`build` is its source, so every fact can be traced to the notice
+(or to the stated reading for units the notice does not name), and a test checks that the two
+agree. Regenerate it from the plugin's folder with
+``python -m govopen_yanan.examples examples/yanan-2020-cohort.json``. Readings:
 
 1. A unit the notice names for a problem has that problem (its sentence is quoted in ``note``).
 2. A unit the notice does not name for a problem is taken not to have it.
@@ -14,13 +16,17 @@ for units the notice does not name). Readings:
 
 from __future__ import annotations
 
+import argparse
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 NOTICE = "延政办函〔2021〕13号"
 NOT_NAMED = "通报未点名此问题，按解读2推定无此问题"
 
+# The notice's tables and sentences, kept in its order and shape.
+# fmt: off
 COUNTIES = {
     "优秀": ["子长市", "南泥湾管委会", "延长县", "吴起县"],
     "良好": ["新区管委会", "宝塔区", "黄龙县", "黄陵县", "高新区管委会", "甘泉县", "延川县",
@@ -70,6 +76,7 @@ NAMED: dict[str, tuple[str, set[str]]] = {
 GENERAL = ("三、四：大多数单位未通过多种形式解读政策文件,发布政策解读内容的形式和方法单一,发布政策解读的"
            "时效性需提高（按解读3归于未评为优秀的单位）")
 KEY_AREAS = ["三大攻坚战", "公共卫生", "六稳六保", "重大建设项目批准和实施", "公共资源配置", "社会公益事业"]
+# fmt: on
 
 
 def named(problem: str, unit: str) -> bool:
@@ -89,47 +96,75 @@ def unit_kind(name: str, county_group: bool) -> str:
 def facts_for(name: str, excellent: bool) -> list[dict[str, Any]]:
     bad_decision = named("decision", name)
     facts: list[dict[str, Any]] = [
-        {"kind": "decision_consultation", "title": "2020年决策预公开",
-         "draft_published": not bad_decision, "feedback_published": not bad_decision,
-         "note": why("decision", name)},
+        {
+            "kind": "decision_consultation",
+            "title": "2020年决策预公开",
+            "draft_published": not bad_decision,
+            "feedback_published": not bad_decision,
+            "note": why("decision", name),
+        },
     ]
     facts += [
-        {"kind": "disclosure_item", "topic": area, "published": not named("key_areas", name),
-         "note": why("key_areas", name)}
+        {
+            "kind": "disclosure_item",
+            "topic": area,
+            "published": not named("key_areas", name),
+            "note": why("key_areas", name),
+        }
         for area in KEY_AREAS
     ]
     channels = ["当面", "邮寄", "网络"] + ([] if named("no_fax", name) else ["传真"])
-    facts.append({"kind": "application_channels", "channels": channels,
-                  "note": why("no_fax", name)})
-    facts.append({"kind": "information_request", "late_per_source": False, "fee_charged": "0",
-                  "missing_reply_elements": [],
-                  "note": f"{NOTICE} 三、三：能够…于20个工作日内进行回复,指明获得所申请资料的渠道和方法,均没有收费"})
+    facts.append(
+        {"kind": "application_channels", "channels": channels, "note": why("no_fax", name)}
+    )
+    facts.append(
+        {
+            "kind": "information_request",
+            "late_per_source": False,
+            "fee_charged": "0",
+            "missing_reply_elements": [],
+            "note": f"{NOTICE} 三、三：能够…于20个工作日内进行回复,指明获得所申请资料的渠道和方法,均没有收费",
+        }
+    )
     county_problem = named("county_interpretation", name)
-    facts.append({
-        "kind": "policy_interpretation",
-        "own_policy": not named("no_own_interpretation", name),
-        "forms": ["文字", "图解"] if excellent else ["文字"],
-        "published_with_policy": excellent,
-        "by_expert": not county_problem,
-        "by_principal_leader": not county_problem,
-        "complete": not county_problem,
-        "links_to_policy": True,
-        "note": "; ".join(
-            [GENERAL if not excellent else "评为优秀：按解读3不适用总体问题"]
-            + [why(p, name) for p in ("county_interpretation", "no_own_interpretation")
-               if named(p, name)]
-        ),
-    })
+    facts.append(
+        {
+            "kind": "policy_interpretation",
+            "own_policy": not named("no_own_interpretation", name),
+            "forms": ["文字", "图解"] if excellent else ["文字"],
+            "published_with_policy": excellent,
+            "by_expert": not county_problem,
+            "by_principal_leader": not county_problem,
+            "complete": not county_problem,
+            "links_to_policy": True,
+            "note": "; ".join(
+                [GENERAL if not excellent else "评为优秀：按解读3不适用总体问题"]
+                + [
+                    why(p, name)
+                    for p in ("county_interpretation", "no_own_interpretation")
+                    if named(p, name)
+                ]
+            ),
+        }
+    )
     late = named("late_and_no_rating", name) or named("late_reply", name)
     no_rating = named("late_and_no_rating", name) or named("no_rating", name)
-    facts.append({
-        "kind": "consultation", "channel": "网站政务咨询", "late_per_source": late,
-        "satisfaction_rating_available": not no_rating,
-        "note": "; ".join(
-            [why(p, name) for p in ("late_and_no_rating", "late_reply", "no_rating")
-             if named(p, name)] or [f"{NOTICE} 三、四：各单位均开设了政务咨询渠道,渠道功能可用; " + NOT_NAMED]
-        ),
-    })
+    facts.append(
+        {
+            "kind": "consultation",
+            "channel": "网站政务咨询",
+            "late_per_source": late,
+            "satisfaction_rating_available": not no_rating,
+            "note": "; ".join(
+                [
+                    why(p, name)
+                    for p in ("late_and_no_rating", "late_reply", "no_rating")
+                    if named(p, name)
+                ]
+                or [f"{NOTICE} 三、四：各单位均开设了政务咨询渠道,渠道功能可用; " + NOT_NAMED]
+            ),
+        }
+    )
     if not named("no_survey", name):
         facts.append({"kind": "survey_activity", "title": "2020年调查征集活动", "note": NOT_NAMED})
     return facts
@@ -140,16 +175,31 @@ def build() -> dict[str, Any]:
     for county_group, table in ((True, COUNTIES), (False, DEPARTMENTS)):
         for tier, names in table.items():
             for name in names:
-                units.append({
-                    "unit": {"id": f"yanan-{len(units) + 1:02d}", "name": name,
-                             "kind": unit_kind(name, county_group), "parent": "延安市"},
-                    "year": 2020,
-                    "facts": facts_for(name, tier == "优秀"),
-                })
+                units.append(
+                    {
+                        "unit": {
+                            "id": f"yanan-{len(units) + 1:02d}",
+                            "name": name,
+                            "kind": unit_kind(name, county_group),
+                            "parent": "延安市",
+                        },
+                        "year": 2020,
+                        "facts": facts_for(name, tier == "优秀"),
+                    }
+                )
     return {"region": "yanan", "year": 2020, "source": NOTICE, "units": units}
 
 
-if __name__ == "__main__":
-    out = Path(__file__).with_name("yanan-2020-cohort.json")
+def main(argv: Sequence[str] | None = None) -> None:
+    """Write the cohort, as committed, to the path given on the command line."""
+    parser = argparse.ArgumentParser(
+        prog="python -m govopen_yanan.examples", description="Write the example cohort JSON."
+    )
+    parser.add_argument("output", type=Path, help="e.g. examples/yanan-2020-cohort.json")
+    out = parser.parse_args(argv).output
     out.write_text(json.dumps(build(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {out}")
+
+
+if __name__ == "__main__":
+    main()

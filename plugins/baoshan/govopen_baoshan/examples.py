@@ -1,9 +1,14 @@
-"""Build baoshan-2019-cohort.json: the 49 units of the 2019 notice with their published grades.
+"""The example cohort ``examples/baoshan-2019-cohort.json``: the 49 units of the 2019 notice
+with their published grades.
 
-Run: ``python plugins/baoshan/examples/build_baoshan_cohort.py``. The notice publishes each unit's grade
-(and class) but attributes no problem to a named unit, so these facts are an **illustrative
-construction**, not evidence about any unit: the notice's general problems are given to units
-by their published grade, and every fact's ``note`` says so. Dates are illustrative too.
+The JSON is committed; :func:`build` is its source and a test checks that the two agree.
+Regenerate it from the plugin's folder with
+``python -m govopen_baoshan.examples examples/baoshan-2019-cohort.json``.
+
+The notice publishes each unit's grade (and class) but attributes no problem to a named unit,
+so these facts are an **illustrative construction**, not evidence about any unit: the notice's
+general problems are given to units by their published grade, and every fact's ``note`` says
+so. Dates are illustrative too.
 
 - every unit not rated 优秀: 「大部分单位对概述类信息、指南、公开目录没有按年检查更新」 and
   「全市政策解读数量偏少」 (5 interpretations against the assumed minimum of 10);
@@ -15,13 +20,17 @@ by their published grade, and every fact's ``note`` says so. Dates are illustrat
 
 from __future__ import annotations
 
+import argparse
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 NOTICE = "保山市2019年度考评通报"
 ILLUSTRATIVE = "示例构造：通报未点名具体单位，按其公布的等次分配通报所列普遍问题"
 
+# The notice's tables and sentences, kept in its order and shape.
+# fmt: off
 COUNTIES = [("昌宁县人民政府", "优秀"), ("腾冲市人民政府", "优秀"), ("隆阳区人民政府", "良好"),
             ("龙陵县人民政府", "良好"), ("施甸县人民政府", "合格")]
 PARKS = [("市工贸园区管委会", "优秀"), ("市高黎贡山度假区管委会", "良好"),
@@ -43,30 +52,55 @@ DEPARTMENTS = {
              ("市机关事务局", "C"), ("市驻密办", "C")],
 }
 PRESS_ABSENT_GOOD = {"市政府政研室", "市退役军人局", "市地震局", "市供销社"}
+# fmt: on
 
 
 def facts_for(grade: str, kind: str, name: str) -> list[dict[str, Any]]:
     updated = grade == "优秀"
     facts: list[dict[str, Any]] = [
-        {"kind": "guide_catalogue", "document": doc,
-         "updated_on": "2019-03-01" if updated else "2018-03-01",
-         "note": ILLUSTRATIVE if not updated else "示例构造：按年更新"}
+        {
+            "kind": "guide_catalogue",
+            "document": doc,
+            "updated_on": "2019-03-01" if updated else "2018-03-01",
+            "note": ILLUSTRATIVE if not updated else "示例构造：按年更新",
+        }
         for doc in ("guide", "catalogue", "overview")
     ]
     interpretations = 10 if grade == "优秀" else 5
-    facts += [{"kind": "policy_interpretation", "policy_title": f"政策解读{i + 1}",
-               "note": "示例构造" if grade == "优秀" else f"{ILLUSTRATIVE}：解读数量偏少"}
-              for i in range(interpretations)]
-    facts.append({"kind": "consultation", "late_per_source": grade == "合格",
-                  "note": f"{ILLUSTRATIVE}：超时未办结" if grade == "合格" else "示例构造"})
+    facts += [
+        {
+            "kind": "policy_interpretation",
+            "policy_title": f"政策解读{i + 1}",
+            "note": "示例构造" if grade == "优秀" else f"{ILLUSTRATIVE}：解读数量偏少",
+        }
+        for i in range(interpretations)
+    ]
+    facts.append(
+        {
+            "kind": "consultation",
+            "late_per_source": grade == "合格",
+            "note": f"{ILLUSTRATIVE}：超时未办结" if grade == "合格" else "示例构造",
+        }
+    )
     if kind == "department":
         absent = grade == "合格" or name in PRESS_ABSENT_GOOD
-        facts.append({"kind": "press_conference", "attended": not absent,
-                      "note": f"{NOTICE} 四（二）：41个考核部门中有24个未参加；{ILLUSTRATIVE}"})
+        facts.append(
+            {
+                "kind": "press_conference",
+                "attended": not absent,
+                "note": f"{NOTICE} 四（二）：41个考核部门中有24个未参加；{ILLUSTRATIVE}",
+            }
+        )
     elif grade == "合格":
-        facts += [{"kind": "new_media_account", "name": f"{name}政务新媒体{i + 1}", "filed": False,
-                   "note": f"{NOTICE} 三（二）：政务新媒体446个，已备案301个；{ILLUSTRATIVE}"}
-                  for i in range(5)]
+        facts += [
+            {
+                "kind": "new_media_account",
+                "name": f"{name}政务新媒体{i + 1}",
+                "filed": False,
+                "note": f"{NOTICE} 三（二）：政务新媒体446个，已备案301个；{ILLUSTRATIVE}",
+            }
+            for i in range(5)
+        ]
     return facts
 
 
@@ -74,8 +108,12 @@ def build() -> dict[str, Any]:
     units: list[dict[str, Any]] = []
 
     def add(name: str, kind: str, grade: str, category: str | None = None) -> None:
-        unit: dict[str, Any] = {"id": f"baoshan-{len(units) + 1:02d}", "name": name, "kind": kind,
-                                "parent": "保山市"}
+        unit: dict[str, Any] = {
+            "id": f"baoshan-{len(units) + 1:02d}",
+            "name": name,
+            "kind": kind,
+            "parent": "保山市",
+        }
         if category:
             unit["category"] = category
         units.append({"unit": unit, "year": 2019, "facts": facts_for(grade, kind, name)})
@@ -87,14 +125,32 @@ def build() -> dict[str, Any]:
     for grade, members in DEPARTMENTS.items():
         for name, category in members:
             add(name, "department", grade, category)
-    absent = sum(1 for u in units for f in u["facts"]
-                 if f["kind"] == "press_conference" and not f["attended"])
+    absent = sum(
+        1
+        for u in units
+        for f in u["facts"]
+        if f["kind"] == "press_conference" and not f["attended"]
+    )
     assert absent == 24, absent  # 24 of 41 = 58.5 %, as the notice says
-    return {"region": "baoshan", "year": 2019, "source": NOTICE, "note": ILLUSTRATIVE,
-            "units": units}
+    return {
+        "region": "baoshan",
+        "year": 2019,
+        "source": NOTICE,
+        "note": ILLUSTRATIVE,
+        "units": units,
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Write the cohort, as committed, to the path given on the command line."""
+    parser = argparse.ArgumentParser(
+        prog="python -m govopen_baoshan.examples", description="Write the example cohort JSON."
+    )
+    parser.add_argument("output", type=Path, help="e.g. examples/baoshan-2019-cohort.json")
+    out = parser.parse_args(argv).output
+    out.write_text(json.dumps(build(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(f"wrote {out}")
 
 
 if __name__ == "__main__":
-    out = Path(__file__).with_name("baoshan-2019-cohort.json")
-    out.write_text(json.dumps(build(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    print(f"wrote {out}")
+    main()
