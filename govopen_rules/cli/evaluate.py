@@ -8,6 +8,7 @@ from pathlib import Path
 from govopen_rules.cli.common import RegistryFactory, add_param_option
 from govopen_rules.cli.inputs import add_output_option, read_units, write_output
 from govopen_rules.conversion import to_json
+from govopen_rules.engines import ENGINE_NAMES
 from govopen_rules.evaluation.pipeline import evaluate
 from govopen_rules.reports.html_page import result_html
 from govopen_rules.reports.text import render_text
@@ -23,6 +24,11 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     ev.add_argument("--year", type=int)
     ev.add_argument("--format", choices=("text", "json", "xlsx", "html"), default="text")
     ev.add_argument("--verbose", "-v", action="store_true", help="show every verdict and fact")
+    ev.add_argument(
+        "--engine",
+        choices=ENGINE_NAMES,
+        help="matching engine (default: durable where it runs, else python)",
+    )
     add_output_option(ev)
     add_param_option(ev)
 
@@ -36,6 +42,7 @@ def run(args: argparse.Namespace, registry: RegistryFactory) -> int:
         year=args.year,
         parameters=dict(args.param),
         registry=reg,
+        engine=args.engine,
     )
     rubric = reg.get_rubric(result.region, result.year)
     locations = given.location_of(0)
