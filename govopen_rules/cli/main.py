@@ -25,6 +25,7 @@ from govopen_rules.cli import (
     new_plugin,
     rubrics,
     schema,
+    template,
 )
 from govopen_rules.cli.common import error
 from govopen_rules.errors import FactsValidationError, GovOpenRulesError, ValidationError
@@ -39,6 +40,7 @@ COMMANDS: dict[str, ModuleType] = {
     "evaluate": evaluate,
     "cohort": cohort,
     "compare": compare,
+    "template": template,
     "new-plugin": new_plugin,
     "check-stats": check_stats,
 }

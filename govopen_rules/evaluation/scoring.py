@@ -8,6 +8,7 @@ up to the rubric's bonus cap.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -26,8 +27,11 @@ from govopen_rules.evaluation.results import (
     Status,
     Verdict,
 )
+from govopen_rules.facts.identity import identifying_fields
 from govopen_rules.facts.model import Unit
+from govopen_rules.plugins.builtin.derive import DEADLINE_MEASURES
 from govopen_rules.rubric.compiler import CompiledRubric, CompiledRule
+from govopen_rules.rubric.conditions import All, Any_, Condition, Exists
 from govopen_rules.rubric.describe import describe_condition
 
 __all__ = ["PreparedFact", "score"]
@@ -71,10 +75,12 @@ class _Evidence:
         key = (pf.index, consulted)
         found = self._refs.get(key)
         if found is None:
-            # What the rule read, the measures derived from the fact (deadlines, delays), and
-            # where the fact was seen: enough for a reader to check the verdict by hand.
+            # Which fact it is (a name, a title), what the rule read, the measures derived from
+            # it (deadlines, delays), and where it was seen: enough to check the verdict by hand.
             values = {}
-            for name in dict.fromkeys((*consulted, *pf.derived, "source", "note")):
+            cls: type = type(pf.fact)
+            shown = (*identifying_fields(cls), *consulted, *pf.derived, "source", "note")
+            for name in dict.fromkeys(shown):
                 value = pf.derived.get(name, getattr(pf.fact, name, None))
                 if value is not None:
                     values[name] = _display(value)
@@ -86,6 +92,34 @@ class _Evidence:
         self, rule: CompiledRule, facts: Iterable[PreparedFact]
     ) -> tuple[EvidenceRef, ...]:
         return tuple(self.ref(pf, rule.consulted) for pf in facts)
+
+
+@functools.lru_cache(maxsize=4096)
+def _compared(cond: Condition) -> frozenset[str] | None:
+    """The fields a condition compares; None when it tests presence (``exists``) anywhere."""
+    if isinstance(cond, Exists):
+        return None
+    if isinstance(cond, (All, Any_)):
+        parts = [_compared(item) for item in cond.items]
+        return None if None in parts else frozenset().union(*parts)  # type: ignore[arg-type]
+    return frozenset({cond.field})
+
+
+def _decides(
+    rule: CompiledRule, pf: PreparedFact, deadline_measures: frozenset[str] = DEADLINE_MEASURES
+) -> bool:
+    """Whether the fact can decide the rule.
+
+    A rule whose ``when`` compares only deadline measures (``late``, ``overdue``, a rubric
+    deadline's ``NAME_late``: a date done against a date due) cannot decide on a fact whose due
+    date is unknown, such as a submission without ``due_on``: that fact is no evidence for the
+    rule, so a unit with only such facts gets ``no_evidence``, not ``clear``. A ``when`` that
+    tests presence (``exists``) decides.
+    """
+    read = None if rule.when is None else _compared(rule.when)
+    if not read or not read <= deadline_measures:
+        return True
+    return any(pf.derived.get(name, getattr(pf.fact, name, None)) is not None for name in read)
 
 
 def _stating(rule: CompiledRule) -> str:
@@ -193,9 +227,12 @@ def score(
         matched[name].add(prepared[position].index)
     verdicts_by_indicator: dict[str, list[Verdict]] = defaultdict(list)
     evidence_refs = _Evidence()
+    deadline_measures = DEADLINE_MEASURES | compiled.late_measures
     for rule in compiled.rules:
         evidence = [by_position[i] for i in sorted(matched[rule.evidence_name])]
+        evidence = [pf for pf in evidence if _decides(rule, pf, deadline_measures)]
         problems = [by_position[i] for i in sorted(matched[rule.problem_name])]
+        problems = [pf for pf in problems if _decides(rule, pf, deadline_measures)]
         verdict = _verdict(rule, unit, evidence, problems, evidence_refs)
         verdicts_by_indicator[rule.indicator.code].append(verdict)
 

@@ -1,15 +1,27 @@
 """A comparison as one table: each rubric's total, range and grade, then the shared baseline
-rules with each rubric's verdict (plain text and Markdown)."""
+rules with each rubric's verdict (plain text, Markdown, HTML and an Excel workbook).
+
+The range is the lowest and highest total the evidence allows (:mod:`.pending`: not computed
+yet, shown as —)."""
 
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from html import escape
+
+from openpyxl import Workbook
 
 from govopen_rules.evaluation.compare import Comparison
 from govopen_rules.evaluation.results import EvaluationResult, Status, Verdict
 from govopen_rules.reports.formatting import STATUS_WORDS, format_percent, format_points
+from govopen_rules.reports.pending import NOT_YET, SCORE_RANGE_LABEL, score_range
 
-__all__ = ["render_comparison_markdown", "render_comparison_text"]
+__all__ = [
+    "comparison_html",
+    "comparison_workbook",
+    "render_comparison_markdown",
+    "render_comparison_text",
+]
 
 
 def _share(result: EvaluationResult) -> str:
@@ -31,6 +43,11 @@ def _verdicts(verdicts: tuple[Verdict, ...]) -> str:
     return "; ".join(parts)
 
 
+def _range(result: EvaluationResult) -> str:
+    low_high = score_range(result)
+    return NOT_YET if low_high is None else f"{low_high[0]}–{low_high[1]}"
+
+
 def _rows(comparison: Comparison) -> list[list[str]]:
     rows = []
     for r in comparison.results:
@@ -40,7 +57,7 @@ def _rows(comparison: Comparison) -> list[list[str]]:
             [
                 f"{r.rubric_id} v{r.rubric_version}",
                 f"{format_points(r.total)} / {format_points(r.points)}",
-                f"0–{format_points(r.points)}",
+                _range(r),
                 _share(r),
                 (r.grade or "—") + ("（单项否决 vetoed）" if r.vetoed else ""),
                 f"{len(findings)} (-{format_points(lost)})",
@@ -49,7 +66,7 @@ def _rows(comparison: Comparison) -> list[list[str]]:
     return rows
 
 
-_HEAD = ["rubric", "总分 total", "范围 range", "得分率 share", "等次 grade", "问题 findings"]
+_HEAD = ["rubric", "总分 total", SCORE_RANGE_LABEL, "得分率 share", "等次 grade", "问题 findings"]
 
 
 def _title(comparison: Comparison) -> str:
@@ -105,3 +122,60 @@ def render_comparison_markdown(comparison: Comparison) -> str:
         lines.append("")
     lines += [f"> {note}" for note in _notes(comparison)]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _shared_rows(comparison: Comparison) -> list[list[str]]:
+    return [
+        [f"{shared.baseline} {shared.title}", *(_verdicts(v) for v in shared.verdicts)]
+        for shared in comparison.shared
+    ]
+
+
+def comparison_html(comparison: Comparison) -> str:
+    """The comparison as a printable page: the totals table, then the shared baseline rules."""
+
+    def table(head: list[str], rows: list[list[str]]) -> str:
+        cells = "".join(f"<th>{escape(h)}</th>" for h in head)
+        body = "".join(
+            "<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in rows
+        )
+        return f"<table><thead><tr>{cells}</tr></thead><tbody>{body}</tbody></table>"
+
+    parts = [f"<h1>{escape(_title(comparison))}</h1>", table(_HEAD, _rows(comparison))]
+    if comparison.shared:
+        ids = [r.rubric_id for r in comparison.results]
+        parts += ["<h2>共同基线规则 shared baseline rules</h2>"]
+        parts.append(table(["baseline rule", *ids], _shared_rows(comparison)))
+    parts += [f"<p>{escape(note)}</p>" for note in _notes(comparison)]
+    style = (
+        "body{font-family:sans-serif;margin:12mm}table{border-collapse:collapse;margin:4mm 0}"
+        "th,td{border:1px solid #999;padding:1mm 2mm;text-align:left;vertical-align:top}"
+        "th{background:#ddebf7}"
+    )
+    return (
+        '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{escape(_title(comparison))}</title>\n<style>{style}</style>\n</head>\n"
+        f"<body>\n{chr(10).join(parts)}\n</body>\n</html>\n"
+    )
+
+
+def comparison_workbook(comparison: Comparison) -> Workbook:
+    """The comparison as a workbook: a sheet of totals and one of shared baseline rules."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "对比 comparison"
+    sheet.append([_title(comparison)])
+    sheet.append(_HEAD)
+    for row in _rows(comparison):
+        sheet.append(row)
+    for note in _notes(comparison):
+        sheet.append([note])
+    shared = book.create_sheet("共同基线规则 shared")
+    shared.append(["baseline rule", *(r.rubric_id for r in comparison.results)])
+    for row in _shared_rows(comparison):
+        shared.append(row)
+    for ws in (sheet, shared):
+        for column in ("A", "B", "C", "D", "E", "F"):
+            ws.column_dimensions[column].width = 28
+    return book

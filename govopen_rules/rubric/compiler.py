@@ -91,6 +91,8 @@ class CompiledRubric:
     assumed_parameters: tuple[str, ...]
     #: Every fact kind as this rubric sees it: with the measures of its ``deadlines``.
     fact_kinds: Mapping[str, FactKind] = attrs.field(factory=dict)
+    #: The ``NAME_late`` measures of its deadlines (unknown until the due date is known).
+    late_measures: frozenset[str] = frozenset()
 
     @property
     def kinds(self) -> frozenset[str]:
@@ -465,6 +467,7 @@ def compile_rubric(
         indicator_codes=frozenset(i.code for a in rubric.areas for i in a.indicators),
         assumed_parameters=tuple(sorted(n for n, p in rubric.parameters.items() if p.assumed)),
         fact_kinds=compiler.kinds,
+        late_measures=frozenset(f"{name}_late" for name in rubric.deadlines),
     )
 
 
