@@ -78,7 +78,7 @@ def test_the_command_prints_one_table(
     assert cli.main(argv, registry=registry) == 0
     out = capsys.readouterr().out
     assert "yanan-2020-third-party v1  61 / 80" in out
-    assert "yanshan-2020-monthly v1    9.4 / 10  0–10      94%" in out
+    assert "yanshan-2020-monthly v1    9.4 / 10  —           94%" in out
     assert "national.request.answer_deadline 依申请公开未在法定期限内答复" in out
     assert "yanshan-2020-monthly: 扣分 -0.5 (C3) received_on=2020-09-28" in out
     assert cli.main([*argv, "--format", "json"], registry=registry) == 0
@@ -94,5 +94,5 @@ def test_markdown(registry: Registry, tmp_path: Path, capsys: pytest.CaptureFixt
             "markdown"]  # fmt: skip
     assert cli.main(argv, registry=registry) == 0
     out = capsys.readouterr().out
-    assert "| yanshan-2020-monthly v1 | 9.4 / 10 | 0–10 | 94% | — | 7 (-0.6) |" in out
+    assert "| yanshan-2020-monthly v1 | 9.4 / 10 | — | 94% | — | 7 (-0.6) |" in out
     assert "| `national.request.answer_deadline` 依申请公开未在法定期限内答复 | 扣分 -7 (C2)" in out

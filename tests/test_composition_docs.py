@@ -41,7 +41,7 @@ EXPECTED = {
     "--calendar": ["deadline=2027-01-13"],
     "request-2026-12.json": ["deadline=2027-01-13", "⚠ 临时日历 provisional calendar: 2027"],
     "evaluate docs/examples/two-rubrics.json": [
-        "yanshan-2020-monthly v1    9.4 / 10  0–10      94%        —         7 (-0.6)",
+        "yanshan-2020-monthly v1    9.4 / 10  —           94%        —         7 (-0.6)",
         "  national.request.answer_deadline 依申请公开未在法定期限内答复",
         "    yanshan-2020-monthly: 扣分 -0.5 (C3) received_on=2020-09-28",
     ],

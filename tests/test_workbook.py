@@ -76,6 +76,8 @@ def _value(ftype: FieldType, field: attrs.Attribute[Any]) -> st.SearchStrategy[A
     options = getattr(field.validator, "options", None)
     if options is not None:
         return st.sampled_from(sorted(options))
+    if "examples" in field.metadata:  # a field written in a form (a period: 2020-11)
+        return st.sampled_from(field.metadata["examples"])
     return {
         FieldType.STR: _TEXT,
         FieldType.INT: st.integers(min_value=-(10**9), max_value=10**9),

@@ -377,7 +377,9 @@ class PeriodicReport(_Observed):
 
     KIND: ClassVar[str] = "periodic_report"
     report: str
-    period: str = attrs.field(validator=_valid_period)
+    period: str = attrs.field(
+        validator=_valid_period, metadata={"examples": ("2020", "2020-11", "2020-Q4", "2020-H2")}
+    )
     submitted_on: dt.date | None = None
     #: When it was made public, for a report that must be (e.g. the annual report).
     published_on: dt.date | None = None
