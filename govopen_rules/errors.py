@@ -150,8 +150,9 @@ class CalendarYearMissingError(GovOpenRulesError, LookupError):
         super().__init__(
             f"no holiday calendar for {year} (covered: {covered[0]}-{covered[1]}). "
             "A working day cannot be guessed: upgrade chinesecalendar once the State Council "
-            "has published that year's holidays, or supply them with the govopen_calendar hook "
-            "(see docs/concepts.md, 'Working days')."
+            "has published that year's holidays, or supply them as a calendar file "
+            "(--calendar FILE) or with the govopen_calendar hook (see docs/concepts.md, "
+            "'Working days')."
         )
 
     def __reduce__(self) -> tuple[Any, ...]:

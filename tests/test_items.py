@@ -112,3 +112,17 @@ def test_an_items_field_the_kind_lacks_is_refused(make_registry: MakeRegistry) -
 
     with pytest.raises(RubricError, match=r"items: 'silent_days' is not a field"):
         make_registry(one_rule(kind="new_media_account", items="silent_days"))
+
+
+def test_html_and_workbook_reports_list_the_items(make_registry: MakeRegistry) -> None:
+    from govopen_rules.reports.html_page import result_html
+    from govopen_rules.reports.xlsx import result_workbook
+
+    reg = make_registry(one_rule(kind="new_media_account", when=SILENT, count=COUNTED,
+                                 items="silent_workdays", deduct=PER_DAY))  # fmt: skip
+    data = facts_file(account("甲", "2020-11-12", "2020-11-17"))
+    result = evaluate(data, region="testland", registry=reg)
+    assert "清单 items: 2020-11-12、2020-11-17" in result_html(result)
+    book = result_workbook(result)
+    cells = [str(c.value) for sheet in book.worksheets for row in sheet.iter_rows() for c in row]
+    assert any("清单 items: 2020-11-12、2020-11-17" in cell for cell in cells)

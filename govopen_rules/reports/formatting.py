@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from govopen_rules.evaluation.results import Status
+from govopen_rules.evaluation.results import Status, Verdict
 
-__all__ = ["STATUS_WORDS", "format_percent", "format_points"]
+__all__ = ["STATUS_WORDS", "format_items", "format_percent", "format_points", "message_with_items"]
 
 #: Status words in Chinese, as the text report shows them.
 STATUS_WORDS = {
@@ -25,3 +25,18 @@ def format_points(value: Decimal) -> str:
 def format_percent(share: Decimal) -> str:
     """A share as a notice prints it: 32.61%, 25% (trailing zeros dropped)."""
     return f"{format_points(share)}%"
+
+
+def format_items(verdict: Verdict) -> str:
+    """What a finding lists: ``2020-11-12、2020-11-17 等，另有3项 (and 3 more)``; "" if nothing."""
+    if not verdict.items:
+        return ""
+    more = verdict.more_items
+    rest = f" 等，另有{more}项 (and {more} more)" if more else ""
+    return "、".join(verdict.items) + rest
+
+
+def message_with_items(verdict: Verdict) -> str:
+    """A finding's message, with the items behind its count on a second line."""
+    items = format_items(verdict)
+    return f"{verdict.message}\n清单 items: {items}" if items else verdict.message

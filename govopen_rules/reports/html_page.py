@@ -14,7 +14,12 @@ from html import escape
 
 from govopen_rules.evaluation.cohort import CohortResult, GroupResult
 from govopen_rules.evaluation.results import Effect, EvaluationResult, EvidenceRef, Status, Verdict
-from govopen_rules.reports.formatting import STATUS_WORDS, format_percent, format_points
+from govopen_rules.reports.formatting import (
+    STATUS_WORDS,
+    format_items,
+    format_percent,
+    format_points,
+)
 from govopen_rules.reports.pending import (
     NOT_YET,
     PUBLISHED_LABEL,
@@ -189,6 +194,7 @@ def _finding(v: Verdict, indicator_title: str, locations: Sequence[str] | None) 
         f'<p><span class="badge">{escape(word)}{cost}</span> <b>{escape(v.indicator)}</b> '
         f"{escape(indicator_title)} · <code>{escape(v.rule_id)}</code></p>"
         f"<p>{escape(v.message)}</p>"
+        + (f'<p class="items">清单 items: {escape(format_items(v))}</p>' if v.items else "")
         + (f'<ul class="evidence">{evidence}</ul>' if evidence else "")
         + f'<p class="cite">依据 {escape(v.citation.document)} {escape(v.citation.clause)}'
         f" {quote}</p>{assumed}</div>"

@@ -4,7 +4,7 @@ finding with its evidence and clause."""
 from __future__ import annotations
 
 from govopen_rules.evaluation.results import EvaluationResult, Status, Verdict
-from govopen_rules.reports.formatting import STATUS_WORDS, format_points
+from govopen_rules.reports.formatting import STATUS_WORDS, format_items, format_points
 
 __all__ = ["render_text"]
 
@@ -19,8 +19,7 @@ def _verdict_lines(v: Verdict, *, cite: bool) -> list[str]:
         line += f" (假定值 assumed: {', '.join(v.assumptions)})"
     lines = [line]
     if v.items:
-        more = f" 等，另有{v.more_items}项 (and {v.more_items} more)" if v.more_items else ""
-        lines.append(f"          清单 items: {'、'.join(v.items)}{more}")
+        lines.append(f"          清单 items: {format_items(v)}")
     lines += [f"          证据 {e.describe()}" for e in v.evidence]
     if cite:
         quote = f"「{v.citation.quote}」" if v.citation.quote else ""

@@ -24,7 +24,7 @@ from govopen_rules.evaluation.results import (
     Status,
     Verdict,
 )
-from govopen_rules.reports.formatting import STATUS_WORDS, format_points
+from govopen_rules.reports.formatting import STATUS_WORDS, format_points, message_with_items
 from govopen_rules.reports.pending import (
     NOT_YET,
     PUBLISHED_LABEL,
@@ -210,7 +210,7 @@ def _write_breakdown(
                         f"{v.rule_id}\n{v.title}",
                         STATUS_WORDS[v.status] + ("（否决）" if v.effect is Effect.VETO else ""),
                         costs,
-                        v.message,
+                        message_with_items(v),
                         _evidence(v.evidence, locations),
                         _citation(v),
                         "、".join(v.assumptions),
@@ -348,7 +348,7 @@ def _write_cohort_findings(sheet: Worksheet, cohort: CohortResult, heading: str)
                     v.rule_id,
                     STATUS_WORDS[v.status],
                     v.points,
-                    v.message,
+                    message_with_items(v),
                     _citation(v),
                 ],
                 number_format=_number_format(places),
