@@ -289,7 +289,8 @@ def run_mutation(
     mutants: list[Mutant] = []
     runs: list[list[_Prepared]] = []
     for rubric_id, states in by_rubric.items():
-        for mutant in generate_mutants(shipped[rubric_id], registry.fact_kinds):
+        # The kinds as the rubric sees them: with the measures of its own deadlines.
+        for mutant in generate_mutants(shipped[rubric_id], shipped[rubric_id].fact_kinds):
             mutants.append(mutant)
             runs.append([s for s in states if s.observes & mutant.reads])
     results, workers = _run_all(mutants, runs, jobs or os.cpu_count() or 1)
