@@ -312,3 +312,17 @@ def test_an_extending_rubric_scores_its_changes(with_2021: Registry) -> None:
     result = evaluate(facts_file(late, year=2021), region="xuanwei", registry=with_2021)
     assert result.verdict("xuanwei.c5.late_submission").points == Decimal("0.2")
     assert attrs.asdict(result.unit)["kind"] == "county_government"
+
+
+def test_the_rubric_schema_takes_an_extending_file() -> None:
+    import jsonschema
+
+    from govopen_rules.rubric.schema import rubric_json_schema
+
+    validator = jsonschema.Draft202012Validator(rubric_json_schema())
+    data = yaml.safe_load(XUANWEI_2021.read_text(encoding="utf-8"))
+    assert [e.message for e in validator.iter_errors(data)] == []
+    del data["year"]
+    assert any("'year' is a required property" in e.message for e in validator.iter_errors(data))
+    del data["extends"]  # then it is a whole rubric, and lacks most of one
+    assert any("'points' is a required property" in e.message for e in validator.iter_errors(data))

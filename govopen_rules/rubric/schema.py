@@ -173,11 +173,29 @@ def _description(cls: type) -> str:
     return " ".join(paragraph.replace("``", "").split())
 
 
+def _extending_or_full(root: dict[str, Any]) -> dict[str, Any]:
+    """A file that ``extends`` another gives only what changes: it needs only its id, year and
+    version, and its areas are changes matched by code (checked in full once merged)."""
+    areas = root["properties"]["areas"]
+    lenient = {
+        "type": "array",
+        "items": {"type": "object", "required": ["code"]},
+        "description": "Areas to add, or to change (matched by code).",
+    }
+    return root | {
+        "properties": root["properties"] | {"areas": lenient},
+        "required": [],
+        "if": {"required": ["extends"]},
+        "then": {"required": ["extends", "id", "year", "version"]},
+        "else": {"required": root["required"], "properties": {"areas": areas}},
+    }
+
+
 def rubric_json_schema(kinds: Iterable[str] = ()) -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of a rubric file; ``kinds`` (the registry's fact kinds)
     are listed for ``evidence.kind`` and ``check.kind`` when given."""
     builder = _Builder(tuple(sorted(kinds)))
-    root = builder.object(RubricFile)
+    root = _extending_or_full(builder.object(RubricFile))
     builder.ref(ParamRef)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
