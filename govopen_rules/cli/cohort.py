@@ -21,6 +21,12 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     co.add_argument("--year", type=int, required=True)
     co.add_argument("--format", choices=("markdown", "json"), default="markdown")
     co.add_argument("--processes", type=int, default=0, help="evaluate in N processes")
+    co.add_argument(
+        "--uncovered-kind",
+        choices=("error", "not_applicable"),
+        default="error",
+        help="a unit kind the rubric does not cover: a failure, or every rule not applicable",
+    )
     add_param_option(co)
 
 
@@ -35,11 +41,21 @@ def run(args: argparse.Namespace, registry: RegistryFactory) -> int:
     if args.processes > 0:
         with ProcessPoolExecutor(max_workers=args.processes) as pool:
             cohort = evaluate_many(
-                units, region=args.region, year=args.year, parameters=parameters, executor=pool
+                units,
+                region=args.region,
+                year=args.year,
+                parameters=parameters,
+                executor=pool,
+                uncovered_kind=args.uncovered_kind,
             )
     else:
         cohort = evaluate_many(
-            units, region=args.region, year=args.year, parameters=parameters, registry=registry()
+            units,
+            region=args.region,
+            year=args.year,
+            parameters=parameters,
+            registry=registry(),
+            uncovered_kind=args.uncovered_kind,
         )
     print(to_json(cohort) if args.format == "json" else render_cohort_markdown(cohort), end="")
     if args.format == "json":

@@ -20,6 +20,12 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     ev.add_argument("--year", type=int)
     ev.add_argument("--format", choices=("text", "json"), default="text")
     ev.add_argument("--verbose", "-v", action="store_true", help="show every verdict and fact")
+    ev.add_argument(
+        "--uncovered-kind",
+        choices=("error", "not_applicable"),
+        default="error",
+        help="a unit kind the rubric does not cover: refuse it, or score every rule not applicable",
+    )
     add_param_option(ev)
 
 
@@ -28,7 +34,12 @@ def run(args: argparse.Namespace, registry: RegistryFactory) -> int:
     if data is None:
         return 1
     result = evaluate(
-        data, region=args.region, year=args.year, parameters=dict(args.param), registry=registry()
+        data,
+        region=args.region,
+        year=args.year,
+        parameters=dict(args.param),
+        registry=registry(),
+        uncovered_kind=args.uncovered_kind,
     )
     if args.format == "json":
         print(to_json(result))

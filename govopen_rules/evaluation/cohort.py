@@ -10,28 +10,42 @@ A cohort never loses work: a unit whose facts are invalid, whose evaluation fail
 whose worker dies is a :class:`UnitFailure` with its reasons (see :mod:`.running`), and every
 other unit is still evaluated, ranked and tiered. Two units with the same id are both failures
 naming each other: a 通报 cannot place the same unit twice.
+
+Each placement says whether the evidence settles its tier (both ends of the unit's score range
+give it). A unit entry may carry the tier a 通报 **published** for it (``"published": {"tier":
+"优秀", "source": "…"}``, beside ``unit`` and ``facts``): it is taken off before evaluation, so no
+rule can read it, and compared with what the evidence allows: it ``agrees`` (the evidence
+settles that tier), ``disagrees`` (the evidence rules that tier out) or is ``undetermined`` (the
+evidence allows it and other tiers).
 """
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor
 from decimal import Decimal
+from typing import Any
 
 import attrs
 
 from govopen_rules._version import library_version
-from govopen_rules.evaluation.results import EvaluationResult
-from govopen_rules.evaluation.running import Job, run_jobs
+from govopen_rules.errors import FactsValidationError, GovOpenRulesError
+from govopen_rules.evaluation.pipeline import evaluate
+from govopen_rules.evaluation.results import EvaluationResult, ScoreRange
+from govopen_rules.evaluation.running import Job, Outcome, run_jobs
+from govopen_rules.evaluation.scoring import UncoveredKind
 from govopen_rules.exact import percent_of
 from govopen_rules.facts.model import FactsFile, Unit
 from govopen_rules.plugins.registry import Registry, default_registry
 from govopen_rules.rubric.grades import GradeScale, Grading, ResolvedGroup
 
 __all__ = [
+    "Agreement",
     "CohortResult",
     "GroupResult",
     "Placement",
+    "PublishedComparison",
     "TierCount",
     "UnitFailure",
     "evaluate_many",
@@ -48,36 +62,74 @@ class UnitFailure:
     errors: tuple[str, ...]
 
 
+class Agreement(str, enum.Enum):
+    """How a published tier compares with what the evidence allows."""
+
+    AGREES = "agrees"  # the evidence settles the tier, and it is the published one
+    DISAGREES = "disagrees"  # the evidence rules the published tier out
+    UNDETERMINED = "undetermined"  # the evidence allows the published tier and others
+
+
 @attrs.frozen(kw_only=True)
 class Placement:
-    """A unit's place in its group. Tied totals share a rank (1, 2, 2, 4)."""
+    """A unit's place in its group. Tied totals share a rank (1, 2, 2, 4).
+
+    ``low`` and ``high`` are the unit's score range, ``tier_low`` and ``tier_high`` the tiers at
+    its ends; ``determined`` when both ends give ``tier``. ``published`` is the tier the cohort
+    file says was published, and ``agreement`` how it compares.
+    """
 
     unit_id: str
     name: str
     total: Decimal
     rank: int
     tier: str | None
+    low: Decimal = Decimal(0)
+    high: Decimal = Decimal(0)
+    tier_low: str | None = None
+    tier_high: str | None = None
+    determined: bool = False
+    published: str | None = None
+    agreement: Agreement | None = None
 
 
 @attrs.frozen(kw_only=True)
 class TierCount:
-    """One tier of a group: how many units, their share in percent, who they are."""
+    """One tier of a group: how many units, their share in percent, who they are, and how many
+    of them the evidence settles in it."""
 
     label: str
     count: int
     share: Decimal
     members: tuple[str, ...]
+    determined: int = 0
+
+
+@attrs.frozen(kw_only=True)
+class PublishedComparison:
+    """A group's published tiers against its evidence: the published table (counts and shares
+    by published tier) and how many units agree, disagree or are undetermined."""
+
+    tiers: tuple[TierCount, ...]
+    agrees: int
+    disagrees: int
+    undetermined: int
+    #: Units of the group for which no tier was published.
+    unpublished: int
 
 
 @attrs.frozen(kw_only=True)
 class GroupResult:
-    """A group's ranking and tier table."""
+    """A group's ranking and tier table; ``determined`` counts units whose tier the evidence
+    settles."""
 
     name: str
     size: int
     placements: tuple[Placement, ...]
     tiers: tuple[TierCount, ...]
     warnings: tuple[str, ...] = ()
+    determined: int = 0
+    published: PublishedComparison | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -102,6 +154,39 @@ class CohortResult:
         raise KeyError(name)
 
 
+@attrs.frozen(kw_only=True)
+class _Published:
+    tier: str
+    source: str = ""
+
+
+def _take_published(facts: object) -> tuple[object, _Published | None, str | None]:
+    """The unit entry without its ``published`` tier (no rule may read it), the tier, and the
+    problem when it is malformed."""
+    if not isinstance(facts, Mapping) or "published" not in facts:
+        return facts, None, None
+    rest = {k: v for k, v in facts.items() if k != "published"}
+    raw = facts["published"]
+    if raw is None:
+        return rest, None, None
+    if (
+        isinstance(raw, Mapping)
+        and isinstance(raw.get("tier"), str)
+        and isinstance(raw.get("source", ""), str)
+        and set(raw) <= {"tier", "source"}
+    ):
+        return rest, _Published(tier=raw["tier"], source=raw.get("source", "")), None
+    return rest, None, f'published: expected {{"tier": <label>, "source": <text>}}, got {raw!r}'
+
+
+def _unit_kind(facts: object) -> object:
+    if isinstance(facts, FactsFile):
+        return facts.unit.kind
+    if isinstance(facts, Mapping) and isinstance(facts.get("unit"), Mapping):
+        return facts["unit"].get("kind")
+    return None
+
+
 def _identity(facts: object) -> tuple[str | None, str | None]:
     unit = facts.unit if isinstance(facts, FactsFile) else None
     if unit is not None:
@@ -122,6 +207,8 @@ class _Standing:
     unit: Unit
     total: Decimal
     vetoed: bool
+    range: ScoreRange
+    published: str | None = None
 
 
 def evaluate_many(
@@ -135,6 +222,8 @@ def evaluate_many(
     engine: str | None = None,
     on_result: Callable[[EvaluationResult], None] | None = None,
     keep_results: bool = True,
+    published: Mapping[str, str] | None = None,
+    uncovered_kind: UncoveredKind = "error",
 ) -> CohortResult:
     """Evaluate every unit, then rank and tier them by the rubric's cohort policy.
 
@@ -144,24 +233,63 @@ def evaluate_many(
     the number of units (ranks and tiers need only each unit's total). With an ``executor``,
     each unit is evaluated where the executor runs it, using that process's installed plugins
     (a custom ``registry`` cannot travel to another process).
+
+    ``published`` maps unit ids to the tier a 通报 published for them (a unit entry's own
+    ``published`` field wins); it is compared, never evaluated. ``uncovered_kind`` is passed to
+    :func:`~govopen_rules.evaluate` (units of kinds the rubric does not cover fail, or with
+    ``"not_applicable"`` are scored with every rule not applicable, in this process).
     """
     if executor is not None and registry is not None:
         raise ValueError("pass either an executor or a registry: workers use their own plugins")
     reg = registry or default_registry()
     runnable = reg.runnable(region, year, parameters, engine)
     rubric = runnable.compiled.rubric
+    covers = rubric.unit_kinds
     identities: dict[int, tuple[str | None, str | None]] = {}
+    tiers_published: dict[int, str] = {}
+    # Outcomes produced here rather than by a job: malformed ``published`` fields, and units the
+    # rubric does not cover when the caller asked for them to be scored not applicable.
+    local: dict[int, Outcome] = {}
 
     def jobs() -> Iterator[Job]:
-        for index, facts in enumerate(units):
-            identities[index] = _identity(facts)
+        for index, given in enumerate(units):
+            identities[index] = _identity(given)
+            facts, tier, problem = _take_published(given)
+            if problem is not None:
+                local[index] = (index, None, (problem,))
+                continue
+            unit_id = identities[index][0]
+            if (
+                tier is None
+                and published is not None
+                and unit_id is not None
+                and (unit_id in published)
+            ):
+                tier = _Published(tier=published[unit_id])
+            if tier is not None:
+                tiers_published[index] = tier.tier
+            if uncovered_kind == "not_applicable" and covers and _unit_kind(facts) not in covers:
+                local[index] = _evaluate_here(index, facts, region, year, parameters, reg, engine)
+                continue
             yield (index, facts, region, year, parameters, engine)
+
+    def outcomes() -> Iterator[Outcome]:
+        """Every outcome in input order: the jobs' and those produced here."""
+        done = 0
+        for outcome in run_jobs(jobs(), executor=executor, registry=reg):
+            while done < outcome[0]:
+                if done in local:
+                    yield local.pop(done)
+                done += 1
+            yield outcome
+            done = outcome[0] + 1
+        yield from (local.pop(i) for i in sorted(local))
 
     first_place: dict[str, int] = {}
     standings: dict[int, _Standing] = {}
     results: dict[int, EvaluationResult] = {}
     failures: dict[int, tuple[str, ...]] = {}
-    for index, result, errors in run_jobs(jobs(), executor=executor, registry=reg):
+    for index, result, errors in outcomes():
         unit_id = identities[index][0]
         if unit_id is not None and unit_id in first_place:
             first = first_place[unit_id]
@@ -176,7 +304,9 @@ def evaluate_many(
         if result is None:
             failures[index] = errors
             continue
-        standings[index] = _Standing(result.unit, result.total, result.vetoed)
+        standings[index] = _Standing(
+            result.unit, result.total, result.vetoed, result.range, tiers_published.get(index)
+        )
         if keep_results:
             results[index] = result
         if on_result is not None:
@@ -198,6 +328,35 @@ def evaluate_many(
         groups=groups,
         ungrouped=ungrouped,
     )
+
+
+def _evaluate_here(
+    index: int,
+    facts: object,
+    region: str,
+    year: int,
+    parameters: Mapping[str, object] | None,
+    reg: Registry,
+    engine: str | None,
+) -> Outcome:
+    """One unit evaluated in this process with every rule not applicable (its kind is not
+    covered); a failure is its outcome, as for a job."""
+    try:
+        data: Any = facts
+        result = evaluate(
+            data,
+            region=region,
+            year=year,
+            parameters=parameters,
+            registry=reg,
+            engine=engine,
+            uncovered_kind="not_applicable",
+        )
+    except FactsValidationError as exc:
+        return index, None, exc.errors
+    except GovOpenRulesError as exc:
+        return index, None, (str(exc),)
+    return index, result, ()
 
 
 def _rank_and_tier(
@@ -226,28 +385,86 @@ def _group_result(group: ResolvedGroup, results: list[_Standing], grading: Gradi
         ranks.append(ranks[-1] if tied else position + 1)
     tiers = [group.scale.grade(r.total, r.vetoed) for r in ordered]
     warnings = _apply_quotas(group, ordered, ranks, tiers, grading)
-    placements = tuple(
-        Placement(unit_id=r.unit.id, name=r.unit.name, total=r.total, rank=rank, tier=tier)
-        for r, rank, tier in zip(ordered, ranks, tiers, strict=True)
-    )
-    size = len(ordered)
     labels = list(group.scale.labels)
     if group.scale.veto_grade and group.scale.veto_grade not in labels:
         labels.append(group.scale.veto_grade)
-    counts = tuple(
-        TierCount(
-            label=label,
-            count=sum(1 for p in placements if p.tier == label),
-            share=percent_of(
-                sum(1 for p in placements if p.tier == label), size, grading.share_decimals
-            ),
-            members=tuple(p.name for p in placements if p.tier == label),
+    placements = tuple(
+        _placement(r, rank, tier, labels)
+        for r, rank, tier in zip(ordered, ranks, tiers, strict=True)
+    )
+    size = len(ordered)
+
+    def table(tier_of: Callable[[Placement], str | None]) -> tuple[TierCount, ...]:
+        return tuple(
+            TierCount(
+                label=label,
+                count=len(members),
+                share=percent_of(len(members), size, grading.share_decimals),
+                members=tuple(p.name for p in members),
+                determined=sum(1 for p in members if p.determined and p.tier == label),
+            )
+            for label in labels
+            for members in [[p for p in placements if tier_of(p) == label]]
         )
-        for label in labels
-    )
+
+    published = None
+    if any(p.published is not None for p in placements):
+        unknown = sorted({p.published for p in placements if p.published} - set(labels))
+        if unknown:
+            warnings += (f"published tiers {unknown} are not grades of this group",)
+        published = PublishedComparison(
+            tiers=table(lambda p: p.published),
+            agrees=sum(1 for p in placements if p.agreement is Agreement.AGREES),
+            disagrees=sum(1 for p in placements if p.agreement is Agreement.DISAGREES),
+            undetermined=sum(1 for p in placements if p.agreement is Agreement.UNDETERMINED),
+            unpublished=sum(1 for p in placements if p.published is None),
+        )
     return GroupResult(
-        name=group.name, size=size, placements=placements, tiers=counts, warnings=warnings
+        name=group.name,
+        size=size,
+        placements=placements,
+        tiers=table(lambda p: p.tier),
+        warnings=warnings,
+        determined=sum(1 for p in placements if p.determined),
+        published=published,
     )
+
+
+def _placement(r: _Standing, rank: int, tier: str | None, labels: Sequence[str]) -> Placement:
+    """A unit's placement with the tiers at the ends of its range and, where a tier was
+    published, how it compares."""
+    low, high = r.range.low_grade, r.range.high_grade
+    determined = low == high == tier
+    agreement = None
+    if r.published is not None:
+        if determined:
+            agreement = Agreement.AGREES if r.published == tier else Agreement.DISAGREES
+        else:
+            allowed = _between(labels, high, low)
+            agreement = Agreement.UNDETERMINED if r.published in allowed else Agreement.DISAGREES
+    return Placement(
+        unit_id=r.unit.id,
+        name=r.unit.name,
+        total=r.total,
+        rank=rank,
+        tier=tier,
+        low=r.range.low,
+        high=r.range.high,
+        tier_low=low,
+        tier_high=high,
+        determined=determined,
+        published=r.published,
+        agreement=agreement,
+    )
+
+
+def _between(labels: Sequence[str], high: str | None, low: str | None) -> set[str]:
+    """The tiers from ``high`` down to ``low`` (labels are highest first; None is below all)."""
+
+    def position(label: str | None) -> int:
+        return labels.index(label) if label in labels else len(labels)
+
+    return set(labels[position(high) : position(low) + 1])
 
 
 def _apply_quotas(
