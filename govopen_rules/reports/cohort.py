@@ -16,7 +16,7 @@ AGREEMENT_WORDS = {
 
 
 def _ends(p: Placement) -> str:
-    low, high = p.tier_low or "—", p.tier_high or "—"
+    low, high = p.tier_low or "无等次", p.tier_high or "无等次"
     return low if low == high else f"{low}–{high}"
 
 

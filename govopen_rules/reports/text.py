@@ -49,7 +49,7 @@ def _verdict_lines(v: Verdict, *, cite: bool) -> list[str]:
         line += f" (假定值 assumed: {', '.join(v.assumptions)})"
     lines = [line]
     lines += [f"          证据 {e.describe()}" for e in v.evidence]
-    if v.policy is not None:
+    if v.policy is not None and v.policy.level != "rubric":  # the rubric's default is shown once
         lines.append(f"          {describe_policy(v.policy)}")
     if cite:
         quote = f"「{v.citation.quote}」" if v.citation.quote else ""
@@ -73,12 +73,15 @@ def _headline(result: EvaluationResult) -> list[str]:
             total += f" (区间两端 ends: {ends[0]}–{ends[1]})"
     if result.vetoed:
         total += "  单项否决 VETOED"
-    lacking = sum(1 for v in result.verdicts() if v.status is Status.NO_EVIDENCE)
+    lacking = [v for v in result.verdicts() if v.status is Status.NO_EVIDENCE]
     share = (
         f"证据决定 decided by evidence: {format_percent(span.evidence_share)} of the points"
-        f"  缺证据规则 rules without evidence: {lacking}"
+        f"  缺证据规则 rules without evidence: {len(lacking)}"
     )
-    return [total, share]
+    defaults = {
+        describe_policy(v.policy) for v in lacking if v.policy and v.policy.level == "rubric"
+    }
+    return [total, share, *sorted(defaults)]
 
 
 def render_text(result: EvaluationResult, *, verbose: bool = False) -> str:
