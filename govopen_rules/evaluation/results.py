@@ -85,8 +85,9 @@ class Verdict:
 @attrs.frozen(kw_only=True)
 class ScoreRange:
     """What the evidence proves: the total if every ``no_evidence`` rule were decided against the
-    unit (``low``) or for it (``high``), within every cap; the grade at each end; and the share
-    of the rubric's points that no missing evidence can move (percent, rounded down)."""
+    unit (``low``) or for it (``high``), within every cap; the grade at each end; and
+    ``evidence_share``, the percentage of the rubric's points that no missing evidence can move
+    (settled by facts, by a stated policy, or because no rule can take them; rounded down)."""
 
     low: Decimal
     high: Decimal

@@ -75,7 +75,7 @@ def _headline(result: EvaluationResult) -> list[str]:
         total += "  单项否决 VETOED"
     lacking = [v for v in result.verdicts() if v.status is Status.NO_EVIDENCE]
     share = (
-        f"证据决定 decided by evidence: {format_percent(span.evidence_share)} of the points"
+        f"已定 settled: {format_percent(span.evidence_share)} of the points"
         f"  缺证据规则 rules without evidence: {len(lacking)}"
     )
     defaults = {

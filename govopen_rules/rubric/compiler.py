@@ -555,7 +555,8 @@ class _Compiler:
         if gate.min_evidence_share is not None:
             path = "evidence_gate.min_evidence_share"
             share = self.number(gate.min_evidence_share, path, set())
-            if not Decimal(0) <= share:
+            literal = not isinstance(gate.min_evidence_share, ParamRef)
+            if share < 0 or (literal and share > 100):
                 self.errors.append(f"{path}: {share} is not a percentage")
             self.within(gate.min_evidence_share, share, Decimal(100), path, "100 %")
         if not (gate.low_end or gate.high_end or share is not None):
