@@ -69,6 +69,7 @@ def synthetic_rubric() -> dict[str, Any]:
         "points": "10",
         "source": CITE,
         "areas": [{"code": "A", "title": "all", "points": "10", "indicators": indicators}],
+        "missing_evidence": {"mode": "undecided"},
     }
 
 
