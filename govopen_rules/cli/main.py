@@ -17,7 +17,7 @@ import sys
 from collections.abc import Sequence
 from types import ModuleType
 
-from govopen_rules.cli import check_stats, cohort, evaluate, new_plugin, rubrics, schema
+from govopen_rules.cli import check_stats, cohort, evaluate, new_plugin, rubrics, schema, template
 from govopen_rules.cli.common import error
 from govopen_rules.errors import FactsValidationError, GovOpenRulesError, ValidationError
 from govopen_rules.plugins.registry import Registry, default_registry
@@ -30,6 +30,7 @@ COMMANDS: dict[str, ModuleType] = {
     "schema": schema,
     "evaluate": evaluate,
     "cohort": cohort,
+    "template": template,
     "new-plugin": new_plugin,
     "check-stats": check_stats,
 }

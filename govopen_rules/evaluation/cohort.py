@@ -30,6 +30,7 @@ from typing import Any
 import attrs
 
 from govopen_rules._version import library_version
+from govopen_rules.conversion import load_json_document, to_json
 from govopen_rules.errors import FactsValidationError, GovOpenRulesError
 from govopen_rules.evaluation.pipeline import evaluate
 from govopen_rules.evaluation.results import EvaluationResult, ScoreRange
@@ -179,6 +180,20 @@ def _take_published(facts: object) -> tuple[object, _Published | None, str | Non
     return rest, None, f'published: expected {{"tier": <label>, "source": <text>}}, got {raw!r}'
 
 
+def _parsed_here(facts: object, always: bool) -> tuple[object, str | None]:
+    """A unit given as JSON text, parsed in this process when it must be looked into (it
+    carries a published tier, or ``always``); other units as given."""
+    if not isinstance(facts, (str, bytes)):
+        return facts, None
+    marker = "published" if isinstance(facts, str) else b"published"
+    if not always and marker not in facts:  # type: ignore[operator]
+        return facts, None
+    try:
+        return load_json_document(facts), None
+    except ValueError as exc:
+        return facts, f"not JSON: {exc}"[:500]
+
+
 def _unit_kind(facts: object) -> object:
     if isinstance(facts, FactsFile):
         return facts.unit.kind
@@ -211,8 +226,13 @@ class _Standing:
     published: str | None = None
 
 
+def _standing_of(result: EvaluationResult) -> _Standing:
+    """Computed where the unit is evaluated (module level, so workers can run it)."""
+    return _Standing(result.unit, result.total, result.vetoed, result.range)
+
+
 def evaluate_many(
-    units: Iterable[FactsFile | Mapping[str, object]],
+    units: Iterable[FactsFile | Mapping[str, object] | str | bytes],
     *,
     region: str,
     year: int,
@@ -221,18 +241,22 @@ def evaluate_many(
     registry: Registry | None = None,
     engine: str | None = None,
     on_result: Callable[[EvaluationResult], None] | None = None,
+    on_json: Callable[[str], None] | None = None,
     keep_results: bool = True,
     published: Mapping[str, str] | None = None,
     uncovered_kind: UncoveredKind = "error",
 ) -> CohortResult:
     """Evaluate every unit, then rank and tier them by the rubric's cohort policy.
 
-    ``units`` is consumed lazily (a generator over a JSON Lines file works) and only a bounded
-    number are in flight. ``on_result`` sees each result as it arrives, in input order; with
-    ``keep_results=False`` results are not kept in the returned cohort, so memory stays flat in
-    the number of units (ranks and tiers need only each unit's total). With an ``executor``,
-    each unit is evaluated where the executor runs it, using that process's installed plugins
-    (a custom ``registry`` cannot travel to another process).
+    ``units`` is consumed lazily and only a bounded number are in flight; a unit may be given as
+    its facts file's JSON text (a line of a JSON Lines file), parsed where it is evaluated.
+    ``on_result`` sees each result as it arrives, in input order; with ``keep_results=False``
+    results are not kept in the returned cohort, so memory grows only by each unit's standing
+    (id, name, kind, total, range: what ranks and tiers need). ``on_json`` (with
+    ``keep_results=False`` and no ``on_result``) receives each result as one line of JSON,
+    serialised where the unit was evaluated: the fastest way to stream a large cohort to a file.
+    With an ``executor``, each unit is evaluated where the executor runs it, using that
+    process's installed plugins (a custom ``registry`` cannot travel to another process).
 
     ``published`` maps unit ids to the tier a 通报 published for them (a unit entry's own
     ``published`` field wins); it is compared, never evaluated. ``uncovered_kind`` is passed to
@@ -245,55 +269,62 @@ def evaluate_many(
     runnable = reg.runnable(region, year, parameters, engine)
     rubric = runnable.compiled.rubric
     covers = rubric.unit_kinds
+    look_at_kind = uncovered_kind == "not_applicable" and bool(covers)
     identities: dict[int, tuple[str | None, str | None]] = {}
     tiers_published: dict[int, str] = {}
-    # Outcomes produced here rather than by a job: malformed ``published`` fields, and units the
-    # rubric does not cover when the caller asked for them to be scored not applicable.
+    # Outcomes produced here rather than by a job: malformed units or ``published`` fields, and
+    # units the rubric does not cover when the caller asked for them to be scored not applicable.
     local: dict[int, Outcome] = {}
+
+    as_json = on_json is not None and on_result is None and not keep_results
+    if on_json is not None and not as_json:
+        raise ValueError("on_json streams results as text: use it with keep_results=False")
 
     def jobs() -> Iterator[Job]:
         for index, given in enumerate(units):
-            identities[index] = _identity(given)
-            facts, tier, problem = _take_published(given)
+            facts, problem = _parsed_here(given, always=look_at_kind)
+            identities[index] = _identity(facts)
+            facts, tier, problem = (facts, None, problem) if problem else _take_published(facts)
             if problem is not None:
-                local[index] = (index, None, (problem,))
+                local[index] = Outcome(index, errors=(problem,))
                 continue
-            unit_id = identities[index][0]
-            if (
-                tier is None
-                and published is not None
-                and unit_id is not None
-                and (unit_id in published)
-            ):
-                tier = _Published(tier=published[unit_id])
             if tier is not None:
                 tiers_published[index] = tier.tier
-            if uncovered_kind == "not_applicable" and covers and _unit_kind(facts) not in covers:
-                local[index] = _evaluate_here(index, facts, region, year, parameters, reg, engine)
+            if look_at_kind and _unit_kind(facts) not in covers:
+                local[index] = _evaluate_here(
+                    index, facts, region, year, parameters, reg, engine, as_json
+                )
                 continue
-            yield (index, facts, region, year, parameters, engine)
+            yield Job(index, facts, region, year, parameters, engine, _standing_of, as_json)
 
     def outcomes() -> Iterator[Outcome]:
         """Every outcome in input order: the jobs' and those produced here."""
         done = 0
         for outcome in run_jobs(jobs(), executor=executor, registry=reg):
-            while done < outcome[0]:
+            while done < outcome.index:
                 if done in local:
                     yield local.pop(done)
                 done += 1
             yield outcome
-            done = outcome[0] + 1
+            done = outcome.index + 1
         yield from (local.pop(i) for i in sorted(local))
 
     first_place: dict[str, int] = {}
     standings: dict[int, _Standing] = {}
     results: dict[int, EvaluationResult] = {}
     failures: dict[int, tuple[str, ...]] = {}
-    for index, result, errors in outcomes():
-        unit_id = identities[index][0]
+    failed_identity: dict[int, tuple[str | None, str | None]] = {}
+    for outcome in outcomes():
+        index = outcome.index
+        identity = identities.pop(index)  # only units in flight are kept
+        if outcome.identity != (None, None):
+            identity = outcome.identity  # the worker read it from the unit's JSON text
+        unit_id = identity[0]
         if unit_id is not None and unit_id in first_place:
             first = first_place[unit_id]
             failures[index] = (f"unit.id: {unit_id!r} is also the id of units[{first}]",)
+            failed_identity[index] = identity
+            failed_identity.setdefault(first, identity)
             standings.pop(first, None)
             results.pop(first, None)
             also = f"unit.id: {unit_id!r} is also the id of units[{index}]"
@@ -301,16 +332,21 @@ def evaluate_many(
             continue
         if unit_id is not None:
             first_place[unit_id] = index
-        if result is None:
-            failures[index] = errors
+        if not outcome.ok:
+            failures[index] = outcome.errors
+            failed_identity[index] = identity
             continue
-        standings[index] = _Standing(
-            result.unit, result.total, result.vetoed, result.range, tiers_published.get(index)
-        )
-        if keep_results:
-            results[index] = result
-        if on_result is not None:
-            on_result(result)
+        tier = tiers_published.pop(index, None)
+        if tier is None and published is not None and unit_id is not None:
+            tier = published.get(unit_id)
+        standings[index] = attrs.evolve(outcome.summary, published=tier)
+        if outcome.result is not None:
+            if keep_results:
+                results[index] = outcome.result
+            if on_result is not None:
+                on_result(outcome.result)
+        if outcome.text is not None and on_json is not None:
+            on_json(outcome.text)
     groups, ungrouped = _rank_and_tier(
         [standings[i] for i in sorted(standings)], runnable.compiled.grading
     )
@@ -322,7 +358,9 @@ def evaluate_many(
         library_version=library_version(),
         results=tuple(results[i] for i in sorted(results)),
         failures=tuple(
-            UnitFailure(index=i, unit_id=identities[i][0], name=identities[i][1], errors=errors)
+            UnitFailure(
+                index=i, unit_id=failed_identity[i][0], name=failed_identity[i][1], errors=errors
+            )
             for i, errors in sorted(failures.items())
         ),
         groups=groups,
@@ -338,6 +376,7 @@ def _evaluate_here(
     parameters: Mapping[str, object] | None,
     reg: Registry,
     engine: str | None,
+    as_json: bool,
 ) -> Outcome:
     """One unit evaluated in this process with every rule not applicable (its kind is not
     covered); a failure is its outcome, as for a job."""
@@ -353,10 +392,12 @@ def _evaluate_here(
             uncovered_kind="not_applicable",
         )
     except FactsValidationError as exc:
-        return index, None, exc.errors
+        return Outcome(index, errors=exc.errors or ("invalid facts",))
     except GovOpenRulesError as exc:
-        return index, None, (str(exc),)
-    return index, result, ()
+        return Outcome(index, errors=(str(exc),))
+    if as_json:
+        return Outcome(index, text=to_json(result, indent=None), summary=_standing_of(result))
+    return Outcome(index, result=result, summary=_standing_of(result))
 
 
 def _rank_and_tier(

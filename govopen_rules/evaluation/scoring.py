@@ -11,6 +11,7 @@ does not support.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -39,8 +40,11 @@ from govopen_rules.evaluation.results import (
     Status,
     Verdict,
 )
+from govopen_rules.facts.identity import identifying_fields
 from govopen_rules.facts.model import Unit
+from govopen_rules.plugins.builtin.derive import DEADLINE_MEASURES
 from govopen_rules.rubric.compiler import CompiledRubric, CompiledRule
+from govopen_rules.rubric.conditions import All, Any_, Condition, Exists
 from govopen_rules.rubric.describe import describe_condition
 from govopen_rules.rubric.evidence_policy import deduction_for
 
@@ -89,10 +93,12 @@ class _Evidence:
         key = (pf.index, consulted)
         found = self._refs.get(key)
         if found is None:
-            # What the rule read, the measures derived from the fact (deadlines, delays), and
-            # where the fact was seen: enough for a reader to check the verdict by hand.
+            # Which fact it is (a name, a title), what the rule read, the measures derived from
+            # it (deadlines, delays), and where it was seen: enough to check the verdict by hand.
             values = {}
-            for name in dict.fromkeys((*consulted, *pf.derived, "source", "note")):
+            cls: type = type(pf.fact)
+            shown = (*identifying_fields(cls), *consulted, *pf.derived, "source", "note")
+            for name in dict.fromkeys(shown):
                 value = pf.derived.get(name, getattr(pf.fact, name, None))
                 if value is not None:
                     values[name] = _display(value)
@@ -104,6 +110,31 @@ class _Evidence:
         self, rule: CompiledRule, facts: Iterable[PreparedFact]
     ) -> tuple[EvidenceRef, ...]:
         return tuple(self.ref(pf, rule.consulted) for pf in facts)
+
+
+@functools.lru_cache(maxsize=4096)
+def _compared(cond: Condition) -> frozenset[str] | None:
+    """The fields a condition compares; None when it tests presence (``exists``) anywhere."""
+    if isinstance(cond, Exists):
+        return None
+    if isinstance(cond, (All, Any_)):
+        parts = [_compared(item) for item in cond.items]
+        return None if None in parts else frozenset().union(*parts)  # type: ignore[arg-type]
+    return frozenset({cond.field})
+
+
+def _decides(rule: CompiledRule, pf: PreparedFact) -> bool:
+    """Whether the fact can decide the rule.
+
+    A rule whose ``when`` compares only deadline measures (``late``, ``overdue``: a date done
+    against a date due) cannot decide on a fact whose due date is unknown, such as a submission
+    without ``due_on``: that fact is no evidence for the rule, so a unit with only such facts
+    gets ``no_evidence``, not ``clear``. A ``when`` that tests presence (``exists``) decides.
+    """
+    read = None if rule.when is None else _compared(rule.when)
+    if not read or not read <= DEADLINE_MEASURES:
+        return True
+    return any(pf.derived.get(name, getattr(pf.fact, name, None)) is not None for name in read)
 
 
 def _stating(rule: CompiledRule) -> str:
@@ -226,7 +257,9 @@ def score(
     evidence_refs = _Evidence()
     for rule in compiled.rules:
         evidence = [by_position[i] for i in sorted(matched[rule.evidence_name])]
+        evidence = [pf for pf in evidence if _decides(rule, pf)]
         problems = [by_position[i] for i in sorted(matched[rule.problem_name])]
+        problems = [pf for pf in problems if _decides(rule, pf)]
         verdict = _verdict(rule, unit, evidence, problems, evidence_refs, covered)
         verdicts_by_indicator[rule.indicator.code].append(verdict)
 

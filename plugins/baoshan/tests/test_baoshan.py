@@ -141,12 +141,13 @@ def test_cli_prints_the_published_grades_against_the_evidence() -> None:
 
 def check_stats(name: str) -> dict[str, Any]:
     out = subprocess.run(
-        ["govopen-rules", "check-stats", str(EXAMPLES / name), "--format", "json"],
+        ["govopen-rules", "check-stats", str(EXAMPLES / name), "--format", "json", "--exit-zero"],
         check=True,
         capture_output=True,
         text=True,
     ).stdout
-    return json.loads(out)
+    [report] = json.loads(out)["reports"]
+    return report
 
 
 def test_the_2018_annual_reports_findings() -> None:
@@ -154,8 +155,8 @@ def test_the_2018_annual_reports_findings() -> None:
         (f["check"], f["numbers"])
         for f in check_stats("baoshan-2018-annual-report.json")["findings"]
     ]
+    # 回应解读 channel counts (次, 篇) are not parts of the 1261 responses: no parts_total
     assert found == [
-        ("parts_total", {"total": "1261", "parts_sum": "2864"}),
         (
             "percent_mismatch",
             {
@@ -204,9 +205,9 @@ def test_the_2019_notices_findings() -> None:
 def test_text_output_quotes_the_sentence() -> None:
     out = subprocess.run(
         ["govopen-rules", "check-stats", str(EXAMPLES / "baoshan-2018-annual-report.json")],
-        check=True,
+        check=False,
         capture_output=True,
         text=True,
     ).stdout
-    assert "5 项发现" in out
+    assert "4 项发现" in out
     assert "原文: 二级以上办理深度事项11630项,占总事项的87.74%。" in out
