@@ -513,3 +513,19 @@ def test_the_cli_evaluates_an_uncovered_kind_not_applicable_when_asked(
         == 0
     )
     assert "总分 total: 15 / 15 (证据可证 range 15–15)" in capsys.readouterr().out
+
+
+def test_published_tiers_travel_with_units_given_as_json_text_and_streamed(
+    make_registry: MakeRegistry,
+) -> None:
+    reg = gated(make_registry, low_end=True, high_end=True)
+    texts = [json.dumps(u, ensure_ascii=False) for u in cohort_units()]
+    lines: list[str] = []
+    streamed = evaluate_many(
+        texts, region="testland", year=2020, registry=reg, keep_results=False, on_json=lines.append
+    )
+    assert streamed.results == () and len(lines) == 3
+    compared = streamed.groups[0].published
+    assert compared is not None
+    assert (compared.agrees, compared.disagrees, compared.undetermined) == (1, 1, 1)
+    assert [json.loads(line)["range"]["low"] for line in lines] == ["1", "0.5", "0.5"]

@@ -1,8 +1,8 @@
 """Evaluate a cohort of units together: rank them within groups, assign tiers, count shares.
 
 Published tier tables print each tier's count and share of its group at a fixed precision
-(15/46 → 32.61 %); shares here are rounded half up at the rubric's ``share_decimals`` so such
-tables are reproduced digit for digit. Any ``concurrent.futures.Executor`` may run the
+(15/46 → 32.61 %); shares here are rounded half up at the rubric's ``share_decimals`` so they
+print as such tables print them. Any ``concurrent.futures.Executor`` may run the
 evaluations: a process pool scales (durable-rules holds the GIL, threads do not), and a Dask
 ``Client.get_executor()`` reaches past one machine. The result is the same whichever runs it.
 
