@@ -12,7 +12,7 @@ import govopen_yanshan
 import pytest
 
 import govopen_xuanwei
-from govopen_rules import Registry, Status, UnknownParameterError, cli
+from govopen_rules import FactsValidationError, Registry, Status, UnknownParameterError, cli
 from govopen_rules.evaluation.compare import compare
 
 from builders import facts_file
@@ -33,7 +33,8 @@ def facts() -> dict[str, Any]:
 
 
 def test_each_rubric_scores_the_same_facts(registry: Registry) -> None:
-    comparison = compare(facts(), regions=["yanan", "yanshan", "xuanwei"], registry=registry)
+    comparison = compare(facts(), regions=["yanan", "yanshan", "xuanwei"], registry=registry,
+                         uncovered_kind="not_applicable")  # fmt: skip
     assert [r.rubric_id for r in comparison.results] == [
         "yanan-2020-third-party",
         "yanshan-2020-monthly",
@@ -44,7 +45,8 @@ def test_each_rubric_scores_the_same_facts(registry: Registry) -> None:
 
 
 def test_the_shared_baseline_rule_is_lined_up(registry: Registry) -> None:
-    comparison = compare(facts(), regions=["yanan", "yanshan", "xuanwei"], registry=registry)
+    comparison = compare(facts(), regions=["yanan", "yanshan", "xuanwei"], registry=registry,
+                         uncovered_kind="not_applicable")  # fmt: skip
     (shared,) = comparison.shared
     assert shared.baseline == "national.request.answer_deadline"
     assert shared.title == "依申请公开未在法定期限内答复"
@@ -57,7 +59,13 @@ def test_the_shared_baseline_rule_is_lined_up(registry: Registry) -> None:
 
 
 def test_a_rubric_not_sharing_a_baseline_rule_shares_nothing(registry: Registry) -> None:
-    assert compare(facts(), regions=["xuanwei", "yanshan"], registry=registry).shared == ()
+    comparison = compare(facts(), regions=["xuanwei", "yanshan"], registry=registry,
+                         uncovered_kind="not_applicable")  # fmt: skip
+    assert comparison.shared == ()
+    # 宣威's county rubric does not cover a department: asked, every rule is not applicable.
+    assert {v.status for v in comparison.results[0].verdicts()} == {Status.NOT_APPLICABLE}
+    with pytest.raises(FactsValidationError, match="is not covered by rubric 'xuanwei-2020"):
+        compare(facts(), regions=["xuanwei", "yanshan"], registry=registry)
 
 
 def test_parameters_go_to_the_rubrics_that_have_them(registry: Registry) -> None:
@@ -77,13 +85,13 @@ def test_the_command_prints_one_table(
     argv = [command, str(path), "--region", "yanan", "--region", "yanshan"]
     assert cli.main(argv, registry=registry) == 0
     out = capsys.readouterr().out
-    assert "yanan-2020-third-party v1  61 / 80" in out
-    assert "yanshan-2020-monthly v1    9.4 / 10  —           94%" in out
+    assert "yanan-2020-third-party v2  73 / 80   0–73" in out
+    assert "yanshan-2020-monthly v1    9.4 / 10  1.9–9.4     94%" in out
     assert "national.request.answer_deadline 依申请公开未在法定期限内答复" in out
     assert "yanshan-2020-monthly: 扣分 -0.5 (C3) received_on=2020-09-28" in out
     assert cli.main([*argv, "--format", "json"], registry=registry) == 0
     data = json.loads(capsys.readouterr().out)
-    assert [r["total"] for r in data["results"]] == ["61.0", "9.4"]
+    assert [r["total"] for r in data["results"]] == ["73.0", "9.4"]
     assert data["shared"][0]["baseline"] == "national.request.answer_deadline"
 
 
@@ -94,5 +102,5 @@ def test_markdown(registry: Registry, tmp_path: Path, capsys: pytest.CaptureFixt
             "markdown"]  # fmt: skip
     assert cli.main(argv, registry=registry) == 0
     out = capsys.readouterr().out
-    assert "| yanshan-2020-monthly v1 | 9.4 / 10 | — | 94% | — | 7 (-0.6) |" in out
+    assert "| yanshan-2020-monthly v1 | 9.4 / 10 | 1.9–9.4 | 94% | — | 7 (-0.6) |" in out
     assert "| `national.request.answer_deadline` 依申请公开未在法定期限内答复 | 扣分 -7 (C2)" in out

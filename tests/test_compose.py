@@ -243,7 +243,7 @@ def test_the_diff_says_what_changed(with_2021: Registry) -> None:
 def test_rubrics_diff_command(with_2021: Registry, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["rubrics", "--diff", "xuanwei:2020", "xuanwei:2021"], registry=with_2021) == 0
     out = capsys.readouterr().out
-    assert out.startswith("xuanwei:2020 (xuanwei-2020-county v1) → xuanwei:2021")
+    assert out.startswith("xuanwei:2020 (xuanwei-2020-county v2) → xuanwei:2021")
     assert "- rule xuanwei.c6.ethnic_religious_incident" in out
     assert cli.main(["rubrics"], registry=with_2021) == 0
     assert "extends xuanwei:2020" in capsys.readouterr().out

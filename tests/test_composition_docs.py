@@ -30,7 +30,7 @@ EXPECTED = {
     ],
     "--libraries": ["national.request.answer_deadline", "national.new_media.no_interaction"],
     "--diff": [
-        "xuanwei:2020 (xuanwei-2020-county v1) → xuanwei:2021 (xuanwei-2021-county v1): 11 changes",
+        "xuanwei:2020 (xuanwei-2020-county v2) → xuanwei:2021 (xuanwei-2021-county v1): 12 changes",
         "- indicator C6",
         "+ indicator C7: 补正告知及时 (0.5, area C)",
         "- rule xuanwei.c6.ethnic_religious_incident",
@@ -41,7 +41,7 @@ EXPECTED = {
     "--calendar": ["deadline=2027-01-13"],
     "request-2026-12.json": ["deadline=2027-01-13", "⚠ 临时日历 provisional calendar: 2027"],
     "evaluate docs/examples/two-rubrics.json": [
-        "yanshan-2020-monthly v1    9.4 / 10  —           94%        —         7 (-0.6)",
+        "yanshan-2020-monthly v1    9.4 / 10  1.9–9.4     94%        —         7 (-0.6)",
         "  national.request.answer_deadline 依申请公开未在法定期限内答复",
         "    yanshan-2020-monthly: 扣分 -0.5 (C3) received_on=2020-09-28",
     ],

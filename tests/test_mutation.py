@@ -57,7 +57,7 @@ def mut_registry(make_registry: MakeRegistry) -> Registry:
         "mut.b.rate",
         "hotline_figures",
         when={"field": "answered_within_15s_rate", "lt": "95.5"},
-        missing_evidence={"points": "0.5"},
+        missing_evidence={"mode": "fixed", "points": "0.5", "citation": {"clause": "第2项"}},
     )
     due = rule(
         "mut.b.due",

@@ -75,14 +75,15 @@ def test_a_cohorts_workbook_is_the_notice_table(tmp_path: Path) -> None:
     assert book.sheetnames == ["等次", "排名", "问题清单"]
     tiers = [[c.value for c in row] for row in book["等次"].iter_rows(min_row=3)]
     assert ["市政府工作部门（46个）", None, None, None] in tiers
-    excellent = next(r for r in tiers if r[0] == "优秀" and r[1] == 15)
-    assert Decimal(str(excellent[2])) == Decimal("0.3261")
+    excellent = next(r for r in tiers if r[0] == "优秀" and r[1] == 36)  # computed, by total
+    assert Decimal(str(excellent[2])) == Decimal("0.7826")
     share_cell = next(r for r in book["等次"].iter_rows() if r[0].value == "优秀")[2]
     assert share_cell.number_format == "0.00%"
     ranking = list(book["排名"].iter_rows(min_row=3, values_only=True))
     assert len(ranking) == 62
-    assert ranking[0][:5] == ("县（市、区）政府、管委会", 1, "yanan-01", "子长市", 80)
-    assert all(row[5] == "—" for row in ranking)  # score ranges: not computed yet
+    assert ranking[0][:5] == ("县（市、区）政府、管委会", 1, "yanan-01", "子长市", 75)
+    assert ranking[0][5] == "7–75"  # the score range the evidence proves
+    assert {row[-2] for row in ranking} == {"优秀", "良好", "待改进"}  # the published tiers
 
 
 # --- HTML ----------------------------------------------------------------------------------------
@@ -111,7 +112,7 @@ def test_the_cohort_page_charts_each_group_with_its_tier_lines() -> None:
     assert page.count("<circle") == 62
     assert "优秀 ≥ 70" in page and "良好 ≥ 55" in page
     assert page.count('<section class="unit">') == 62
-    assert "32.61%" in page
+    assert "78.26%" in page and "公布等次 published" in page
 
 
 chromium = find_chromium()
@@ -207,8 +208,12 @@ def test_cohort_from_json_and_from_its_workbook(
     )
     assert status == 0 and "62 unit(s)" in out
     _, from_excel, err = run(["cohort", str(book), "--region", "yanan", "--year", "2020"], capsys)
-    _, from_json, _ = run(["cohort", str(YANAN), "--region", "yanan", "--year", "2020"], capsys)
-    assert from_excel == from_json and "| 优秀 | 15 | 32.61% |" in from_json
+    # A workbook holds facts only: the published tiers stay in the JSON cohort file.
+    facts_only = tmp_path / "facts-only.json"
+    units = [{k: v for k, v in u.items() if k != "published"} for u in load(YANAN)["units"]]
+    facts_only.write_text(json.dumps({"units": units}, ensure_ascii=False), "utf-8")
+    _, from_json, _ = run(["cohort", str(facts_only), "--region", "yanan", "--year", "2020"], capsys)
+    assert from_excel == from_json and "| 优秀 | 12 | 75% |" in from_json
     assert err == ""  # no progress bar when stderr is not a terminal
     target = tmp_path / "c.xlsx"
     assert (

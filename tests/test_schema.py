@@ -102,4 +102,5 @@ def test_optional_fields_accept_null_and_decimals_accept_both_forms(
 def test_the_examples_are_valid(validator: jsonschema.Draft202012Validator, example: str) -> None:
     data = json.loads((PLUGINS / example).read_text(encoding="utf-8"))
     for unit in data.get("units", [data]):
-        assert errors(validator, unit) == []
+        facts = {k: v for k, v in unit.items() if k != "published"}  # compared, not a fact
+        assert errors(validator, facts) == []

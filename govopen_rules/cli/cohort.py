@@ -40,6 +40,12 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     co.add_argument("--format", choices=("markdown", "json", "xlsx", "html"), default="markdown")
     co.add_argument("--processes", type=int, default=0, help="evaluate in N processes")
     co.add_argument(
+        "--uncovered-kind",
+        choices=("error", "not_applicable"),
+        default="error",
+        help="a unit kind the rubric does not cover: a failure, or every rule not applicable",
+    )
+    co.add_argument(
         "--engine",
         choices=ENGINE_NAMES,
         help="matching engine (default: durable where it runs, else python)",
@@ -101,6 +107,7 @@ def run(args: argparse.Namespace, registry: RegistryFactory) -> int:
                 "year": args.year,
                 "parameters": parameters,
                 "engine": args.engine,
+                "uncovered_kind": args.uncovered_kind,
                 **(
                     {"on_json": write, "keep_results": False}
                     if sink is not None

@@ -39,6 +39,12 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     parser.add_argument("--year", type=int)
     parser.add_argument("--format", choices=FORMATS, default="text")
     parser.add_argument("--engine", choices=ENGINE_NAMES, help="matching engine")
+    parser.add_argument(
+        "--uncovered-kind",
+        choices=("error", "not_applicable"),
+        default="error",
+        help="a unit kind a rubric does not cover: refuse it, or score its rules not applicable",
+    )
     add_output_option(parser)
     add_param_option(parser)
     add_extra_options(parser)
@@ -54,6 +60,7 @@ def run(args: argparse.Namespace, registry: RegistryFactory) -> int:
         parameters=dict(args.param),
         registry=reg,
         engine=args.engine,
+        uncovered_kind=args.uncovered_kind,
     )
     if args.format == "json":
         return write_output(args, to_json(comparison))

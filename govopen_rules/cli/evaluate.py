@@ -44,6 +44,12 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         choices=ENGINE_NAMES,
         help="matching engine (default: durable where it runs, else python)",
     )
+    ev.add_argument(
+        "--uncovered-kind",
+        choices=("error", "not_applicable"),
+        default="error",
+        help="a unit kind the rubric does not cover: refuse it, or score every rule not applicable",
+    )
     add_output_option(ev)
     add_param_option(ev)
     add_extra_options(ev)
@@ -61,6 +67,7 @@ def run(args: argparse.Namespace, registry: RegistryFactory) -> int:
         parameters=dict(args.param),
         registry=reg,
         engine=args.engine,
+        uncovered_kind=args.uncovered_kind,
     )
     rubric = reg.get_rubric(result.region, result.year)
     locations = given.location_of(0)

@@ -75,6 +75,8 @@ def _structured(
     out: list[FactsFile] = []
     problems: list[Problem] = []
     for index, data in enumerate(raw):
+        if cohort and isinstance(data, dict):  # a published tier is not a fact: not written
+            data = {k: v for k, v in data.items() if k != "published"}
         try:
             out.append(structure_facts_file(data, kinds))
         except FactsValidationError as exc:

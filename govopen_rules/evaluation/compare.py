@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 import attrs
 
 from govopen_rules.errors import UnknownParameterError
-from govopen_rules.evaluation.pipeline import evaluate
+from govopen_rules.evaluation.pipeline import UncoveredKind, evaluate
 from govopen_rules.evaluation.results import EvaluationResult, Verdict
 from govopen_rules.facts.convert import structure_facts_file
 from govopen_rules.facts.model import FactsFile
@@ -76,12 +76,14 @@ def compare(
     parameters: Mapping[str, object] | None = None,
     registry: Registry | None = None,
     engine: str | None = None,
+    uncovered_kind: UncoveredKind = "error",
 ) -> Comparison:
     """Score ``facts`` under the rubric of each region (for ``year``, by default the facts
     file's) and line up the baseline rules they share.
 
     ``parameters`` are given to every rubric that has a parameter of that name; a name none of
-    the rubrics has is an :class:`UnknownParameterError`.
+    the rubrics has is an :class:`UnknownParameterError`. ``uncovered_kind`` is
+    :func:`~govopen_rules.evaluate`'s, for every rubric.
     """
     reg = registry or default_registry()
     for region in regions:
@@ -106,6 +108,7 @@ def compare(
             parameters={k: v for k, v in given.items() if k in rubric.parameters},
             registry=reg,
             engine=engine,
+            uncovered_kind=uncovered_kind,
         )
         for rubric in rubrics
     )

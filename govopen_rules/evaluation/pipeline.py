@@ -18,7 +18,7 @@ import attrs
 from govopen_rules._version import library_version
 from govopen_rules.errors import CalendarYearMissingError, FactsValidationError
 from govopen_rules.evaluation.results import EvaluationResult
-from govopen_rules.evaluation.scoring import PreparedFact, score
+from govopen_rules.evaluation.scoring import PreparedFact, UncoveredKind, score
 from govopen_rules.facts.convert import structure_facts_file
 from govopen_rules.facts.encoding import encode_fact
 from govopen_rules.facts.kinds import DeriveContext
@@ -39,13 +39,17 @@ def evaluate(
     parameters: Mapping[str, object] | None = None,
     registry: Registry | None = None,
     engine: str | None = None,
+    uncovered_kind: UncoveredKind = "error",
 ) -> EvaluationResult:
     """Score one unit's facts under the rubric of ``region`` and ``year``.
 
     ``facts`` is a :class:`FactsFile` or the plain mapping of a facts JSON file; ``year``
     defaults to the facts file's year. ``parameters`` overrides rubric parameters (assumed point
     values and thresholds) by name. ``engine`` picks the matching engine for this call
-    (default: the registry's); the result records which one ran. Nothing passed in is modified.
+    (default: the registry's); the result records which one ran. A unit whose kind the
+    rubric's ``unit_kinds`` does not cover is refused (:class:`FactsValidationError` naming the
+    kinds covered) unless ``uncovered_kind="not_applicable"`` asks for every rule to be
+    ``not_applicable``. Nothing passed in is modified.
     """
     reg = registry or default_registry()
     # An unknown rubric is reported before any problem in the facts.
@@ -66,7 +70,9 @@ def evaluate(
     compiled = runnable.compiled
     prepared, self_scores = _derive_and_encode(facts_file, reg, compiled)
     matches = runnable.engine.match([pf.encoded for pf in prepared], check=False)
-    result = score(compiled, facts_file.unit, year, prepared, matches, self_scores, _VERSION)
+    result = score(
+        compiled, facts_file.unit, year, prepared, matches, self_scores, _VERSION, uncovered_kind
+    )
     provisional = tuple(sorted(reg.calendar.provisional_used()))
     if runnable.engine_name != result.engine or provisional:
         result = attrs.evolve(

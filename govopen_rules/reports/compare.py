@@ -1,8 +1,8 @@
 """A comparison as one table: each rubric's total, range and grade, then the shared baseline
 rules with each rubric's verdict (plain text, Markdown, HTML and an Excel workbook).
 
-The range is the lowest and highest total the evidence allows (:mod:`.pending`: not computed
-yet, shown as —)."""
+The range is the lowest and highest total the evidence allows (every ``no_evidence`` rule
+decided against the unit, then for it)."""
 
 from __future__ import annotations
 

@@ -6,7 +6,14 @@ from decimal import Decimal
 
 from govopen_rules.evaluation.results import Status, Verdict
 
-__all__ = ["STATUS_WORDS", "format_items", "format_percent", "format_points", "message_with_items"]
+__all__ = [
+    "STATUS_WORDS",
+    "format_items",
+    "format_percent",
+    "format_points",
+    "format_range",
+    "message_with_items",
+]
 
 #: Status words in Chinese, as the text report shows them.
 STATUS_WORDS = {
@@ -40,3 +47,8 @@ def message_with_items(verdict: Verdict) -> str:
     """A finding's message, with the items behind its count on a second line."""
     items = format_items(verdict)
     return f"{verdict.message}\n清单 items: {items}" if items else verdict.message
+
+
+def format_range(low: Decimal, high: Decimal) -> str:
+    """A score range as the text and cohort reports print it: 10.1–13.9."""
+    return f"{format_points(low)}–{format_points(high)}"

@@ -24,6 +24,7 @@ from govopen_rules.reports.pending import (
     NOT_YET,
     PUBLISHED_LABEL,
     SCORE_RANGE_LABEL,
+    agreement_word,
     published_tier,
     score_range,
 )
@@ -287,7 +288,7 @@ def _group(cohort: CohortResult, group: GroupResult, scale: GradeScale, top: Dec
         )
         if compare:
             printed = published[p.unit_id]
-            agree = "" if printed is None else ("是" if printed == p.tier else "否")
+            agree = agreement_word(cohort, p.unit_id)
             cells += f"<td>{escape(printed or NOT_YET)}</td><td>{agree}</td>"
         parts.append(f"<tr>{cells}</tr>")
     parts.append("</tbody></table>")

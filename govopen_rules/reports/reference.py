@@ -9,10 +9,12 @@ an error, so the docs build fails rather than leave a measure unexplained.
 
 from __future__ import annotations
 
+import datetime as dt
 import inspect
 import re
 import typing
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 
 import attrs
 
@@ -196,8 +198,13 @@ def _rubric(compiled: CompiledRubric, plugin: str, kinds: Mapping[str, FactKind]
         for name, p in sorted(rubric.parameters.items()):
             cite = _citation(p.citation) if p.citation is not None else ""
             lines.append(
-                f"| `{name}` | {format_points(p.value)} | {'assumed' if p.assumed else ''} | "
+                f"| `{name}` | {_value(p.value)} | {'assumed' if p.assumed else ''} | "
                 f"{_cell(p.note)} | {cite} |"
             )
         lines.append("")
     return lines
+
+
+def _value(value: Decimal | dt.date) -> str:
+    """A parameter's value: a number as the rubrics print it, a date as YYYY-MM-DD."""
+    return value.isoformat() if isinstance(value, dt.date) else format_points(value)

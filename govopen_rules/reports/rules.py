@@ -32,12 +32,12 @@ def describe_deduction(rule: CompiledRule) -> str:
         parts += [f"{n}项及以上扣{format_points(p)}分" for n, p in rule.tiers]
     if rule.cap is not None:
         parts.append(f"最多扣{format_points(rule.cap)}分")
-    missing = rule.rule.missing_evidence
-    if missing is not None and missing.clear:
+    missing = rule.missing
+    if missing.mode == "clear":
         parts.append("无记录视为无问题")
-    elif rule.missing_points:
-        parts.append(f"无证据扣{format_points(rule.missing_points)}分")
-    if missing is not None and missing.note:
+    elif missing.points:
+        parts.append(f"无证据扣{format_points(missing.points)}分")
+    if missing.note and missing.level != "rubric":
         parts.append(missing.note)
     return "；".join(parts)
 

@@ -29,6 +29,7 @@ from govopen_rules.reports.pending import (
     NOT_YET,
     PUBLISHED_LABEL,
     SCORE_RANGE_LABEL,
+    agreement_word,
     published_tier,
     score_range,
 )
@@ -319,7 +320,7 @@ def _write_ranking(sheet: Worksheet, cohort: CohortResult, heading: str) -> None
                 tier = published[p.unit_id]
                 values += [
                     tier or NOT_YET,
-                    "" if tier is None else ("是" if tier == p.tier else "否"),
+                    agreement_word(cohort, p.unit_id),
                 ]
             table.add(values, number_format=_number_format(places), numbers=(5,), rule_above=n == 0)
 

@@ -268,6 +268,7 @@ def library_rubric_data(library: RuleLibrary) -> Data:
         "title": library.title,
         "points": len(indicators),
         "source": {"document": library.citation_document, "clause": "全文"},
+        "missing_evidence": {"mode": "undecided"},
         "parameters": copy.deepcopy(dict(library.parameters)),
         "deadlines": copy.deepcopy(dict(library.deadlines)),
         "areas": [

@@ -79,15 +79,22 @@ class RuleAmount:
 
     def apply(self, compiled: CompiledRubric) -> Applied | None:
         index, rule = _rule_at(compiled, self.rule_id)
-        old: Decimal | None = getattr(rule, self.name)
-        if old is None or old + self.delta < 0:
+        if self.name == "missing_points":
+            old = _missing_cost(rule)
+            if old is None or old + self.delta < 0:
+                return None  # only a policy that costs points (deduct, fixed) has an amount
+            missing = attrs.evolve(rule.missing, points=old + self.delta)
+            return Applied(_with_rule(compiled, index, attrs.evolve(rule, missing=missing)))
+        current: Decimal | None = getattr(rule, self.name)
+        if current is None or current + self.delta < 0:
             return None
-        missing = rule.rule.missing_evidence
-        free = rule.rule.deduct.mode in ("veto", "bonus") or (missing is not None and missing.clear)
-        if self.name == "missing_points" and free and old + self.delta:
-            return None  # the compiler refuses a cost for these
-        changed: dict[str, Any] = {self.name: old + self.delta}
+        changed: dict[str, Any] = {self.name: current + self.delta}
         return Applied(_with_rule(compiled, index, attrs.evolve(rule, **changed)))
+
+
+def _missing_cost(rule: CompiledRule) -> Decimal | None:
+    """What the rule's missing-evidence policy charges, where it charges (deduct, fixed)."""
+    return rule.missing.points if rule.missing.mode in ("deduct", "fixed") else None
 
 
 @attrs.frozen
@@ -274,7 +281,7 @@ def rubric_step(compiled: CompiledRubric) -> Decimal:
         amounts += [area.points, area.cap]
         amounts += [n for ind in area.indicators for n in (ind.points, ind.cap)]
     for rule in compiled.rules:
-        amounts += [rule.points, rule.cap, rule.missing_points, *(p for _, p in rule.tiers)]
+        amounts += [rule.points, rule.cap, _missing_cost(rule), *(p for _, p in rule.tiers)]
     for scale in (compiled.grading.scale, *(g.scale for g in compiled.grading.groups)):
         amounts += [line for _, line in scale.thresholds]
     places = 0
@@ -331,7 +338,7 @@ def _rule_changes(
     amounts: list[tuple[Literal["points", "cap", "missing_points"], str, Decimal | None]] = [
         ("points", mode, None if mode == "veto" else rule.points),  # a veto costs no points
         ("cap", "cap", rule.cap),
-        ("missing_points", "missing evidence", rule.missing_points),
+        ("missing_points", "missing evidence", _missing_cost(rule)),
     ]
     for name, label, old in amounts:
         if old is None:
