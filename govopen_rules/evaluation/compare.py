@@ -13,8 +13,9 @@ from collections.abc import Mapping, Sequence
 import attrs
 
 from govopen_rules.errors import UnknownParameterError
-from govopen_rules.evaluation.pipeline import UncoveredKind, evaluate
+from govopen_rules.evaluation.pipeline import evaluate
 from govopen_rules.evaluation.results import EvaluationResult, Verdict
+from govopen_rules.evaluation.scoring import UncoveredKind
 from govopen_rules.facts.convert import structure_facts_file
 from govopen_rules.facts.model import FactsFile
 from govopen_rules.plugins.registry import Registry, default_registry
