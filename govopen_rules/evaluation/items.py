@@ -54,17 +54,32 @@ def _text(value: object) -> str:
 def fact_label(fact: object) -> str | None:
     """What names a fact for a reader: its first naming field, else its ``period``, else its
     first stated date (a request is known by the day it came in); None if it has none."""
-    for name in (*NAMING_FIELDS, "period"):
-        value = getattr(fact, name, None)
+    naming, dates = _label_fields(type(fact))
+    for name in naming:
+        value = getattr(fact, name)
         if isinstance(value, str) and value:
             if name == "report" and isinstance(getattr(fact, "period", None), str):
                 return f"{value} {fact.period}"  # type: ignore[attr-defined]
             return value
-    for name in getattr(fact, "__attrs_attrs__", ()):
-        value = getattr(fact, name.name, None)
+    for name in dates:
+        value = getattr(fact, name)
         if isinstance(value, dt.date):
-            return f"{name.name}={value.isoformat()}"
+            return f"{name}={value.isoformat()}"
     return None
+
+
+_LABEL_FIELDS: dict[type, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+
+
+def _label_fields(cls: type) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A fact class's naming fields (in :data:`NAMING_FIELDS` order, then ``period``) and all
+    its fields in declaration order: looked up once per class, not per fact."""
+    found = _LABEL_FIELDS.get(cls)
+    if found is None:
+        fields = tuple(a.name for a in getattr(cls, "__attrs_attrs__", ()))
+        found = (tuple(n for n in (*NAMING_FIELDS, "period") if n in fields), fields)
+        _LABEL_FIELDS[cls] = found
+    return found
 
 
 def _value(fact: object, derived: Mapping[str, object], field: str) -> object:

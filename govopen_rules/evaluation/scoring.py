@@ -124,20 +124,23 @@ def _compared(cond: Condition) -> frozenset[str] | None:
     return frozenset({cond.field})
 
 
-def _decides(
-    rule: CompiledRule, pf: PreparedFact, deadline_measures: frozenset[str] = DEADLINE_MEASURES
-) -> bool:
-    """Whether the fact can decide the rule.
+def _deadline_read(
+    rule: CompiledRule, deadline_measures: frozenset[str] = DEADLINE_MEASURES
+) -> frozenset[str] | None:
+    """The deadline measures a rule's ``when`` compares, if it compares nothing else.
 
     A rule whose ``when`` compares only deadline measures (``late``, ``overdue``, a rubric
     deadline's ``NAME_late``: a date done against a date due) cannot decide on a fact whose due
     date is unknown, such as a submission without ``due_on``: that fact is no evidence for the
     rule, so a unit with only such facts gets ``no_evidence``, not ``clear``. A ``when`` that
-    tests presence (``exists``) decides.
+    tests presence (``exists``) decides. Computed once per rule and evaluation, not per fact.
     """
     read = None if rule.when is None else _compared(rule.when)
-    if not read or not read <= deadline_measures:
-        return True
+    return read if read and read <= deadline_measures else None
+
+
+def _decides(pf: PreparedFact, read: frozenset[str]) -> bool:
+    """Whether the fact states any of the deadline measures the rule reads."""
     return any(pf.derived.get(name, getattr(pf.fact, name, None)) is not None for name in read)
 
 
@@ -267,9 +270,11 @@ def score(
     deadline_measures = DEADLINE_MEASURES | compiled.late_measures
     for rule in compiled.rules:
         evidence = [by_position[i] for i in sorted(matched[rule.evidence_name])]
-        evidence = [pf for pf in evidence if _decides(rule, pf, deadline_measures)]
         problems = [by_position[i] for i in sorted(matched[rule.problem_name])]
-        problems = [pf for pf in problems if _decides(rule, pf, deadline_measures)]
+        read = _deadline_read(rule, deadline_measures)
+        if read is not None:
+            evidence = [pf for pf in evidence if _decides(pf, read)]
+            problems = [pf for pf in problems if _decides(pf, read)]
         verdict = _verdict(rule, unit, evidence, problems, evidence_refs, covered)
         verdicts_by_indicator[rule.indicator.code].append(verdict)
 
