@@ -13,7 +13,7 @@ from decimal import Decimal
 import attrs
 
 from govopen_rules.errors import ParameterError, RubricError, UnknownParameterError
-from govopen_rules.exact import parse_decimal
+from govopen_rules.exact import NumberError, parse_decimal
 from govopen_rules.facts.kinds import FactKind, FieldType
 from govopen_rules.facts.model import UNIT_KINDS
 from govopen_rules.rubric.conditions import (
@@ -128,10 +128,9 @@ def parse_parameter(name: str, raw: object) -> Decimal:
     """An override's value, parsed exactly; :class:`ParameterError` says what is allowed."""
     try:
         value = parse_decimal(raw)
-    except ValueError as exc:
-        problem = str(exc).removeprefix(repr(raw))  # " is not a (finite) number"
+    except NumberError as exc:
         raise ParameterError(
-            f"parameter {name!r}: {_shown(raw)}{problem}; expected {ALLOWED_VALUES}"
+            f"parameter {name!r}: {_shown(raw)} {exc.problem}; expected {ALLOWED_VALUES}"
         ) from None
     if not parameter_in_range(value):
         raise ParameterError(
