@@ -28,15 +28,19 @@ from cattrs.errors import (
 )
 
 from govopen_rules.errors import Problem, ValidationError
-from govopen_rules.exact import json_decimal, json_int, parse_decimal, shown
+from govopen_rules.exact import NumberError, json_decimal, json_int, parse_decimal, shown
 
 __all__ = [
+    "InputLimitError",
     "Structurer",
     "error_messages",
     "from_json",
+    "load_json_document",
     "make_converter",
+    "parse_date",
     "structure_as",
     "to_json",
+    "unknown_fields",
     "unstructure",
 ]
 
@@ -104,7 +108,9 @@ def _tuple_hook_factory(conv: cattrs.Converter) -> Callable[[Any], Callable[[Any
         def structure(value: Any, _: Any) -> tuple[Any, ...]:
             if not isinstance(value, (list, tuple)):
                 raise ValueError(f"{shown(value)} is not a list")
-            items, errors, more = [], [], 0
+            items: list[Any] = []
+            errors: list[Exception] = []
+            more = 0
             for index, item in enumerate(value):
                 try:
                     items.append(conv.structure(item, item_type))
@@ -173,7 +179,9 @@ def _validated_factory(conv: cattrs.Converter) -> Callable[[Any], Callable[[Any,
                     except (ValueError, TypeError) as exc:
                         raised.add(str(exc))
                         problem = _validator_problem(exc)
-                        problem.add_note(AttributeValidationNote(field.name, field.name, field.type))
+                        problem.add_note(
+                            AttributeValidationNote(field.name, field.name, field.type)
+                        )
                         problems.append(problem)
             try:
                 built = plain(data, cls)
@@ -185,7 +193,9 @@ def _validated_factory(conv: cattrs.Converter) -> Callable[[Any], Callable[[Any,
             except (ValueError, TypeError):
                 if not problems:
                     raise
-                raise ClassValidationError(f"While structuring {cls.__name__}", problems, cls) from None
+                raise ClassValidationError(
+                    f"While structuring {cls.__name__}", problems, cls
+                ) from None
             return built
 
         return structure
@@ -361,6 +371,11 @@ def from_json(text: str | bytes, cls: type[T]) -> T:
     return obj
 
 
+class InputLimitError(ValueError):
+    """A JSON document passes a limit set to bound the work of reading it: nesting too deep,
+    or a number literal too long."""
+
+
 def _no_constant(name: str) -> object:
     raise ValueError(f"{name} is not a JSON number (JSON has no NaN or Infinity)")
 
@@ -368,13 +383,16 @@ def _no_constant(name: str) -> object:
 def load_json_document(text: str | bytes) -> Any:
     """Parse a JSON document with decimals kept exact.
 
-    Raises ValueError (never RecursionError or a huge conversion) for text that is not JSON,
-    bytes that are not UTF-8, ``NaN``/``Infinity``, a number literal longer than
-    :data:`~govopen_rules.exact.MAX_NUMBER_TEXT` characters and nesting too deep to read.
+    Raises ValueError for text that is not JSON, bytes that are not UTF-8 and ``NaN`` or
+    ``Infinity``, and :class:`InputLimitError` (never RecursionError or a huge conversion) for
+    nesting too deep to read or a number literal longer than
+    :data:`~govopen_rules.exact.MAX_NUMBER_TEXT` characters.
     """
     try:
         return json.loads(
             text, parse_float=json_decimal, parse_int=json_int, parse_constant=_no_constant
         )
     except RecursionError:
-        raise ValueError("nested too deeply to read") from None
+        raise InputLimitError("nested too deeply to read") from None
+    except NumberError as exc:
+        raise InputLimitError(f"a number {exc}") from None

@@ -33,9 +33,7 @@ MAX_NUMBER_TEXT = 64
 MAX_INTEGER_DIGITS = 16
 MAX_FRACTION_DIGITS = 12
 
-_RANGE = (
-    f"at most {MAX_INTEGER_DIGITS} digits before the point and {MAX_FRACTION_DIGITS} after it"
-)
+_RANGE = f"at most {MAX_INTEGER_DIGITS} digits before the point and {MAX_FRACTION_DIGITS} after it"
 _EXPONENT = re.compile(r"[eE]\s*[+-]?\s*(\d+)")
 
 _REPR = reprlib.Repr()
@@ -83,7 +81,9 @@ def fits_digits(value: Decimal, integer_digits: int, fraction_digits: int) -> bo
 
 def _from_text(value: str) -> Decimal:
     if len(value) > MAX_NUMBER_TEXT:
-        raise NumberError(value, "is out of range", f"a number is at most {MAX_NUMBER_TEXT} characters")
+        raise NumberError(
+            value, "is out of range", f"a number is at most {MAX_NUMBER_TEXT} characters"
+        )
     exponent = _EXPONENT.search(value)
     if exponent is not None and len(exponent.group(1).lstrip("0")) > 4:
         raise NumberError(value, "is out of range", _RANGE)

@@ -9,7 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from govopen_rules.annual_reports.report import AnnualReport, check_report
-from govopen_rules.cli.common import RegistryFactory, read_json
+from govopen_rules.cli.common import RegistryFactory, error, inside, read_json, tolerance
 from govopen_rules.conversion import structure_as, unstructure
 from govopen_rules.reports.findings import render_findings
 
@@ -22,7 +22,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     st.add_argument("--format", choices=("text", "json"), default="text")
     st.add_argument(
         "--tolerance",
-        type=Decimal,
+        type=tolerance,
         default=Decimal(0),
         help="percentage points a printed share may differ without a finding",
     )
@@ -35,6 +35,11 @@ def run(args: argparse.Namespace, registry: RegistryFactory) -> int:
     previous = None
     if report.previous_year_file:
         earlier = args.file.parent / report.previous_year_file
+        if not inside(args.file.parent, earlier):
+            return error(
+                f"{args.file}: previous_year_file {report.previous_year_file!r} is not in the "
+                "report's folder; give a file name next to the report"
+            )
         if earlier.exists():
             previous = _load_report(earlier)
         else:

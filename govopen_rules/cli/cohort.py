@@ -6,7 +6,13 @@ import argparse
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from govopen_rules.cli.common import RegistryFactory, add_param_option, error, read_json
+from govopen_rules.cli.common import (
+    RegistryFactory,
+    add_param_option,
+    error,
+    failures_status,
+    read_json,
+)
 from govopen_rules.conversion import to_json
 from govopen_rules.evaluation.cohort import evaluate_many
 from govopen_rules.reports.cohort import render_cohort_markdown
@@ -44,4 +50,4 @@ def run(args: argparse.Namespace, registry: RegistryFactory) -> int:
     print(to_json(cohort) if args.format == "json" else render_cohort_markdown(cohort), end="")
     if args.format == "json":
         print()
-    return 0
+    return failures_status(args.file, cohort)

@@ -54,7 +54,9 @@ def evaluate(
     else:
         runnable = reg.runnable(region, year, parameters, engine)
     # Problems in the facts are collected here and in deriving, then reported together.
-    draft = FactsDraft.of(facts) if isinstance(facts, FactsFile) else read_facts(facts, reg.fact_kinds)
+    draft = (
+        FactsDraft.of(facts) if isinstance(facts, FactsFile) else read_facts(facts, reg.fact_kinds)
+    )
     if draft.year is None:
         raise FactsValidationError(draft.problems)
     if year is None:

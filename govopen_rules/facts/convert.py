@@ -139,7 +139,7 @@ def read_facts(data: object, kinds: Mapping[str, FactKind]) -> FactsDraft:
     errors: list[str] = []
     extra = set(data) - _FIELDS
     if extra:
-        errors.append(f"$: {unknown_fields(extra)}; a facts file has {', '.join(sorted(_FIELDS))}")
+        errors.append(f"$: {unknown_fields(extra)}")
     unit = None
     if "unit" not in data:
         errors.append("unit: required field missing")
@@ -180,9 +180,7 @@ def read_facts(data: object, kinds: Mapping[str, FactKind]) -> FactsDraft:
             errors += problems
         else:
             facts.append((index, fact))
-    return FactsDraft(
-        unit=unit, year=year, as_of=as_of, facts=tuple(facts), problems=tuple(errors)
-    )
+    return FactsDraft(unit=unit, year=year, as_of=as_of, facts=tuple(facts), problems=tuple(errors))
 
 
 def _json_type(value: object) -> str:

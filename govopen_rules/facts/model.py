@@ -53,19 +53,19 @@ UNIT_KINDS = (
 _one_of = attrs.validators.in_
 
 
-def _count(_: object, __: object, value: int | None) -> None:
+def _count(_: object, __: object, value: Any) -> None:
     """A number of things (sessions, cases) is never negative."""
     if value is not None and value < 0:
         raise ValueError(f"{value} is not a count (0 or more)")
 
 
-def _percent(_: object, __: object, value: Decimal | None) -> None:
+def _percent(_: object, __: object, value: Any) -> None:
     """A share in percent of a whole lies between 0 and 100."""
     if value is not None and not 0 <= value <= 100:
         raise ValueError(f"{value} is not a percentage (0 to 100)")
 
 
-def _not_negative(_: object, __: object, value: Decimal | None) -> None:
+def _not_negative(_: object, __: object, value: Any) -> None:
     """An amount (a fee, points) is never negative."""
     if value is not None and value < 0:
         raise ValueError(f"{value} is negative")

@@ -136,6 +136,10 @@ def parse_parameter(name: str, raw: object) -> Decimal:
         raise ParameterError(
             f"parameter {name!r}: {_shown(raw)} is out of range; expected {ALLOWED_VALUES}"
         )
+    if value < 0:  # a negative tier, cap or threshold would lift a score above full marks
+        raise ParameterError(
+            f"parameter {name!r}: {_shown(raw)} is negative; expected 0 or more, {ALLOWED_VALUES}"
+        )
     return value
 
 
