@@ -95,7 +95,8 @@ def _is_homogeneous_tuple(cls: Any) -> bool:
     return typing.get_origin(cls) is tuple and len(args) == 2 and args[1] is Ellipsis
 
 
-#: A list's problems are listed for at most this many items, then counted.
+#: A list's items are checked until this many have problems (a million bad items must not
+#: cost a million exceptions and messages).
 MAX_ITEM_PROBLEMS = 10
 
 
@@ -110,18 +111,16 @@ def _tuple_hook_factory(conv: cattrs.Converter) -> Callable[[Any], Callable[[Any
                 raise ValueError(f"{shown(value)} is not a list")
             items: list[Any] = []
             errors: list[Exception] = []
-            more = 0
             for index, item in enumerate(value):
                 try:
                     items.append(conv.structure(item, item_type))
                 except Exception as exc:
-                    if len(errors) == MAX_ITEM_PROBLEMS:
-                        more += 1
-                        continue
                     exc.add_note(IterableValidationNote(f"@ index {index}", index, item_type))
                     errors.append(exc)
-            if more:
-                errors.append(ValueError(f"{more} more items have problems (first ones listed)"))
+                    if len(errors) == MAX_ITEM_PROBLEMS and index + 1 < len(value):
+                        rest = len(value) - index - 1
+                        errors.append(ValueError(f"the other {rest} items were not checked"))
+                        break
             if errors:
                 raise IterableValidationError(f"While structuring {cls!r}", errors, cls)
             return tuple(items)

@@ -43,7 +43,7 @@ DECIMAL_FRACTION_DIGITS = 6
 FIRST_YEAR = 1900
 LAST_YEAR = 2100
 #: Problems listed for one file; past this, the rest of the file is not checked.
-MAX_PROBLEMS = 100
+MAX_PROBLEMS = 50
 
 _FIELDS = {"unit", "year", "facts", "as_of"}
 
