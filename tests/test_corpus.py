@@ -160,7 +160,7 @@ def _run_subprocess(case: dict[str, Any], tmp: Path) -> Outcome:
             while not _children(proc.pid) and proc.poll() is None:
                 assert time.monotonic() < deadline, "the cohort never started its workers"
                 time.sleep(0.05)
-            time.sleep(0.3)
+            time.sleep(1.0)  # the workers are busy: not still starting
             os.killpg(proc.pid, signal.SIGINT)
         try:
             out, err = proc.communicate(timeout=timeout)
