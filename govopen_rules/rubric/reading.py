@@ -125,8 +125,9 @@ def read_rubric_document(path: Path) -> tuple[Any, LineIndex]:
         raise _problem(path, f"line {exc.line}: nested more than {MAX_DEPTH} levels deep") from None
     except yaml.YAMLError as exc:
         raise _problem(path, f"cannot read: not valid YAML: {_one_line(exc)}") from None
-    except (ValueError, TypeError, OverflowError, RecursionError) as exc:
-        # A scalar YAML resolves but cannot build: 2020-13-45, an int of 5,000 digits.
+    except Exception as exc:
+        # A scalar the safe loader resolves but cannot build: 2020-13-45, an int of 5,000
+        # digits, ``!!timestamp x`` (AttributeError inside PyYAML).
         raise _problem(path, f"cannot read: not valid YAML: {_one_line(exc)}") from None
     finally:
         loader.dispose()
