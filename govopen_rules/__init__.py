@@ -42,6 +42,7 @@ from govopen_rules.facts.convert import structure_facts_file
 from govopen_rules.facts.kinds import DeriveContext, FactKind, FieldType
 from govopen_rules.facts.model import FactsFile, Unit
 from govopen_rules.facts.schema import facts_json_schema
+from govopen_rules.facts.workbook import FactsWorkbook, read_facts_workbook
 from govopen_rules.plugins.hookspecs import hookimpl
 from govopen_rules.plugins.registry import Registry, get_rubric, rubrics
 from govopen_rules.rubric.files import load_rubric
@@ -62,6 +63,7 @@ __all__ = [
     "FactKind",
     "FactsFile",
     "FactsValidationError",
+    "FactsWorkbook",
     "FieldType",
     "GovOpenRulesError",
     "GroupResult",
@@ -91,6 +93,7 @@ __all__ = [
     "is_workday",
     "library_version",
     "load_rubric",
+    "read_facts_workbook",
     "rubrics",
     "structure_facts_file",
     "to_json",

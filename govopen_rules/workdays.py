@@ -79,14 +79,11 @@ def provisional_year(year: int) -> HolidayYear:
     国庆 3, on their dates in ``year`` (lunar festivals converted by the ``holidays`` package).
 
     Weekdays among them are rest days; no weekend is a make-up working day. The ``holidays``
-    package also lists "observed" substitute days, which model 调休 and are left out: a
+    package can also list "observed" substitute days, which model 调休; they are left out: a
     provisional calendar claims only what the law fixes.
     """
-    statutory = holiday_rules.country_holidays("CN", years=year)
-    days: set[dt.date] = set()
-    for day, names in statutory.items():
-        if not all("observed" in name for name in str(names).split("; ")):
-            days.add(day)
+    # observed=False: the statutory days only, whatever language the names come in.
+    days = set(holiday_rules.country_holidays("CN", years=year, observed=False))
     weekdays: frozenset[dt.date] = frozenset(d for d in days if d.weekday() < 5)
     return HolidayYear(year=year, holidays=weekdays)
 

@@ -64,5 +64,6 @@ def rubric(
         "points": str(points),
         "source": CITE,
         "areas": list(areas),
+        "missing_evidence": {"mode": "undecided"},
         **extra,
     }

@@ -202,7 +202,7 @@ def test_evaluate_piped_into_head_ends_quietly() -> None:
         text=True,
         check=True,
     )
-    assert done.stdout == "宣威市人民政府 (530381) — xuanwei-2020-county v1\n"
+    assert done.stdout == "宣威市人民政府 (530381) — xuanwei-2020-county v2\n"
     # 0 when every byte fitted in the pipe before head left, 141 when the pipe broke first.
     assert done.stderr in ("status 0\n", "status 141\n")
 

@@ -243,7 +243,7 @@ def _die_on_poison() -> None:
     real = module.evaluate_job
 
     def deadly(job: Any, registry: Any = None) -> Any:
-        if job[1]["unit"]["id"] == "poison":
+        if job.facts["unit"]["id"] == "poison":
             os._exit(9)
         return real(job, registry)
 
@@ -272,7 +272,7 @@ def _always_deadly(job: Any, registry: Any = None) -> Any:
     """Kills the process on unit 'poison' (module level, so a pool can pickle it)."""
     import os
 
-    if job[1]["unit"]["id"] == "poison":
+    if job.facts["unit"]["id"] == "poison":
         os._exit(9)
     return _REAL_EVALUATE_ONE(job, registry)
 
@@ -324,3 +324,36 @@ def test_units_stream_through_without_being_kept(make_registry: MakeRegistry) ->
     assert group.size == 30
     assert [p.total for p in group.placements[:10]] == [Decimal(1)] * 10
     assert group.placements[10].rank == 11
+
+
+def test_results_stream_as_json_lines_serialised_where_evaluated() -> None:
+    from concurrent.futures import ProcessPoolExecutor
+
+    data = json.loads(Path("plugins/xuanwei/examples/xuanwei-2020.json").read_text(encoding="utf-8"))
+    units = []
+    for i in range(5):
+        unit = json.loads(json.dumps(data))
+        unit["unit"]["id"] = f"u{i}"
+        units.append(unit)
+    lines: list[str] = []
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        cohort = evaluate_many(units, region="xuanwei", year=2020, executor=pool,
+                               on_json=lines.append, keep_results=False)
+    assert cohort.results == ()
+    assert [json.loads(line)["unit"]["id"] for line in lines] == [f"u{i}" for i in range(5)]
+    assert all("\n" not in line for line in lines)
+    assert json.loads(lines[0])["total"] == "13.9"
+    with pytest.raises(ValueError, match="keep_results=False"):
+        evaluate_many(units, region="xuanwei", year=2020, on_json=lines.append)
+
+
+def test_units_may_arrive_as_json_text_parsed_where_evaluated() -> None:
+    from concurrent.futures import ProcessPoolExecutor
+
+    text = Path("plugins/xuanwei/examples/xuanwei-2020.json").read_text(encoding="utf-8")
+    lines = [text.replace('"530381"', f'"x{i}"') for i in range(3)] + ["{not json", text]
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        cohort = evaluate_many(lines, region="xuanwei", year=2020, executor=pool)
+    assert [r.unit.id for r in cohort.results] == ["x0", "x1", "x2", "530381"]
+    (failure,) = cohort.failures
+    assert failure.index == 3 and failure.errors[0].startswith("not JSON")

@@ -117,6 +117,28 @@ def test_hook_govopen_result(make_registry: MakeRegistry) -> None:
     assert seen == [result]
 
 
+def test_hook_govopen_report_headings() -> None:
+    from govopen_rules.annual_reports.formats import RequiredHeadings
+    from govopen_rules.errors import PluginError
+
+    outline = RequiredHeadings(name="某市提纲", source="某市通知", units=("某市",),
+                               headings=(("附表", "附表"),))
+
+    class Region:
+        @hookimpl
+        def govopen_report_headings(self) -> list[RequiredHeadings]:
+            return [outline]
+
+    class Wrong:
+        @hookimpl
+        def govopen_report_headings(self) -> list[str]:
+            return ["附表"]
+
+    assert Registry(plugins=[Region()], load_entrypoints=False).report_headings() == [outline]
+    with pytest.raises(PluginError, match="not RequiredHeadings"):
+        Registry(plugins=[Wrong()], load_entrypoints=False).report_headings()
+
+
 def test_same_rubric_from_two_plugins_names_both(tmp_path: Path) -> None:
     import yaml
 

@@ -88,9 +88,15 @@ def test_duplicate_ids_and_codes(make_registry: MakeRegistry) -> None:
             "rules[0].applies_to[0]: 'ministry' is not one of: county_government, park_committee",
         ),
         ({"message": "缺{n}项"}, "rules[0].message: only {count} may stand in braces"),
-        ({"missing_evidence": {"clear": True, "points": 1}}, "'clear' absence costs no points"),
         (
-            {"deduct": {"mode": "bonus", "points": 1}, "missing_evidence": {"points": 1}},
+            {"missing_evidence": {"mode": "clear", "points": 1, "note": "n"}},
+            "missing_evidence.points: given with, and only with, mode fixed",
+        ),
+        (
+            {
+                "deduct": {"mode": "bonus", "points": 1},
+                "missing_evidence": {"mode": "fixed", "points": 1, "citation": {"clause": "c"}},
+            },
             "a bonus rule cannot cost points",
         ),
     ],

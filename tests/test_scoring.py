@@ -162,13 +162,18 @@ def test_no_evidence_flag_costs_or_clear(make_registry: MakeRegistry) -> None:
         "t.a.cost",
         "assessment_weight",
         when={"field": "included", "eq": False},
-        missing_evidence={"points": "0.2", "note": "未提供台账资料"},
+        missing_evidence={
+            "mode": "fixed",
+            "points": "0.2",
+            "note": "未提供台账资料",
+            "citation": {"clause": "第3项", "quote": "需提供台账资料"},
+        },
     )
     fine = rule(
         "t.a.fine",
         "public_opinion_incident",
         when={"field": "negative", "eq": True},
-        missing_evidence={"clear": True},
+        missing_evidence={"mode": "clear", "note": "未记录即未发生"},
     )
     reg = make_registry(rubric(area("A", indicator("A1", "3", flag, cost, fine))))
     result = run(reg)
@@ -196,7 +201,7 @@ def test_veto_and_bonus(make_registry: MakeRegistry) -> None:
         "content_error",
         when={"field": "severity", "eq": "serious"},
         deduct={"mode": "veto"},
-        missing_evidence={"clear": True},
+        missing_evidence={"mode": "clear", "note": "未记录即未发生"},
     )
     bonus = rule("t.a.bonus", "survey_activity", deduct={"mode": "bonus", "points": "2"})
     data = rubric(
@@ -336,7 +341,8 @@ def test_unsubmitted_material_is_late_only_once_due(
     reg = one(make_registry, rule("t.a.r", "submission", when=LATE))
     pending = {"kind": "submission", "item": "x", "due_on": "2020-06-01"}
     v = run(reg, pending, as_of=as_of).verdict("t.a.r")
-    assert v.status is (Status.DEDUCTED if as_of else Status.CLEAR)
+    # Without a check date nothing says whether it is late yet: no evidence either way.
+    assert v.status is (Status.DEDUCTED if as_of else Status.NO_EVIDENCE)
 
 
 def test_shortfall_count(make_registry: MakeRegistry) -> None:

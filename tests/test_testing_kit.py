@@ -118,7 +118,7 @@ def test_a_failing_case_shows_expected_and_actual(
             "*total*0.75*0.5*",
             "*verdict kit.a.late*clear*deducted",
             "*message: kit.a.late fired 1*",
-            "*evidence: facts[[]0[]] submission: late=true*",
+            "*evidence: facts[[]0[]] submission: item=月报, late=true*",
             "*cites: 测试文件 第1条*",
         ]
     )

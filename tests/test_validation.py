@@ -11,7 +11,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import attrs
 import jsonschema
 import pytest
 import yaml
@@ -31,7 +30,6 @@ from govopen_rules import (
 from govopen_rules.cli import common
 from govopen_rules.conversion import InputLimitError, load_json_document, parse_date
 from govopen_rules.errors import Problem, ValidationError
-from govopen_rules.evaluation.cohort import CohortResult, UnitFailure
 from govopen_rules.exact import NumberError, parse_decimal, shown
 from govopen_rules.facts.encoding import encode_value
 from govopen_rules.facts.kinds import FieldType
@@ -472,28 +470,6 @@ def test_a_broken_plugin_is_a_warning_or_with_strict_plugins_an_error(
     )
 
 
-def test_a_cohort_with_failures_exits_1_listing_them(capsys: pytest.CaptureFixture[str]) -> None:
-    failures = tuple(
-        UnitFailure(index=i, unit_id=f"u{i}", name=None, errors=("bad", "worse")) for i in range(25)
-    )
-    cohort = CohortResult(
-        region="r",
-        year=2020,
-        rubric_id="r",
-        rubric_version="1",
-        library_version="0",
-        results=(),
-        failures=failures,
-        groups=(),
-    )
-    assert common.failures_status(Path("c.json"), cohort) == 1
-    lines = capsys.readouterr().err.splitlines()
-    assert lines[0] == "error: 25 units in c.json could not be evaluated:"
-    assert lines[1] == "  - units[0] (u0): bad (and 1 more problems)"
-    assert lines[-1] == "  - ... and 5 more (see the report)" and len(lines) == 22
-    assert common.failures_status(Path("c.json"), attrs.evolve(cohort, failures=())) == 0
-
-
 def test_previous_year_file_must_stay_in_the_reports_folder(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -509,4 +485,3 @@ def test_previous_year_file_must_stay_in_the_reports_folder(
         path.write_text(json.dumps(report | {"previous_year_file": name}), encoding="utf-8")
         assert cli.main(["check-stats", str(path)]) == 1
         assert "is not in the report's folder" in capsys.readouterr().err
-    assert common.inside(folder, folder / "sub" / "x.json")

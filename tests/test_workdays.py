@@ -59,27 +59,29 @@ def test_a_year_beyond_the_data_is_provisional_from_the_statutory_holidays() -> 
     cal = WorkdayCalendar()
     cal.track_provisional()
     assert cal.provisional_used() == frozenset()
-    # 2027 (chinesecalendar 1.11 stops at 2026): 春节 is 2027-02-06 (正月初一); the amended
-    # 放假办法 rests 除夕 and 初一 to 初三: Fri 02-05 to Mon 02-08. No 调休 is invented, so
-    # Tue 02-09 is a working day and Sat 02-13 is not.
-    assert [cal.is_workday(D(2027, 2, d)) for d in (4, 5, 8, 9, 13)] == [
+    # 2030 (no chinesecalendar release covers it): 春节 is 2030-02-03 (正月初一, a Sunday); the
+    # amended 放假办法 rests 除夕 and 初一 to 初三, Sat 02-02 to Tue 02-05. No 调休 is invented,
+    # so Fri 02-01 and Wed 02-06 are working days and Sat 02-09 is not.
+    assert [cal.is_workday(D(2030, 2, d)) for d in (1, 4, 5, 6, 9)] == [
         True, False, False, True, False,
     ]  # fmt: skip
-    assert cal.is_provisional(2027) and not cal.is_provisional(2026)
-    assert cal.provisional_used() == frozenset({2027})
-    # 国庆 2027-10-01..03 is Fri..Sun: only Friday is a weekday rest day; Monday works.
-    assert [cal.is_workday(D(2027, 10, d)) for d in (1, 4)] == [False, True]
+    assert cal.is_provisional(2030) and not cal.is_provisional(2020)
+    assert cal.provisional_used() == frozenset({2030})
+    # 国庆 2030-10-01..03 is Tue..Thu: all three rest; Friday works.
+    assert [cal.is_workday(D(2030, 10, d)) for d in (1, 3, 4)] == [False, False, True]
 
 
 def test_a_deadline_running_into_a_provisional_year_is_computed_and_marked() -> None:
     cal = WorkdayCalendar()
+    last = cal.covered_years[1]
     cal.track_provisional()
-    # A request received 2026-12-15: 20 working days run into January 2027.
-    deadline = cal.add_workdays(D(2026, 12, 15), 20)
-    assert deadline.year == 2027
-    assert cal.provisional_used() == frozenset({2027})
+    # A request received on 15 December of the last covered year: 20 working days run into
+    # the next year, which no data covers yet.
+    deadline = cal.add_workdays(D(last, 12, 15), 20)
+    assert deadline.year == last + 1
+    assert cal.provisional_used() == frozenset({last + 1})
     cal.track_provisional()
-    cal.add_workdays(D(2026, 3, 2), 20)
+    cal.add_workdays(D(last, 3, 2), 20)
     assert cal.provisional_used() == frozenset()
 
 
@@ -87,7 +89,8 @@ def test_provisional_year_statutory_days() -> None:
     rest = provisional_year(2030).holidays
     assert D(2030, 1, 1) in rest and D(2030, 5, 1) in rest and D(2030, 10, 1) in rest
     assert all(d.weekday() < 5 for d in rest)
-    # 13 statutory days; 6 fall on a weekend (02-06, 02-07, 05-01, 05-02, 10-02, 10-03).
+    # 2027 by the law alone: 13 statutory days, 6 on a weekend (02-06, 02-07, 05-01, 05-02,
+    # 10-02, 10-03), so 7 weekday rest days.
     assert len(provisional_year(2027).holidays) == 7
 
 

@@ -5,19 +5,24 @@ recompute every share from the counts, rounded half up at the printed precision,
 exactly which numbers disagree. A printed share that another rounding (truncation, rounding
 up) reproduces is reported as a rounding error; one no rounding reproduces, as a mismatch; a
 share printed without a count is checked for whether *any* count of the total gives it.
+
+How the parts relate to the total is the format's business (:mod:`.formats`): a partition's
+parts add up to the total; subsets ("其中", channels) are each at most the total; parts that
+count something else are not compared with it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 import attrs
 
+from govopen_rules.annual_reports.formats import Relation
 from govopen_rules.exact import percent_of
 from govopen_rules.facts.model import StatisticsBreakdown, StatisticsPart
 
-__all__ = ["StatFinding", "check_breakdown", "decimals_of"]
+__all__ = ["StatFinding", "check_breakdown", "decimals_of", "printed_reading"]
 
 
 @attrs.frozen(kw_only=True)
@@ -37,14 +42,38 @@ def decimals_of(printed: Decimal) -> int:
     return -exponent if isinstance(exponent, int) and exponent < 0 else 0
 
 
+def printed_reading(exact: Decimal, printed: Decimal, tolerance: Decimal = Decimal(0)) -> str:
+    """How ``printed`` reads ``exact`` at the printed precision: ``"half up"`` (correct, or
+    within ``tolerance``), ``"truncated"``, ``"rounded up"``, or ``"mismatch"``."""
+    quantum = Decimal(1).scaleb(-decimals_of(printed))
+    expected = exact.quantize(quantum, rounding=ROUND_HALF_UP)
+    if expected == printed or abs(expected - printed) <= tolerance:
+        return "half up"
+    if exact.quantize(quantum, rounding=ROUND_FLOOR) == printed:
+        return "truncated"
+    if exact.quantize(quantum, rounding=ROUND_CEILING) == printed:
+        return "rounded up"
+    return "mismatch"
+
+
 def _exact(count: int, total: int) -> str:
     return str((Decimal(count) * 100 / Decimal(total)).quantize(Decimal("0.0001")))
 
 
 def check_breakdown(
-    breakdown: StatisticsBreakdown, *, where: str = "", tolerance: Decimal = Decimal(0)
+    breakdown: StatisticsBreakdown,
+    *,
+    where: str = "",
+    tolerance: Decimal = Decimal(0),
+    relation: Relation | None = None,
 ) -> list[StatFinding]:
-    """Every disagreement in one breakdown. ``tolerance`` is in percentage points."""
+    """Every disagreement in one breakdown. ``tolerance`` is in percentage points.
+
+    ``relation`` says how the parts relate to the total; by default the breakdown's own
+    ``partition`` flag decides (a partition, or subsets).
+    """
+    if relation is None:
+        relation = Relation.PARTITION if breakdown.partition else Relation.SUBSETS
     where = where or breakdown.label
     findings: list[StatFinding] = []
 
@@ -59,9 +88,11 @@ def check_breakdown(
             )
         )
 
+    if relation is Relation.UNRELATED:
+        return findings
     total, parts = breakdown.total, breakdown.parts
     counts = [p.count for p in parts]
-    if breakdown.partition and parts and all(c is not None for c in counts):
+    if relation is Relation.PARTITION and parts and all(c is not None for c in counts):
         parts_sum = sum(c for c in counts if c is not None)
         if parts_sum != total:
             listing = " + ".join(f"{p.count}（{p.label}）" for p in parts)
@@ -71,11 +102,20 @@ def check_breakdown(
                 total=total,
                 parts_sum=parts_sum,
             )
+    if relation is Relation.SUBSETS:
+        for part in parts:
+            if part.count is not None and part.count > total:
+                add(
+                    "part_exceeds_total",
+                    f"{breakdown.label}: 其中 {part.label} {part.count} 大于总数 {total}",
+                    part=part.count,
+                    total=total,
+                )
     if total > 0:
         for part in parts:
             _check_share(part, total, breakdown.label, tolerance, add)
     printed = [p.percent for p in parts]
-    if breakdown.partition and parts and all(p is not None for p in printed):
+    if relation is Relation.PARTITION and parts and all(p is not None for p in printed):
         shares = [p for p in printed if p is not None]
         slack = sum((Decimal("0.5").scaleb(-decimals_of(p)) for p in shares), Decimal(0))
         share_sum = sum(shares, Decimal(0))
@@ -107,36 +147,31 @@ def _check_share(
                 total=total,
             )
         return
-    expected = percent_of(part.count, total, places)
-    if abs(expected - printed) <= tolerance or expected == printed:
+    how = printed_reading(Decimal(part.count) * 100 / Decimal(total), printed, tolerance)
+    if how == "half up":
         return
+    expected = percent_of(part.count, total, places)
     exact = _exact(part.count, total)
-    others = {
-        "truncated": percent_of(part.count, total, places, ROUND_FLOOR),
-        "rounded up": percent_of(part.count, total, places, ROUND_CEILING),
+    numbers = {
+        "count": part.count,
+        "total": total,
+        "exact": exact,
+        "expected": expected,
+        "printed": printed,
     }
-    how = next((name for name, value in others.items() if value == printed), None)
-    if how is not None:
-        add(
-            "percent_rounding",
-            f"{label}: {part.label} {part.count}/{total} = {exact}%，按四舍五入应印 {expected}%，"
-            f"实印 {printed}%（{'截尾' if how == 'truncated' else '进位'}）",
-            count=part.count,
-            total=total,
-            exact=exact,
-            expected=expected,
-            printed=printed,
-        )
-    else:
+    if how == "mismatch":
         add(
             "percent_mismatch",
             f"{label}: {part.label} {part.count}/{total} = {exact}%，实印 {printed}%，"
             "任何取整方式都对不上",
-            count=part.count,
-            total=total,
-            exact=exact,
-            expected=expected,
-            printed=printed,
+            **numbers,
+        )
+    else:
+        add(
+            "percent_rounding",
+            f"{label}: {part.label} {part.count}/{total} = {exact}%，按四舍五入应印 {expected}%，"
+            f"实印 {printed}%（{'截尾' if how == 'truncated' else '进位'}）",
+            **numbers,
         )
 
 

@@ -1,71 +1,140 @@
-"""``govopen-rules check-stats``: check an annual report's printed statistics."""
+"""``govopen-rules check-stats``: check annual reports as published, one file or whole folders.
+
+Reads JSON transcriptions, saved HTML pages, PDFs with a text layer and DOCX files; prints each
+report's findings and a summary table; exits non-zero when something was found (like a
+linter; ``--exit-zero`` turns that off) or a file could not be read.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
-from govopen_rules.annual_reports.report import AnnualReport, check_report
-from govopen_rules.cli.common import RegistryFactory, error, inside, read_json, tolerance
-from govopen_rules.conversion import structure_as, unstructure
-from govopen_rules.reports.findings import render_findings
+from govopen_rules.annual_reports.folder import FileOutcome, check_files, find_report_files
+from govopen_rules.annual_reports.report import AnnualReport
+from govopen_rules.cli.common import RegistryFactory, error, tolerance
+from govopen_rules.conversion import unstructure
+from govopen_rules.reports.findings import render_csv, render_json, render_text
 
 __all__ = ["add_parser", "run"]
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    st = sub.add_parser("check-stats", help="check an annual report's printed statistics")
-    st.add_argument("file", type=Path, help="annual report JSON (see docs/concepts.md)")
-    st.add_argument("--format", choices=("text", "json"), default="text")
+    st = sub.add_parser(
+        "check-stats",
+        help="check annual reports' printed statistics (JSON, HTML, PDF, DOCX; files or folders)",
+    )
+    st.add_argument(
+        "paths",
+        type=Path,
+        nargs="+",
+        metavar="PATH",
+        help="report files (.json .html .htm .pdf .docx) or folders holding them",
+    )
+    st.add_argument("--format", choices=("text", "json", "csv"), default="text")
     st.add_argument(
         "--tolerance",
         type=tolerance,
         default=Decimal(0),
         help="percentage points a printed share may differ without a finding",
     )
+    st.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    st.add_argument(
+        "--dump-json",
+        type=Path,
+        metavar="DIR",
+        help="write each parsed report to DIR/<name>.json, to correct by hand and re-run",
+    )
+    st.add_argument(
+        "--processes",
+        type=int,
+        default=0,
+        help="read files in N processes (default: one per CPU when there are several files)",
+    )
 
 
 def run(args: argparse.Namespace, registry: RegistryFactory) -> int:
-    report = _load_report(args.file)
-    if report is None:
-        return 1
-    previous = None
-    if report.previous_year_file:
-        earlier = args.file.parent / report.previous_year_file
-        if not inside(args.file.parent, earlier):
-            return error(
-                f"{args.file}: previous_year_file {report.previous_year_file!r} is not in the "
-                "report's folder; give a file name next to the report"
-            )
-        if earlier.exists():
-            previous = _load_report(earlier)
+    missing = [p for p in args.paths if not p.exists()]
+    if missing:
+        return error(f"no such file or folder: {', '.join(map(str, missing))}")
+    files, skipped = find_report_files(args.paths)
+    for path in skipped:
+        print(f"note: {path} is not an annual report (no unit and year): skipped", file=sys.stderr)
+    if not files:
+        return error(
+            f"no report files (.json .html .htm .pdf .docx) in {', '.join(map(str, args.paths))}"
+        )
+    headings = registry().report_headings()
+    with _progress(len(files)) as advance:
+        processes = args.processes or (
+            min(len(files), os.cpu_count() or 1) if len(files) > 1 else 1
+        )
+        if processes > 1:
+            with ProcessPoolExecutor(max_workers=processes) as pool:
+                outcomes = check_files(
+                    files,
+                    headings=headings,
+                    tolerance=args.tolerance,
+                    executor=pool,
+                    on_read=advance,
+                )
         else:
-            print(f"note: {earlier} not found; cross-year checks skipped", file=sys.stderr)
-    findings = check_report(report, previous, tolerance=args.tolerance)
-    if args.format == "json":
-        payload = {
-            "unit": report.unit,
-            "year": report.year,
-            "id": report.id,
-            "findings": unstructure(findings),
-        }
-        print(json.dumps(payload, ensure_ascii=False, indent=2))
-    else:
-        print(render_findings(report, findings))
-    return 0
+            outcomes = check_files(
+                files, headings=headings, tolerance=args.tolerance, on_read=advance
+            )
+    if args.dump_json is not None:
+        _dump(outcomes, args.dump_json)
+    if len(outcomes) == 1 and outcomes[0].error is not None:
+        return error(outcomes[0].error)  # one file that cannot be read: one line, as elsewhere
+    render = {"json": render_json, "csv": render_csv}.get(args.format, render_text)
+    output = render(outcomes)
+    print(output, end="" if output.endswith("\n") else "\n")
+    if any(o.error is not None for o in outcomes):
+        for outcome in outcomes:
+            if outcome.error is not None:
+                print(f"error: {outcome.error}", file=sys.stderr)
+        return 1
+    found = any(o.check is not None and o.check.findings for o in outcomes)
+    return 1 if found and not args.exit_zero else 0
 
 
-def _load_report(path: Path) -> AnnualReport | None:
-    data = read_json(path)
-    if data is None:
-        return None
-    report, problems = structure_as(data, AnnualReport, "$")
-    if problems:
-        print(f"error: {len(problems)} problem(s) in {path}:", file=sys.stderr)
-        for problem in problems:
-            print(f"  - {problem}", file=sys.stderr)
-        return None
-    return report
+@contextmanager
+def _progress(total: int) -> Iterator[Callable[[Path], None]]:
+    """A progress bar on stderr when it is a terminal and there is more than one file."""
+    if total < 2 or not sys.stderr.isatty():
+        yield lambda _path: None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("reading reports", total=total)
+        yield lambda _path: bar.advance(task)
+
+
+def _dump(outcomes: Sequence[FileOutcome], folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for outcome in outcomes:
+        if outcome.report is None:
+            continue
+        target = folder / f"{outcome.path.stem}.json"
+        target.write_text(_report_json(outcome.report), encoding="utf-8")
+        print(f"note: wrote {target}", file=sys.stderr)
+
+
+def _report_json(report: AnnualReport) -> str:
+    """The report as editable JSON: empty optional fields left out, blank cells kept as null."""
+    data = unstructure(report)
+    kept = {
+        key: value
+        for key, value in data.items()
+        if value not in (None, [], {}, ()) or key in ("table2", "table3", "table4")
+    }
+    return json.dumps(kept, ensure_ascii=False, indent=1) + "\n"

@@ -24,7 +24,6 @@ from typing import Any
 
 from govopen_rules.conversion import InputLimitError, load_json_document
 from govopen_rules.errors import InputError, Problem, ValidationError
-from govopen_rules.evaluation.cohort import CohortResult
 from govopen_rules.exact import parse_decimal
 from govopen_rules.plugins.registry import Registry
 
@@ -34,10 +33,8 @@ __all__ = [
     "RegistryFactory",
     "add_param_option",
     "error",
-    "failures_status",
     "input_limit",
     "input_limit_mb",
-    "inside",
     "read_json",
     "tolerance",
 ]
@@ -144,34 +141,6 @@ def read_json(path: Path) -> Any:
     if data is None:
         raise ValidationError([Problem("$", "the document is null, not a JSON object")], str(path))
     return data
-
-
-#: Failed units listed on stderr (all of them are in the report).
-MAX_FAILURES_LISTED = 20
-
-
-def failures_status(path: Path, cohort: CohortResult) -> int:
-    """0 when every unit was evaluated; else 1 after one ``error:`` line on stderr naming the
-    file and how many units failed, with the first failures listed under it."""
-    if not cohort.failures:
-        return 0
-    count = len(cohort.failures)
-    lines = [f"{count} unit{'s' if count > 1 else ''} in {path} could not be evaluated:"]
-    for failure in cohort.failures[:MAX_FAILURES_LISTED]:
-        who = f"units[{failure.index}]" + (f" ({failure.unit_id})" if failure.unit_id else "")
-        first = failure.errors[0] if failure.errors else "failed"
-        more = f" (and {len(failure.errors) - 1} more problems)" if len(failure.errors) > 1 else ""
-        lines.append(f"  - {who}: {first}{more}")
-    hidden = len(cohort.failures) - MAX_FAILURES_LISTED
-    if hidden > 0:
-        lines.append(f"  - ... and {hidden} more (see the report)")
-    return error("\n".join(lines))
-
-
-def inside(folder: Path, path: Path) -> bool:
-    """Whether ``path`` (symbolic links resolved) lies in ``folder``: a file named by another
-    file (``previous_year_file``) must not lead out of its folder (``../../etc/passwd``)."""
-    return path.resolve().is_relative_to(folder.resolve())
 
 
 def tolerance(text: str) -> Decimal:

@@ -1,37 +1,62 @@
-"""``govopen-rules evaluate``: score one unit's facts file and print the breakdown."""
+"""``govopen-rules evaluate``: score one unit's facts (JSON or a workbook) and report it."""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
-from govopen_rules.cli.common import RegistryFactory, add_param_option, read_json
+from govopen_rules.cli.common import RegistryFactory, add_param_option
+from govopen_rules.cli.inputs import add_output_option, read_units, write_output
 from govopen_rules.conversion import to_json
+from govopen_rules.engines import ENGINE_NAMES
 from govopen_rules.evaluation.pipeline import evaluate
+from govopen_rules.reports.html_page import result_html
 from govopen_rules.reports.text import render_text
+from govopen_rules.reports.xlsx import result_workbook
 
 __all__ = ["add_parser", "run"]
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    ev = sub.add_parser("evaluate", help="evaluate one unit's facts file")
-    ev.add_argument("file", type=Path)
+    ev = sub.add_parser("evaluate", help="evaluate one unit's facts file or workbook")
+    ev.add_argument("file", type=Path, help="facts JSON, or a facts workbook (.xlsx)")
     ev.add_argument("--region", required=True)
     ev.add_argument("--year", type=int)
-    ev.add_argument("--format", choices=("text", "json"), default="text")
+    ev.add_argument("--format", choices=("text", "json", "xlsx", "html"), default="text")
     ev.add_argument("--verbose", "-v", action="store_true", help="show every verdict and fact")
+    ev.add_argument(
+        "--engine",
+        choices=ENGINE_NAMES,
+        help="matching engine (default: durable where it runs, else python)",
+    )
+    ev.add_argument(
+        "--uncovered-kind",
+        choices=("error", "not_applicable"),
+        default="error",
+        help="a unit kind the rubric does not cover: refuse it, or score every rule not applicable",
+    )
+    add_output_option(ev)
     add_param_option(ev)
 
 
 def run(args: argparse.Namespace, registry: RegistryFactory) -> int:
-    data = read_json(args.file)
-    if data is None:
-        return 1
+    reg = registry()
+    given = read_units(args.file, reg.fact_kinds, cohort=False)
     result = evaluate(
-        data, region=args.region, year=args.year, parameters=dict(args.param), registry=registry()
+        given.units[0],
+        region=args.region,
+        year=args.year,
+        parameters=dict(args.param),
+        registry=reg,
+        engine=args.engine,
+        uncovered_kind=args.uncovered_kind,
     )
+    rubric = reg.get_rubric(result.region, result.year)
+    locations = given.location_of(0)
     if args.format == "json":
-        print(to_json(result))
-    else:
-        print(render_text(result, verbose=args.verbose))
-    return 0
+        return write_output(args, to_json(result))
+    if args.format == "xlsx":
+        return write_output(args, result_workbook(result, rubric, locations=locations))
+    if args.format == "html":
+        return write_output(args, result_html(result, rubric, locations=locations))
+    return write_output(args, render_text(result, verbose=args.verbose))

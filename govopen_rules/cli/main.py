@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from functools import cache
 from types import ModuleType
 
-from govopen_rules.cli import check_stats, cohort, evaluate, new_plugin, rubrics, schema
+from govopen_rules.cli import check_stats, cohort, evaluate, new_plugin, rubrics, schema, template
 from govopen_rules.cli.common import (
     DEFAULT_INPUT_LIMIT_MB,
     INPUT_LIMIT_ENV,
@@ -40,6 +40,7 @@ COMMANDS: dict[str, ModuleType] = {
     "schema": schema,
     "evaluate": evaluate,
     "cohort": cohort,
+    "template": template,
     "new-plugin": new_plugin,
     "check-stats": check_stats,
 }

@@ -78,6 +78,9 @@ source:
   clause: 附件
 # A citation below that names no document cites this one (default: source.document).
 citation_document: （填写考核文件简称）
+# What a rule lacking evidence decides unless its indicator, area or itself says otherwise:
+# undecided (costs nothing; the score range shows what it could cost), clear, deduct or fixed.
+missing_evidence: {{mode: undecided}}
 areas:
   - code: A
     title: 依申请公开

@@ -18,7 +18,7 @@ import attrs
 from govopen_rules._version import library_version
 from govopen_rules.errors import CalendarYearMissingError, FactsValidationError
 from govopen_rules.evaluation.results import EvaluationResult
-from govopen_rules.evaluation.scoring import PreparedFact, score
+from govopen_rules.evaluation.scoring import PreparedFact, UncoveredKind, score
 from govopen_rules.facts.convert import FactsDraft, read_facts
 from govopen_rules.facts.encoding import encode_fact
 from govopen_rules.facts.kinds import DeriveContext
@@ -39,13 +39,17 @@ def evaluate(
     parameters: Mapping[str, object] | None = None,
     registry: Registry | None = None,
     engine: str | None = None,
+    uncovered_kind: UncoveredKind = "error",
 ) -> EvaluationResult:
     """Score one unit's facts under the rubric of ``region`` and ``year``.
 
     ``facts`` is a :class:`FactsFile` or the plain mapping of a facts JSON file; ``year``
     defaults to the facts file's year. ``parameters`` overrides rubric parameters (assumed point
     values and thresholds) by name. ``engine`` picks the matching engine for this call
-    (default: the registry's); the result records which one ran. Nothing passed in is modified.
+    (default: the registry's); the result records which one ran. A unit whose kind the
+    rubric's ``unit_kinds`` does not cover is refused (:class:`FactsValidationError` naming the
+    kinds covered) unless ``uncovered_kind="not_applicable"`` asks for every rule to be
+    ``not_applicable``. Nothing passed in is modified.
     """
     reg = registry or default_registry()
     # An unknown rubric is reported before any problem in the facts.
@@ -70,7 +74,9 @@ def evaluate(
     prepared, self_scores = _derive_and_encode(draft, reg, compiled)
     facts_file = draft.facts_file()
     matches = runnable.engine.match([pf.encoded for pf in prepared], check=False)
-    result = score(compiled, facts_file.unit, year, prepared, matches, self_scores, _VERSION)
+    result = score(
+        compiled, facts_file.unit, year, prepared, matches, self_scores, _VERSION, uncovered_kind
+    )
     provisional = tuple(sorted(reg.calendar.provisional_used()))
     if runnable.engine_name != result.engine or provisional:
         result = attrs.evolve(
@@ -81,13 +87,14 @@ def evaluate(
 
 
 def _derive_and_encode(
-    draft: FactsDraft, reg: Registry, compiled: CompiledRubric
+    facts: FactsDraft | FactsFile, reg: Registry, compiled: CompiledRubric
 ) -> tuple[list[PreparedFact], dict[str, Decimal]]:
     """Derive and encode the facts the rubric looks at, and collect the self-scores.
 
     Facts of kinds no rule reads are neither derived nor sent to the engine. Every problem is
-    reported with its path, with those found in structuring.
+    reported with its path, with those found in structuring (a draft's).
     """
+    draft = facts if isinstance(facts, FactsDraft) else FactsDraft.of(facts)
     assert draft.year is not None
     ctx = DeriveContext(year=draft.year, as_of=draft.as_of, calendar=reg.calendar)
     reg.calendar.track_provisional()

@@ -5,19 +5,23 @@ All classes are frozen and serialise losslessly through :func:`govopen_rules.to_
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from decimal import Decimal
 
 import attrs
 
 from govopen_rules.facts.model import Unit
+from govopen_rules.rubric.evidence_policy import ResolvedMissing
 from govopen_rules.rubric.model import Citation
 
 __all__ = [
     "AreaResult",
     "EvaluationResult",
     "EvidenceRef",
+    "GradeHeld",
     "IndicatorResult",
+    "ScoreRange",
     "Status",
     "Verdict",
 ]
@@ -70,6 +74,40 @@ class Verdict:
     citation: Citation
     evidence: tuple[EvidenceRef, ...] = ()
     assumptions: tuple[str, ...] = ()
+    #: The rubric's missing-evidence policy, where absence decided the verdict (``no_evidence``,
+    #: or ``clear`` because absence is the good case); None where facts decided it.
+    policy: ResolvedMissing | None = None
+    #: For ``no_evidence``: what the rule would cost were it decided against the unit (the low
+    #: end of the score range charges this).
+    at_stake: Decimal | None = None
+
+
+@attrs.frozen(kw_only=True)
+class ScoreRange:
+    """What the evidence proves: the total if every ``no_evidence`` rule were decided against the
+    unit (``low``) or for it (``high``), within every cap; the grade at each end; and
+    ``evidence_share``, the percentage of the rubric's points that no missing evidence can move
+    (settled by facts, by a stated policy, or because no rule can take them; rounded down)."""
+
+    low: Decimal
+    high: Decimal
+    low_grade: str | None
+    high_grade: str | None
+    evidence_share: Decimal
+
+    @property
+    def determined(self) -> bool:
+        """Whether the evidence settles the total (low = high)."""
+        return self.low == self.high
+
+
+@attrs.frozen(kw_only=True)
+class GradeHeld:
+    """The rubric's evidence gate held the grade back: the grade the total alone would give,
+    and why the evidence does not support it."""
+
+    grade_by_total: str
+    reason: str
 
 
 @attrs.frozen(kw_only=True)
@@ -84,6 +122,10 @@ class IndicatorResult:
     verdicts: tuple[Verdict, ...]
     self_score: Decimal | None = None
     self_score_gap: Decimal | None = None
+    #: The score at the low and high ends of the range (every ``no_evidence`` rule decided
+    #: against / for the unit).
+    low: Decimal = Decimal(0)
+    high: Decimal = Decimal(0)
 
     @property
     def self_score_supported(self) -> bool | None:
@@ -104,6 +146,8 @@ class AreaResult:
     deducted: Decimal
     score: Decimal
     indicators: tuple[IndicatorResult, ...]
+    low: Decimal = Decimal(0)
+    high: Decimal = Decimal(0)
 
 
 @attrs.frozen(kw_only=True)
@@ -120,10 +164,18 @@ class EvaluationResult:
     total: Decimal
     bonus: Decimal
     vetoed: bool
+    #: The grade, or the evidence gate's label (待核实) when the evidence does not support the
+    #: grade of the total (see ``grade_held``).
     grade: str | None
     areas: tuple[AreaResult, ...]
     parameters: dict[str, Decimal]
+    #: What the evidence proves: the total and grade with every ``no_evidence`` rule decided
+    #: against and for the unit.
+    range: ScoreRange
+    grade_held: GradeHeld | None = None
     assumed_parameters: tuple[str, ...] = ()
+    #: Date parameters (deadlines) with their values.
+    date_parameters: dict[str, dt.date] = attrs.field(factory=dict)
     #: The engine that matched the facts (``durable`` or ``python``: they give the same result).
     engine: str = "durable"
     #: Years whose working days were computed from the statutory holidays because no official

@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import os
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
 from typing import Any
 
+import attrs
+
+from govopen_rules.conversion import load_json_document, to_json
 from govopen_rules.errors import FactsValidationError, GovOpenRulesError
 from govopen_rules.evaluation.pipeline import evaluate
 from govopen_rules.evaluation.results import EvaluationResult
@@ -25,30 +28,96 @@ from govopen_rules.plugins.registry import Registry
 
 __all__ = ["Job", "Outcome", "run_jobs"]
 
-Job = tuple[int, Any, str, int, "Mapping[str, object] | None", "str | None"]
-"""(index in the input, facts, region, year, parameters, engine)."""
-Outcome = tuple[int, "EvaluationResult | None", tuple[str, ...]]
-"""(index, the result or None, the problems when there is no result)."""
+Summarize = Callable[[EvaluationResult], Any]
+
+
+@attrs.frozen
+class Job:
+    """One unit to evaluate. ``summarize`` (a module-level function, so it can be pickled)
+    reduces a result to what the caller keeps of every unit; with ``as_json`` the worker also
+    serialises the result, so the calling process only writes text."""
+
+    index: int
+    #: A facts mapping or ``FactsFile``, or a facts file's JSON text (parsed where it runs, so
+    #: a large cohort read from JSON Lines costs the calling process almost nothing).
+    facts: Any
+    region: str
+    year: int
+    parameters: Mapping[str, object] | None = None
+    engine: str | None = None
+    summarize: Summarize | None = None
+    as_json: bool = False
+
+
+@attrs.frozen
+class Outcome:
+    """What came back for one unit: the result (unless ``as_json``), its JSON text (if asked),
+    its summary (if asked), or the problems that stopped it."""
+
+    index: int
+    result: EvaluationResult | None = None
+    text: str | None = None
+    summary: Any = None
+    errors: tuple[str, ...] = ()
+    #: (unit id, name) as the worker read them, for units sent as JSON text.
+    identity: tuple[str | None, str | None] = (None, None)
+
+    @property
+    def ok(self) -> bool:
+        """Whether the unit was evaluated."""
+        return not self.errors
+
 
 #: Units sent to a worker at once, and chunks in flight per worker.
 CHUNK = 8
 WINDOW_PER_WORKER = 4
 
 
+def _identity(facts: object) -> tuple[str | None, str | None]:
+    unit = facts.get("unit") if isinstance(facts, Mapping) else None
+    if not isinstance(unit, Mapping):
+        return None, None
+    unit_id, name = unit.get("id"), unit.get("name")
+    return (
+        unit_id if isinstance(unit_id, str) else None,
+        name if isinstance(name, str) else None,
+    )
+
+
 def evaluate_job(job: Job, registry: Registry | None = None) -> Outcome:
     """Evaluate one unit where it runs; any failure becomes the unit's outcome."""
-    index, facts, region, year, parameters, engine = job
+    facts = job.facts
+    identity: tuple[str | None, str | None] = (None, None)
+    if isinstance(facts, (str, bytes)):
+        try:
+            facts = load_json_document(facts)
+        except ValueError as exc:
+            return Outcome(job.index, errors=(f"not JSON: {exc}"[:500],))
+        identity = _identity(facts)
+    outcome = _evaluate(job, facts, registry)
+    return attrs.evolve(outcome, identity=identity) if identity != (None, None) else outcome
+
+
+def _evaluate(job: Job, facts: Any, registry: Registry | None) -> Outcome:
     try:
         result = evaluate(
-            facts, region=region, year=year, parameters=parameters, registry=registry, engine=engine
+            facts,
+            region=job.region,
+            year=job.year,
+            parameters=job.parameters,
+            registry=registry,
+            engine=job.engine,
         )
+        summary = job.summarize(result) if job.summarize is not None else None
+        if job.as_json:
+            return Outcome(job.index, text=to_json(result, indent=None), summary=summary)
     except FactsValidationError as exc:
-        return index, None, exc.errors
+        return Outcome(job.index, errors=exc.errors or ("invalid facts",))
     except GovOpenRulesError as exc:
-        return index, None, (str(exc),)
+        return Outcome(job.index, errors=(str(exc),))
     except Exception as exc:  # one unit's failure must never cost the others their results
-        return index, None, (f"evaluation failed: {type(exc).__name__}: {exc}"[:500],)
-    return index, result, ()
+        return Outcome(job.index, errors=(f"evaluation failed: {type(exc).__name__}: {exc}"[:500],))
+    return Outcome(job.index, result=result, summary=summary)
 
 
 def evaluate_chunk(jobs: Sequence[Job]) -> list[Outcome]:
@@ -108,7 +177,7 @@ class _PoolRunner:
             return self._rerun(chunk, pool)
         except Exception as exc:  # the executor failed these units (e.g. could not send them)
             problem = f"worker failed: {type(exc).__name__}: {exc}"[:500]
-            return [(job[0], None, (problem,)) for job in chunk]
+            return [Outcome(job.index, errors=(problem,)) for job in chunk]
 
     def _rerun(self, chunk: list[Job], broken: Executor) -> list[Outcome]:
         """Units lost with a dead worker: once more in a fresh pool, then each alone."""
@@ -138,4 +207,4 @@ def _alone(job: Job) -> Outcome:
         with ProcessPoolExecutor(max_workers=1) as pool:
             return pool.submit(evaluate_job, job).result()
     except BrokenProcessPool:
-        return job[0], None, ("the worker process died evaluating this unit, also alone",)
+        return Outcome(job.index, errors=("the worker process died evaluating this unit, alone",))

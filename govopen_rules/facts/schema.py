@@ -3,6 +3,15 @@
 Non-Python systems that produce facts validate against it; it is generated, so it cannot drift
 from the classes. Decimals are accepted as JSON numbers or numeric strings (strings keep them
 exact across languages).
+
+The schema is written so that a standard validator reports **one error per problem**:
+
+- each fact's schema is chosen by its ``kind`` (``if`` the kind is X ``then`` X's schema, one
+  ``$defs`` entry per kind), instead of trying every kind (``oneOf``) and reporting why each of
+  the 22 alternatives failed;
+- an unknown kind fails one ``enum``;
+- optional fields are nullable through ``type`` lists (``["string", "null"]``), never ``anyOf``,
+  so a bad value fails one keyword (a date that is not ``YYYY-MM-DD`` fails its ``pattern``).
 """
 
 from __future__ import annotations
@@ -16,19 +25,43 @@ import attrs
 from govopen_rules.facts.kinds import FactKind, FieldType, field_type_of
 from govopen_rules.facts.model import UNIT_KINDS, Unit
 
-__all__ = ["facts_json_schema"]
+__all__ = ["DATE_PATTERN", "facts_json_schema"]
 
-_DATE = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
-_DECIMAL = {"anyOf": [{"type": "number"}, {"type": "string", "pattern": r"^-?\d+(\.\d+)?$"}]}
-_SCALAR_SCHEMA: dict[FieldType, dict[str, Any]] = {
-    FieldType.STR: {"type": "string"},
-    FieldType.INT: {"type": "integer"},
-    FieldType.BOOL: {"type": "boolean"},
-    FieldType.DECIMAL: _DECIMAL,
-    FieldType.DATE: _DATE,
-    FieldType.STR_LIST: {"type": "array", "items": {"type": "string"}},
-    FieldType.DATE_LIST: {"type": "array", "items": _DATE},
+#: A calendar-shaped ISO date: months 01-12, days 01-31. A pattern rather than ``format: date``:
+#: formats are optional in validators (ajv needs a plugin), and a pattern plus a format would
+#: report a bad date twice. ``2020-02-30`` passes here and is rejected by the library.
+DATE_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"
+_DECIMAL_PATTERN = r"^-?\d+(\.\d+)?$"
+
+#: Per field type: the JSON types it accepts, and the keywords that check the value.
+_SCALAR_SCHEMA: dict[FieldType, tuple[list[str], dict[str, Any]]] = {
+    FieldType.STR: (["string"], {}),
+    FieldType.INT: (["integer"], {}),
+    FieldType.BOOL: (["boolean"], {}),
+    FieldType.DECIMAL: (["number", "string"], {"pattern": _DECIMAL_PATTERN}),
+    FieldType.DATE: (["string"], {"pattern": DATE_PATTERN}),
 }
+_LIST_ITEMS: dict[FieldType, FieldType] = {
+    FieldType.STR_LIST: FieldType.STR,
+    FieldType.DATE_LIST: FieldType.DATE,
+}
+
+
+def _typed(types: list[str], keywords: Mapping[str, Any], nullable: bool) -> dict[str, Any]:
+    kinds = [*types, "null"] if nullable else types
+    return {"type": kinds if len(kinds) > 1 else kinds[0], **keywords}
+
+
+def _field_schema(ftype: FieldType, annotation: object, nullable: bool) -> dict[str, Any]:
+    if ftype is FieldType.NESTED:
+        inner = typing.get_args(annotation)
+        item_cls = typing.get_args(inner[0] if nullable else annotation)[0]
+        return _typed(["array"], {"items": _class_schema(item_cls)}, nullable)
+    if ftype in _LIST_ITEMS:
+        types, keywords = _SCALAR_SCHEMA[_LIST_ITEMS[ftype]]
+        return _typed(["array"], {"items": _typed(types, keywords, False)}, nullable)
+    types, keywords = _SCALAR_SCHEMA[ftype]
+    return _typed(types, keywords, nullable)
 
 
 def _class_schema(cls: type, extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
@@ -37,18 +70,10 @@ def _class_schema(cls: type, extra: Mapping[str, Any] | None = None) -> dict[str
     required = list(extra or {})
     for field in attrs.fields(cls):
         ftype, optional = field_type_of(hints[field.name])
-        if ftype is FieldType.NESTED:
-            item = typing.get_args(
-                typing.get_args(hints[field.name])[0] if optional else hints[field.name]
-            )[0]
-            prop: dict[str, Any] = {"type": "array", "items": _class_schema(item)}
-        else:
-            prop = dict(_SCALAR_SCHEMA[ftype])
+        prop = _field_schema(ftype, hints[field.name], optional)
         options = getattr(field.validator, "options", None)
         if options is not None:
-            prop["enum"] = list(options)
-        if optional:
-            prop = {"anyOf": [prop, {"type": "null"}]}
+            prop = {"enum": [*options, *([None] if optional else [])]}
         properties[field.name] = prop
         if field.default is attrs.NOTHING:
             required.append(field.name)
@@ -63,11 +88,29 @@ def _class_schema(cls: type, extra: Mapping[str, Any] | None = None) -> dict[str
 
 
 def facts_json_schema(kinds: Mapping[str, FactKind]) -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of a facts file for the given fact kinds."""
-    variants = [
-        _class_schema(kind.cls, {"kind": {"const": name}}) | {"title": kind.title}
-        for name, kind in sorted(kinds.items())
-    ]
+    """The JSON Schema (draft 2020-12) of a facts file for the given fact kinds.
+
+    Each kind's schema is ``$defs/<kind>``; a fact is checked against the one its ``kind``
+    names (``if``/``then``), so a validator reports one error per problem.
+    """
+    names = sorted(kinds)
+    definitions = {
+        name: _class_schema(kinds[name].cls, {"kind": {"const": name}})
+        | {"title": kinds[name].title}
+        for name in names
+    }
+    fact = {
+        "type": "object",
+        "required": ["kind"],
+        "properties": {"kind": {"enum": names}},
+        "allOf": [
+            {
+                "if": {"properties": {"kind": {"const": name}}, "required": ["kind"]},
+                "then": {"$ref": f"#/$defs/{name}"},
+            }
+            for name in names
+        ],
+    }
     unit = _class_schema(Unit)
     unit["properties"]["kind"] = {"enum": list(UNIT_KINDS)}
     return {
@@ -77,9 +120,10 @@ def facts_json_schema(kinds: Mapping[str, FactKind]) -> dict[str, Any]:
         "properties": {
             "unit": unit,
             "year": {"type": "integer"},
-            "as_of": {"anyOf": [_DATE, {"type": "null"}]},
-            "facts": {"type": "array", "items": {"oneOf": variants}},
+            "as_of": _typed(*_SCALAR_SCHEMA[FieldType.DATE], nullable=True),
+            "facts": {"type": "array", "items": fact},
         },
         "required": ["unit", "year"],
         "additionalProperties": False,
+        "$defs": definitions,
     }

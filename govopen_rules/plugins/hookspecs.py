@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
+    from govopen_rules.annual_reports.formats import RequiredHeadings
     from govopen_rules.evaluation.results import EvaluationResult
     from govopen_rules.facts.kinds import FactKind
     from govopen_rules.workdays import HolidayYear
@@ -66,6 +67,23 @@ def govopen_calendar() -> Iterable[HolidayYear]:
     ``chinesecalendar``; a supplied year replaces the library's data for that year.
 
     :returns: one :class:`~govopen_rules.workdays.HolidayYear` per year.
+
+    .. versionadded:: 0.1
+    """
+    raise NotImplementedError
+
+
+@hookspec
+def govopen_report_headings() -> Iterable[RequiredHeadings]:
+    """Return section headings a region requires of its own units' annual reports.
+
+    The national format's sections and the 2007 条例 第三十二条's items are in the core
+    (:mod:`govopen_rules.annual_reports.formats`); a region that asks for more (保山's 2018-era
+    outline) says so here. Each :class:`~govopen_rules.annual_reports.formats.RequiredHeadings`
+    names the units, years and formats it applies to; ``check-stats`` reports a missing
+    heading as a ``section_missing`` finding citing the set's ``source``.
+
+    :returns: heading sets.
 
     .. versionadded:: 0.1
     """

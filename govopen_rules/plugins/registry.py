@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import pluggy
 
+from govopen_rules.annual_reports.formats import RequiredHeadings
 from govopen_rules.engines import RuleEngine, build_engine, check_engine_name, default_engine
 from govopen_rules.errors import (
     DuplicateRubricError,
@@ -171,6 +172,15 @@ class Registry:
         registered later contributes only to ``govopen_result``.
         """
         self._pm.register(plugin, name=name)
+
+    def report_headings(self) -> list[RequiredHeadings]:
+        """Every region's required annual-report headings (``govopen_report_headings``)."""
+        found: list[RequiredHeadings] = []
+        for plugin, item in self._each_plugin("govopen_report_headings"):
+            if not isinstance(item, RequiredHeadings):
+                raise PluginError(f"plugin {plugin!r} returned {item!r}, not RequiredHeadings")
+            found.append(item)
+        return found
 
     # --- loading ----------------------------------------------------------------------------
 

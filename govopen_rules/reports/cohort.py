@@ -1,34 +1,98 @@
-"""A cohort as Markdown, in the layout of a 通报: per group, the tier table and the ranking."""
+"""A cohort as Markdown, in the layout of a 通报: per group, the tier table and the ranking, with
+what the evidence settles, and the published tiers compared where the cohort file carries them."""
 
 from __future__ import annotations
 
-from govopen_rules.evaluation.cohort import CohortResult
-from govopen_rules.reports.formatting import format_percent, format_points
+from govopen_rules.evaluation.cohort import Agreement, CohortResult, GroupResult, Placement
+from govopen_rules.reports.formatting import format_percent, format_points, format_range
 
 __all__ = ["render_cohort_markdown"]
 
+AGREEMENT_WORDS = {
+    Agreement.AGREES: "一致 agrees",
+    Agreement.DISAGREES: "不一致 disagrees",
+    Agreement.UNDETERMINED: "待核实 undetermined",
+}
+
+
+def _ends(p: Placement) -> str:
+    low, high = p.tier_low or "无等次", p.tier_high or "无等次"
+    return low if low == high else f"{low}–{high}"
+
+
+def _published_lines(group: GroupResult) -> list[str]:
+    """The published table beside the computed one, and the agreement counts."""
+    compared = group.published
+    if compared is None:
+        return []
+    computed = {t.label: t for t in group.tiers}
+    lines = [
+        "### 公布等次比对 published tiers compared",
+        "",
+        "| 等次 | 公布 published | 公布占比 | 计算 computed | 计算占比 | 其中证据确定 determined |",
+        "|---|---|---|---|---|---|",
+    ]
+    for t in compared.tiers:
+        ours = computed[t.label]
+        lines.append(
+            f"| {t.label} | {t.count} | {format_percent(t.share)} | {ours.count} | "
+            f"{format_percent(ours.share)} | {ours.determined} |"
+        )
+    lines += [
+        "",
+        f"一致 agree: {compared.agrees} · 不一致 disagree: {compared.disagrees} · "
+        f"待核实 undetermined: {compared.undetermined} · "
+        f"未公布 unpublished: {compared.unpublished}",
+        "",
+    ]
+    return lines
+
+
+def _ranking_lines(group: GroupResult) -> list[str]:
+    compare = group.published is not None
+    head = "| 名次 | 单位 | 得分 | 证据可证 range | 等次 | 两端 ends | 确定 determined |"
+    rule = "|---|---|---|---|---|---|---|"
+    if compare:
+        head += " 公布 published | 比对 |"
+        rule += "---|---|"
+    lines = [head, rule]
+    for p in group.placements:
+        line = (
+            f"| {p.rank} | {p.name} | {format_points(p.total)} | {format_range(p.low, p.high)} | "
+            f"{p.tier or '—'} | {_ends(p)} | {'是' if p.determined else '否'} |"
+        )
+        if compare:
+            agreement = AGREEMENT_WORDS[p.agreement] if p.agreement is not None else "—"
+            line += f" {p.published or '—'} | {agreement} |"
+        lines.append(line)
+    return lines
+
 
 def render_cohort_markdown(cohort: CohortResult) -> str:
-    """The tier table of each group, in the layout of a 通报: tier, count, share, units."""
+    """The tier table of each group, in the layout of a 通报 (tier, count, share, units), with
+    how many of each tier the evidence settles; then, where tiers were published, the published
+    table against the computed one; then the ranking with each unit's score range."""
     lines = [f"# {cohort.rubric_id} v{cohort.rubric_version} ({cohort.region} {cohort.year})", ""]
     for group in cohort.groups:
         lines += [
             f"## {group.name}（{group.size}个）",
             "",
-            "| 等次 | 数量 | 占比 | 单位 |",
-            "|---|---|---|---|",
+            "| 等次 | 数量 | 占比 | 单位 | 其中证据确定 determined |",
+            "|---|---|---|---|---|",
         ]
         lines += [
-            f"| {t.label} | {t.count} | {format_percent(t.share)} | {'、'.join(t.members)} |"
+            f"| {t.label} | {t.count} | {format_percent(t.share)} | {'、'.join(t.members)} | "
+            f"{t.determined} |"
             for t in group.tiers
         ]
-        lines.append("")
-        lines += [f"> 注意 warning: {w}" for w in group.warnings]
-        lines += ["| 名次 | 单位 | 得分 | 等次 |", "|---|---|---|---|"]
         lines += [
-            f"| {p.rank} | {p.name} | {format_points(p.total)} | {p.tier or '—'} |"
-            for p in group.placements
+            "",
+            f"证据确定等次 tiers determined by evidence: {group.determined} / {group.size}",
+            "",
         ]
+        lines += [f"> 注意 warning: {w}" for w in group.warnings]
+        lines += _published_lines(group)
+        lines += _ranking_lines(group)
         lines.append("")
     if cohort.ungrouped:
         lines += [f"未分组单位 ungrouped: {', '.join(cohort.ungrouped)}", ""]

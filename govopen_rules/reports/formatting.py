@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from govopen_rules.evaluation.results import Status
 
-__all__ = ["STATUS_WORDS", "format_percent", "format_points"]
+__all__ = ["STATUS_WORDS", "format_percent", "format_points", "format_range"]
 
 #: Status words in Chinese, as the text report shows them.
 STATUS_WORDS = {
@@ -25,3 +25,8 @@ def format_points(value: Decimal) -> str:
 def format_percent(share: Decimal) -> str:
     """A share as a notice prints it: 32.61%, 25% (trailing zeros dropped)."""
     return f"{format_points(share)}%"
+
+
+def format_range(low: Decimal, high: Decimal) -> str:
+    """A score range as the text and cohort reports print it: 10.1–13.9."""
+    return f"{format_points(low)}–{format_points(high)}"

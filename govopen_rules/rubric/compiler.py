@@ -6,6 +6,7 @@ without a citation, a condition on an unknown field...) and raises one :class:`R
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping
 from decimal import Decimal
@@ -22,6 +23,13 @@ from govopen_rules.rubric.conditions import (
     condition_fields,
     parse_condition,
 )
+from govopen_rules.rubric.evidence_policy import (
+    PolicyLevel,
+    ResolvedGate,
+    ResolvedMissing,
+    deduction_for,
+    most_deducted,
+)
 from govopen_rules.rubric.grades import (
     GradeScale,
     Grading,
@@ -29,7 +37,16 @@ from govopen_rules.rubric.grades import (
     ResolvedQuota,
     make_scale,
 )
-from govopen_rules.rubric.model import Grade, Indicator, Number, ParamRef, Rubric, Rule
+from govopen_rules.rubric.model import (
+    Area,
+    Grade,
+    Indicator,
+    MissingEvidence,
+    Number,
+    ParamRef,
+    Rubric,
+    Rule,
+)
 
 __all__ = [
     "CompiledRubric",
@@ -61,7 +78,11 @@ class CompiledRule:
     points: Decimal
     tiers: tuple[tuple[int, Decimal], ...]
     cap: Decimal | None
-    missing_points: Decimal | None
+    #: The missing-evidence policy that decides this rule's ``no_evidence`` verdicts.
+    missing: ResolvedMissing
+    #: The most this rule can deduct (or add) whatever its facts: what the low end of a score
+    #: range charges when it lacks evidence.
+    at_most: Decimal
     minimum: int | None
     consulted: tuple[str, ...]
     assumptions: tuple[str, ...]
@@ -77,7 +98,7 @@ class CompiledRubric:
     """A rubric ready to run: resolved parameters, compiled rules, the selections to match."""
 
     rubric: Rubric
-    parameters: Mapping[str, Decimal]
+    parameters: Mapping[str, Decimal | dt.date]
     rules: tuple[CompiledRule, ...]
     #: Named selections, one per distinct (kind, conditions): what an engine is built from.
     selections: Mapping[str, Selection]
@@ -88,6 +109,8 @@ class CompiledRubric:
     indicator_codes: frozenset[str]
     #: Names of the rubric's parameters marked ``assumed``, sorted.
     assumed_parameters: tuple[str, ...]
+    #: When a grade may be given on the evidence (None: always).
+    evidence_gate: ResolvedGate | None = None
 
     @property
     def kinds(self) -> frozenset[str]:
@@ -143,14 +166,27 @@ def parse_parameter(name: str, raw: object) -> Decimal:
     return value
 
 
+def parse_date_parameter(name: str, raw: object) -> dt.date:
+    """An override of a date parameter: a date or ``YYYY-MM-DD``."""
+    if isinstance(raw, dt.date) and not isinstance(raw, dt.datetime):
+        return raw
+    if isinstance(raw, str):
+        try:
+            return dt.date.fromisoformat(raw)
+        except ValueError:
+            pass
+    raise ParameterError(f"parameter {name!r}: {_shown(raw)} is not a date; expected YYYY-MM-DD")
+
+
 def resolve_parameters(
     rubric: Rubric, overrides: Mapping[str, object] | None = None
-) -> dict[str, Decimal]:
+) -> dict[str, Decimal | dt.date]:
     """The rubric's parameter values with the caller's overrides applied.
 
     Each override is parsed with :func:`govopen_rules.exact.parse_decimal` (a command-line
-    string, an int, a Decimal; a float by its shortest repr); anything else, or a number out of
-    range, raises :class:`ParameterError` naming the parameter and what is allowed.
+    string, an int, a Decimal; a float by its shortest repr), or as ``YYYY-MM-DD`` where the
+    parameter is a date; anything else, or a number out of range, raises
+    :class:`ParameterError` naming the parameter and what is allowed.
     """
     values = {name: p.value for name, p in rubric.parameters.items()}
     for name, value in (overrides or {}).items():
@@ -159,18 +195,28 @@ def resolve_parameters(
             raise UnknownParameterError(
                 f"rubric {rubric.id!r} has no parameter {name!r}; its parameters: {known}"
             )
-        values[name] = parse_parameter(name, value)
+        if isinstance(values[name], dt.date):
+            values[name] = parse_date_parameter(name, value)
+        else:
+            values[name] = parse_parameter(name, value)
     return values
 
 
 class _Compiler:
     def __init__(
-        self, rubric: Rubric, kinds: Mapping[str, FactKind], values: Mapping[str, Decimal]
+        self,
+        rubric: Rubric,
+        kinds: Mapping[str, FactKind],
+        values: Mapping[str, Decimal | dt.date],
+        overridden: frozenset[str] = frozenset(),
     ) -> None:
         self.rubric = rubric
         self.kinds = kinds
         self.values = values
+        self.overridden = overridden
         self.errors: list[str] = []
+        #: Overrides that would change nothing (above what the rules using them can deduct).
+        self.override_errors: list[str] = []
 
     def number(self, value: Number, path: str, used: set[str]) -> Decimal:
         if isinstance(value, ParamRef):
@@ -179,8 +225,30 @@ class _Compiler:
                 return Decimal(0)
             used.add(value.param)
             found = self.values[value.param]
+            if isinstance(found, dt.date):
+                self.errors.append(f"{path}: parameter {value.param!r} is a date, not a number")
+                return Decimal(0)
             return found if parameter_in_range(found) else Decimal(0)  # reported with it
         return value
+
+    def within(
+        self, raw: Number | None, value: Decimal, ceiling: Decimal, path: str, why: str
+    ) -> bool:
+        """Whether a parameter's value fits under ``ceiling``; when it does not, the problem is
+        reported (an override as a :class:`ParameterError`, a file's value as a rubric error)."""
+        if not isinstance(raw, ParamRef) or value <= ceiling:
+            return True
+        name = raw.param
+        if name in self.overridden:
+            self.override_errors.append(
+                f"parameter {name!r}: {value} is more than {why} ({ceiling}); give at most "
+                f"{ceiling}"
+            )
+        else:
+            self.errors.append(
+                f"{path}: parameter {name!r} = {value} is more than {why} ({ceiling})"
+            )
+        return False
 
     def condition(
         self, data: object, fields: Mapping[str, FieldType], path: str, used: set[str]
@@ -193,6 +261,8 @@ class _Compiler:
                 raise ConditionError(path, f"unknown parameter {name!r}")
             used.add(name)
             value = self.values[name]
+            if isinstance(value, dt.date):
+                return value
             if not parameter_in_range(value):  # reported with the parameter
                 return 0
             return int(value) if value == value.to_integral_value() else value
@@ -203,7 +273,7 @@ class _Compiler:
             self.errors.append(str(exc))
             return None
 
-    def rule(self, rule: Rule, indicator: Indicator, path: str) -> CompiledRule | None:
+    def rule(self, rule: Rule, indicator: Indicator, area: Area, path: str) -> CompiledRule | None:
         if not RULE_ID.fullmatch(rule.id):
             self.errors.append(f"{path}.id: {rule.id!r} is not a dotted lower-case ASCII id")
         if not rule.citation.document.strip() or not rule.citation.clause.strip():
@@ -247,16 +317,18 @@ class _Compiler:
                 self.errors.append(f"{path}.count.minimum: {least} is not a whole number >= 1")
             else:
                 minimum = int(least)
-        missing = None
-        if rule.missing_evidence is not None:
-            missing = self.number(rule.missing_evidence.points, f"{path}.missing_evidence", used)
-            if rule.missing_evidence.clear and missing:
-                self.errors.append(f"{path}.missing_evidence: 'clear' absence costs no points")
-            if missing and rule.deduct.mode in ("bonus", "veto"):
-                self.errors.append(
-                    f"{path}.missing_evidence: a {rule.deduct.mode} rule cannot cost points"
-                )
-        amounts = [("points", points), ("cap", cap), ("missing_evidence", missing)]
+        ceiling = indicator.points if indicator.cap is None else indicator.cap
+        cap = self.fit_under_caps(rule, indicator, points, tiers, cap, ceiling, path)
+        missing = self.missing_policy(
+            rule,
+            indicator,
+            area,
+            path,
+            used,
+            deduction_for(rule.deduct.mode, points, tiers, cap, minimum or 1),
+            ceiling,
+        )
+        amounts = [("points", points), ("cap", cap), ("missing_evidence.points", missing.points)]
         amounts += [(f"deduct.tiers[{i}].points", p) for i, (_, p) in enumerate(tiers)]
         for name, value in amounts:
             if value is not None and value < 0:
@@ -276,10 +348,120 @@ class _Compiler:
             points=points,
             tiers=tiers,
             cap=cap,
-            missing_points=missing,
+            missing=missing,
+            at_most=most_deducted(
+                rule.deduct.mode,
+                rule.count.mode,
+                points,
+                tiers,
+                cap,
+                _most_count(rule, minimum),
+                ceiling,
+            ),
             minimum=minimum,
             consulted=tuple(sorted(consulted)),
             assumptions=tuple(assumed),
+        )
+
+    def fit_under_caps(
+        self,
+        rule: Rule,
+        indicator: Indicator,
+        points: Decimal,
+        tiers: tuple[tuple[int, Decimal], ...],
+        cap: Decimal | None,
+        ceiling: Decimal,
+        path: str,
+    ) -> Decimal | None:
+        """A parameter a rule deducts must fit under the rule's cap and what its indicator can
+        lose: above them it changes nothing. A parameter with ``raises_cap`` raises the rule's
+        cap instead (never above the indicator). Returns the rule's cap."""
+        if rule.deduct.mode in ("veto", "bonus"):
+            return cap
+        lose = f"what indicator {indicator.code} can lose"
+        if cap is not None:
+            self.within(rule.cap, cap, ceiling, f"{path}.cap", lose)
+        amounts = [(rule.deduct.points, points, f"{path}.deduct.points")]
+        amounts += [
+            (t.points, value, f"{path}.deduct.tiers[{i}].points")
+            for i, (t, (_, value)) in enumerate(zip(rule.deduct.tiers, tiers, strict=True))
+        ]
+        for raw, value, where in amounts:
+            if not self.within(raw, value, ceiling, where, lose) or cap is None or value <= cap:
+                continue
+            if isinstance(raw, ParamRef) and self.rubric.parameters[raw.param].raises_cap:
+                cap = value  # raised, as the rubric allows
+            else:
+                self.within(raw, value, cap, where, f"the cap of rule {rule.id}")
+        return cap
+
+    def check_policy(self, stated: MissingEvidence, path: str) -> None:
+        """A missing-evidence policy as written: points with ``fixed`` only, and a citation
+        where absence costs points (a note at least where it is the good case)."""
+        if (stated.points is None) != (stated.mode != "fixed"):
+            self.errors.append(f"{path}.points: given with, and only with, mode fixed")
+        if stated.mode in ("deduct", "fixed") and stated.citation is None:
+            self.errors.append(
+                f"{path}.citation: absence that costs points needs the source's words "
+                "(e.g. 需提供台账资料)"
+            )
+        if stated.mode == "clear" and stated.citation is None and not stated.note:
+            self.errors.append(f"{path}: say why absence is the good case (note or citation)")
+
+    def missing_policy(
+        self,
+        rule: Rule,
+        indicator: Indicator,
+        area: Area,
+        path: str,
+        used: set[str],
+        one_problem: Decimal,
+        ceiling: Decimal,
+    ) -> ResolvedMissing:
+        """The nearest policy stated (rule, indicator, area, rubric), with its amount."""
+        levels: tuple[tuple[PolicyLevel, str, MissingEvidence | None], ...] = (
+            ("rule", rule.id, rule.missing_evidence),
+            ("indicator", indicator.code, indicator.missing_evidence),
+            ("area", area.code, area.missing_evidence),
+            ("rubric", self.rubric.id, self.rubric.missing_evidence),
+        )
+        found = [(lv, sc, st) for lv, sc, st in levels if st is not None]
+        if not found:  # reported once, in run()
+            return ResolvedMissing(level="rubric", scope=self.rubric.id, mode="undecided")
+        level, scope, stated = found[0]
+        assert stated is not None
+        mode = stated.mode
+        where = f"{path}.missing_evidence"
+        if rule.deduct.mode in ("veto", "bonus") and mode in ("deduct", "fixed"):
+            if level == "rule":
+                self.errors.append(f"{where}: a {rule.deduct.mode} rule cannot cost points")
+            # An inherited cost never vetoes nor withholds a bonus: the range shows it.
+            return ResolvedMissing(
+                level=level,
+                scope=scope,
+                mode="undecided",
+                note=f"{rule.deduct.mode} 规则不因缺证据而定 (not decided by absent evidence)",
+                citation=stated.citation,
+            )
+        points = Decimal(0)
+        if mode == "deduct":
+            points = one_problem
+        elif mode == "fixed" and stated.points is not None:
+            points = self.number(stated.points, f"{where}.points", used)
+            self.within(
+                stated.points,
+                points,
+                ceiling,
+                f"{where}.points",
+                (f"what indicator {indicator.code} can lose"),
+            )
+        return ResolvedMissing(
+            level=level,
+            scope=scope,
+            mode=mode,
+            points=min(points, ceiling),
+            note=stated.note,
+            citation=stated.citation,
         )
 
     def check_count(self, rule: Rule, fields: Mapping[str, FieldType], path: str) -> None:
@@ -303,11 +485,16 @@ class _Compiler:
         rubric = self.rubric
         used: set[str] = set()
 
+        top = rubric.points + rubric.bonus_cap
+
         def scale(grades: tuple[Grade, ...], path: str) -> GradeScale:
             pairs = [
                 (g.label, self.number(g.min_score, f"{path}[{i}].min_score", used))
                 for i, g in enumerate(grades)
             ]
+            for i, (grade, (label, minimum)) in enumerate(zip(grades, pairs, strict=True)):
+                why = f"the rubric's points, so no unit could reach {label}"
+                self.within(grade.min_score, minimum, top, f"{path}[{i}].min_score", why)
             labels = [label for label, _ in pairs]
             if len(set(labels)) != len(labels):
                 self.errors.append(f"{path}: duplicate grade labels {labels}")
@@ -354,6 +541,41 @@ class _Compiler:
             share_decimals=policy.share_decimals,
         )
 
+    def evidence_gate(self, grading: Grading) -> ResolvedGate | None:
+        """The rubric's evidence gate, checked against its grades."""
+        gate = self.rubric.evidence_gate
+        if gate is None:
+            return None
+        labels = set(grading.scale.labels)
+        for group in grading.groups:
+            labels |= set(group.scale.labels)
+        unknown = [g for g in gate.grades if g not in labels]
+        if unknown:
+            self.errors.append(f"evidence_gate.grades: {unknown} are not grades of the rubric")
+        if gate.label in labels:
+            self.errors.append(f"evidence_gate.label: {gate.label!r} is a grade; name it apart")
+        share = None
+        if gate.min_evidence_share is not None:
+            path = "evidence_gate.min_evidence_share"
+            share = self.number(gate.min_evidence_share, path, set())
+            literal = not isinstance(gate.min_evidence_share, ParamRef)
+            if share < 0 or (literal and share > 100):
+                self.errors.append(f"{path}: {share} is not a percentage")
+            self.within(gate.min_evidence_share, share, Decimal(100), path, "100 %")
+        if not (gate.low_end or gate.high_end or share is not None):
+            self.errors.append(
+                "evidence_gate: require low_end, high_end or min_evidence_share (or remove it)"
+            )
+        return ResolvedGate(
+            grades=gate.grades,
+            low_end=gate.low_end,
+            high_end=gate.high_end,
+            min_evidence_share=share,
+            label=gate.label,
+            note=gate.note,
+            citation=gate.citation,
+        )
+
     def run(self) -> list[CompiledRule]:
         rubric = self.rubric
         compiled: list[CompiledRule] = []
@@ -364,8 +586,14 @@ class _Compiler:
                 f"points: areas add up to {sum(a.points for a in rubric.areas)}, "
                 f"not {rubric.points}"
             )
+        if rubric.missing_evidence is None:
+            self.errors.append("missing_evidence: required: what absent evidence decides")
+        else:
+            self.check_policy(rubric.missing_evidence, "missing_evidence")
         for a_i, area in enumerate(rubric.areas):
             a_path = f"areas[{a_i}]"
+            if area.missing_evidence is not None:
+                self.check_policy(area.missing_evidence, f"{a_path}.missing_evidence")
             ind_sum = sum((i.points for i in area.indicators), Decimal(0))
             if ind_sum != area.points:
                 self.errors.append(
@@ -377,6 +605,8 @@ class _Compiler:
                 if ind.code in seen_codes:
                     self.errors.append(f"{i_path}.code: duplicate indicator code {ind.code!r}")
                 seen_codes.add(ind.code)
+                if ind.missing_evidence is not None:
+                    self.check_policy(ind.missing_evidence, f"{i_path}.missing_evidence")
                 if ind.cap is not None and not Decimal(0) <= ind.cap <= ind.points:
                     self.errors.append(f"{i_path}.cap: {ind.cap} is not within 0..{ind.points}")
                 for r_i, rule in enumerate(ind.rules):
@@ -384,13 +614,15 @@ class _Compiler:
                     if rule.id in seen_ids:
                         self.errors.append(f"{r_path}.id: duplicate rule id {rule.id!r}")
                     seen_ids.add(rule.id)
-                    result = self.rule(rule, ind, r_path)
+                    if rule.missing_evidence is not None:
+                        self.check_policy(rule.missing_evidence, f"{r_path}.missing_evidence")
+                    result = self.rule(rule, ind, area, r_path)
                     if result is not None:
                         compiled.append(result)
         for name, param in rubric.parameters.items():
             if param.assumed and param.citation is None and not param.note:
                 self.errors.append(f"parameters.{name}: an assumed value needs a note or citation")
-            if not parameter_in_range(param.value):
+            if not isinstance(param.value, dt.date) and not parameter_in_range(param.value):
                 self.errors.append(f"parameters.{name}.value: expected {ALLOWED_VALUES}")
         return compiled
 
@@ -403,13 +635,16 @@ def compile_rubric(
 ) -> CompiledRubric:
     """Check and compile; raise :class:`RubricError` listing every problem."""
     values = resolve_parameters(rubric, overrides)
-    compiler = _Compiler(rubric, kinds, values)
+    compiler = _Compiler(rubric, kinds, values, frozenset(overrides or ()))
     rules = compiler.run()
     grading = compiler.grading()
+    gate = compiler.evidence_gate(grading)
     if compiler.errors:
         # A check's field is read twice (evidence and condition): say its problem once.
         errors = list(dict.fromkeys(compiler.errors))
         raise RubricError(errors, source or f"rubric {rubric.id!r}")
+    if compiler.override_errors:
+        raise ParameterError("; ".join(dict.fromkeys(compiler.override_errors)))
     selections: dict[str, Selection] = {}
     names: dict[Selection, str] = {}
 
@@ -435,6 +670,7 @@ def compile_rubric(
         selections=selections,
         engine_fields=_engine_fields(named),
         grading=grading,
+        evidence_gate=gate,
         indicator_codes=frozenset(i.code for a in rubric.areas for i in a.indicators),
         assumed_parameters=tuple(sorted(n for n, p in rubric.parameters.items() if p.assumed)),
     )
@@ -451,3 +687,15 @@ def _engine_fields(rules: list[CompiledRule]) -> dict[str, tuple[str, ...]]:
             wanted.add(rule.rule.count.field)
     # A fixed order: the engine's speed depends on the order of a fact's keys (measured).
     return {kind: tuple(sorted(names)) for kind, names in fields.items()}
+
+
+def _most_count(rule: Rule, minimum: int | None) -> int | None:
+    """The largest count a rule's count mode allows, where it has one."""
+    mode = rule.count.mode
+    if mode == "absent":
+        return 1
+    if mode == "shortfall":
+        return minimum
+    if mode == "missing_values":
+        return len(rule.count.values)
+    return None

@@ -16,11 +16,22 @@ import attrs
 from govopen_rules.rubric.file_model import (
     AreaEntry,
     CitationEntry,
+    EvidenceGateEntry,
     IndicatorEntry,
+    MissingEvidenceEntry,
     RubricFile,
     RuleEntry,
 )
-from govopen_rules.rubric.model import Area, Citation, Indicator, Parameter, Rubric, Rule
+from govopen_rules.rubric.model import (
+    Area,
+    Citation,
+    EvidenceGate,
+    Indicator,
+    MissingEvidence,
+    Parameter,
+    Rubric,
+    Rule,
+)
 
 __all__ = ["expand_rubric", "relative_id_prefix"]
 
@@ -53,6 +64,19 @@ class _Expander:
         document = self.document if entry.document is None else entry.document
         return _build(Citation, entry, document=document)
 
+    def cited(self, entry: CitationEntry | None) -> Citation | None:
+        return None if entry is None else self.citation(entry)
+
+    def missing(self, entry: MissingEvidenceEntry | None) -> MissingEvidence | None:
+        if entry is None:
+            return None
+        return _build(MissingEvidence, entry, citation=self.cited(entry.citation))
+
+    def gate(self, entry: EvidenceGateEntry | None) -> EvidenceGate | None:
+        if entry is None:
+            return None
+        return _build(EvidenceGate, entry, citation=self.cited(entry.citation))
+
     def rule_id(self, written_id: str, code: str, path: str) -> str:
         if not written_id.startswith("."):
             return written_id
@@ -84,19 +108,30 @@ class _Expander:
             evidence=evidence,
             when=when,
             citation=self.citation(entry.citation),
+            missing_evidence=self.missing(entry.missing_evidence),
         )
 
     def indicator(self, entry: IndicatorEntry, path: str) -> Indicator:
         rules = (
             self.rule(rule, entry.code, f"{path}.rules[{i}]") for i, rule in enumerate(entry.rules)
         )
-        return _build(Indicator, entry, rules=tuple(rule for rule in rules if rule is not None))
+        return _build(
+            Indicator,
+            entry,
+            rules=tuple(rule for rule in rules if rule is not None),
+            missing_evidence=self.missing(entry.missing_evidence),
+        )
 
     def area(self, entry: AreaEntry, path: str) -> Area:
         indicators = (
             self.indicator(ind, f"{path}.indicators[{i}]") for i, ind in enumerate(entry.indicators)
         )
-        return _build(Area, entry, indicators=tuple(indicators))
+        return _build(
+            Area,
+            entry,
+            indicators=tuple(indicators),
+            missing_evidence=self.missing(entry.missing_evidence),
+        )
 
     def rubric(self) -> Rubric:
         written = self.written
@@ -107,7 +142,19 @@ class _Expander:
             for name, p in written.parameters.items()
         }
         areas = tuple(self.area(a, f"$.areas[{i}]") for i, a in enumerate(written.areas))
-        return _build(Rubric, written, areas=areas, parameters=parameters)
+        if written.missing_evidence is None:
+            self.errors.append(
+                "$.missing_evidence: required: state what absent evidence decides where no rule, "
+                "indicator or area says ({mode: undecided}, clear, deduct or fixed, with citation)"
+            )
+        return _build(
+            Rubric,
+            written,
+            areas=areas,
+            parameters=parameters,
+            missing_evidence=self.missing(written.missing_evidence),
+            evidence_gate=self.gate(written.evidence_gate),
+        )
 
 
 def expand_rubric(written: RubricFile) -> tuple[Rubric, list[str]]:

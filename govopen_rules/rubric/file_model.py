@@ -15,6 +15,7 @@ is its description in the generated JSON Schema (what an editor shows on hover).
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import attrs
@@ -28,7 +29,7 @@ from govopen_rules.rubric.model import (
     Deduction,
     Evidence,
     Grade,
-    MissingEvidence,
+    MissingMode,
     Number,
     UnitKind,
 )
@@ -36,7 +37,9 @@ from govopen_rules.rubric.model import (
 __all__ = [
     "AreaEntry",
     "CitationEntry",
+    "EvidenceGateEntry",
     "IndicatorEntry",
+    "MissingEvidenceEntry",
     "ParameterEntry",
     "RubricFile",
     "RuleEntry",
@@ -67,14 +70,63 @@ class CitationEntry:
 
 @attrs.frozen(kw_only=True)
 class ParameterEntry:
-    """A named number that rules refer to as {param: name}; callers may override it."""
+    """A named number (or date) that rules refer to as {param: name}; callers may override it."""
 
-    value: Decimal
+    value: Decimal | dt.date = attrs.field(
+        metadata=_doc("A number, or a date (YYYY-MM-DD) for a deadline a condition compares with.")
+    )
     assumed: bool = attrs.field(
         default=False, metadata=_doc("The source does not state this value: say why in note.")
     )
     citation: CitationEntry | None = None
     note: str = ""
+    raises_cap: bool = attrs.field(
+        default=False,
+        metadata=_doc(
+            "An override above the cap of a rule using this value raises that cap (never above "
+            "the indicator's points); without it such an override is an error."
+        ),
+    )
+
+
+@attrs.frozen(kw_only=True)
+class MissingEvidenceEntry:
+    """What absent evidence decides: undecided (no_evidence, no points: the score range shows
+    it), clear (absence is the good case), deduct (what the rule deducts for one problem) or
+    fixed (points)."""
+
+    mode: MissingMode
+    points: Number | None = attrs.field(default=None, metadata=_doc("With mode fixed only."))
+    note: str = ""
+    citation: CitationEntry | None = attrs.field(
+        default=None,
+        metadata=_doc("Where the source says so (需提供台账资料); required for deduct and fixed."),
+    )
+
+
+@attrs.frozen(kw_only=True)
+class EvidenceGateEntry:
+    """When a grade may be given on the evidence; otherwise the label (待核实) is shown with the
+    score range. Each requirement given must hold for the grades listed (default: all)."""
+
+    grades: tuple[str, ...] = attrs.field(
+        default=(), metadata=_doc("The grades gated (default: every grade).")
+    )
+    low_end: bool = attrs.field(
+        default=False,
+        metadata=_doc("The range's low end (no_evidence decided against) has the same grade."),
+    )
+    high_end: bool = attrs.field(
+        default=False,
+        metadata=_doc("The range's high end (no_evidence decided for) has the same grade."),
+    )
+    min_evidence_share: Number | None = attrs.field(
+        default=None,
+        metadata=_doc("At least this percentage of the rubric's points is decided by evidence."),
+    )
+    label: str = attrs.field(default="待核实", metadata=_doc("What is shown instead."))
+    note: str = ""
+    citation: CitationEntry | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -110,7 +162,9 @@ class RuleEntry:
     )
     count: Count = attrs.field(factory=Count)
     cap: Number | None = attrs.field(default=None, metadata=_doc("The most this rule may deduct."))
-    missing_evidence: MissingEvidence | None = None
+    missing_evidence: MissingEvidenceEntry | None = attrs.field(
+        default=None, metadata=_doc("What absent evidence decides for this rule.")
+    )
     applies_to: tuple[UnitKind, ...] = attrs.field(
         default=(), metadata=_doc("Unit kinds the rule applies to (default: all).")
     )
@@ -130,6 +184,9 @@ class IndicatorEntry:
     method: str = attrs.field(
         default="", metadata=_doc("How the assessor checks it (查验方法), e.g. 网址.")
     )
+    missing_evidence: MissingEvidenceEntry | None = attrs.field(
+        default=None, metadata=_doc("What absent evidence decides for this indicator's rules.")
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -141,6 +198,9 @@ class AreaEntry:
     points: Decimal
     indicators: tuple[IndicatorEntry, ...]
     cap: Decimal | None = None
+    missing_evidence: MissingEvidenceEntry | None = attrs.field(
+        default=None, metadata=_doc("What absent evidence decides for this area's rules.")
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -173,3 +233,10 @@ class RubricFile:
         default=Decimal(0), metadata=_doc("The most that bonus rules may add.")
     )
     cohort: CohortPolicy | None = None
+    missing_evidence: MissingEvidenceEntry | None = attrs.field(
+        default=None,
+        metadata=_doc(
+            "Required: what absent evidence decides where no rule, indicator or area says."
+        ),
+    )
+    evidence_gate: EvidenceGateEntry | None = None

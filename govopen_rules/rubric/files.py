@@ -3,6 +3,8 @@ short forms expanded (:mod:`govopen_rules.rubric.expand`)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import typing
 import weakref
 from collections.abc import Mapping
@@ -38,6 +40,16 @@ def _number(value: object, _: type) -> Decimal | ParamRef:
             raise ValueError(f"{shown(value)} is neither a number nor {{param: <name>}}")
         return ParamRef(param=value["param"])
     return _amount(value, Decimal)
+
+
+def _number_or_date(value: object, _: type) -> Decimal | dt.date:
+    """A parameter's value: a date ("2020-04-30", or unquoted, which YAML reads as a date) or
+    an exact number."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return dt.date.fromisoformat(value)
+    return parse_decimal(value)
 
 
 def _is_literal(cls: Any) -> bool:
@@ -79,6 +91,7 @@ def _structurer() -> Structurer:
             Decimal | ParamRef: _number,
             Decimal | ParamRef | None: lambda v, t: None if v is None else _number(v, t),
             Check: _check,
+            Decimal | dt.date: _number_or_date,
         }
     )
     for converter in (structurer.fast, structurer.detailed):

@@ -13,6 +13,7 @@ naming the field and the allowed values, and the JSON Schema lists them for edit
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any, Literal, Union
 
@@ -31,10 +32,12 @@ __all__ = [
     "Deduction",
     "DeductionMode",
     "Evidence",
+    "EvidenceGate",
     "Grade",
     "Group",
     "Indicator",
     "MissingEvidence",
+    "MissingMode",
     "Number",
     "ParamRef",
     "Parameter",
@@ -50,6 +53,8 @@ __all__ = [
 CountMode = Literal["facts", "sum", "missing_values", "absent", "shortfall"]
 #: How a count turns into points (see :class:`Deduction`).
 DeductionMode = Literal["fixed", "per_unit", "veto", "bonus"]
+#: What absent evidence decides (see :class:`MissingEvidence`).
+MissingMode = Literal["undecided", "clear", "deduct", "fixed"]
 #: What happens to units tied at a quota's boundary (see :class:`Quota`).
 Ties = Literal["drop", "keep"]
 #: The kinds of assessed unit (the same list as ``facts.model.UNIT_KINDS``).
@@ -82,12 +87,15 @@ class Citation:
 
 @attrs.frozen(kw_only=True)
 class Parameter:
-    """A named value. ``assumed`` marks a value the source does not state."""
+    """A named value: a number, or a date (a deadline). ``assumed`` marks a value the source
+    does not state. An override may not exceed what the rules using the value can deduct (a
+    silent no-op) unless ``raises_cap`` says it raises the rule's cap."""
 
-    value: Decimal
+    value: Decimal | dt.date
     assumed: bool = False
     citation: Citation | None = None
     note: str = ""
+    raises_cap: bool = False
 
 
 @attrs.frozen(kw_only=True)
@@ -139,15 +147,19 @@ class Deduction:
 
 @attrs.frozen(kw_only=True)
 class MissingEvidence:
-    """What it means when no evidence fact exists.
+    """What absent evidence decides, stated by a rule, an indicator, an area or the rubric (the
+    nearest one stated applies).
 
-    ``points``: what it costs (e.g. 需提供台账资料: no ledger, no credit). ``clear``: absence is
-    the good case (no 舆情 incident recorded means none happened), so the verdict is ``clear``.
+    ``undecided``: the verdict is ``no_evidence`` and costs nothing; the score range and the
+    evidence gate show what it could cost. ``clear``: absence is the good case (no 舆情 incident
+    recorded means none happened). ``deduct``: absence costs what the rule deducts for one
+    problem (需提供台账资料: no ledger, no credit). ``fixed``: absence costs ``points``.
     """
 
-    points: Number = Decimal(0)
-    clear: bool = False
+    mode: MissingMode
+    points: Number | None = None
     note: str = ""
+    citation: Citation | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -206,6 +218,7 @@ class Indicator:
     rules: tuple[Rule, ...]
     cap: Decimal | None = None
     method: str = ""
+    missing_evidence: MissingEvidence | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -217,6 +230,27 @@ class Area:
     points: Decimal
     indicators: tuple[Indicator, ...]
     cap: Decimal | None = None
+    missing_evidence: MissingEvidence | None = None
+
+
+@attrs.frozen(kw_only=True)
+class EvidenceGate:
+    """When a grade may be given on the evidence; otherwise the result shows ``label`` (待核实)
+    with the score range.
+
+    The grades in ``grades`` (default: every grade) stand only if each requirement given holds:
+    ``low_end``: the range's low end (every ``no_evidence`` rule decided against the unit) has
+    the same grade; ``high_end``: so has its high end; ``min_evidence_share``: at least this
+    percentage of the rubric's points is decided by evidence.
+    """
+
+    grades: tuple[str, ...] = ()
+    low_end: bool = False
+    high_end: bool = False
+    min_evidence_share: Number | None = None
+    label: str = "待核实"
+    note: str = ""
+    citation: Citation | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -282,6 +316,9 @@ class Rubric:
     veto_grade: str | None = None
     bonus_cap: Decimal = Decimal(0)
     cohort: CohortPolicy | None = None
+    #: The default for rules whose indicator and area state none (the file must state it).
+    missing_evidence: MissingEvidence | None = None
+    evidence_gate: EvidenceGate | None = None
 
     def all_rules(self) -> tuple[Rule, ...]:
         """Every rule, in file order."""

@@ -9,6 +9,7 @@ up, fields of the fact kind, parameters that exist).
 
 from __future__ import annotations
 
+import datetime as dt
 import types
 import typing
 from collections.abc import Iterable
@@ -156,6 +157,8 @@ class _Builder:
             return dict(simple[hint])
         if hint is Decimal:
             return dict(_DECIMAL)
+        if hint is dt.date:
+            return {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
         raise TypeError(f"no JSON Schema for {hint!r}")
 
 
@@ -170,6 +173,8 @@ def rubric_json_schema(kinds: Iterable[str] = ()) -> dict[str, Any]:
     are listed for ``evidence.kind`` and ``check.kind`` when given."""
     builder = _Builder(tuple(sorted(kinds)))
     root = builder.object(RubricFile)
+    # Optional in the class only so that its absence is reported with what to write.
+    root["required"] = [*root["required"], "missing_evidence"]
     builder.ref(ParamRef)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

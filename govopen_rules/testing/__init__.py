@@ -7,6 +7,10 @@ Installed with govopen-rules (entry point ``pytest11``), it
 * adds ``--govopen-coverage`` (table), ``--govopen-coverage-json PATH``,
   ``--govopen-coverage-fail-under PCT`` and ``--govopen-coverage-rubric ID``
   (:mod:`govopen_rules.testing.coverage`);
+* adds ``--govopen-mutate`` (mutation testing: would a case notice a wrong threshold or point
+  value?) with ``--govopen-mutate-fail-under PCT``, ``--govopen-mutate-json PATH``,
+  ``--govopen-mutate-jobs N`` and ``--govopen-mutate-rubric ID``
+  (:mod:`govopen_rules.testing.mutate`);
 * provides the fixtures ``govopen_registry`` (an isolated registry with chosen plugins) and
   ``govopen_evaluate``, and the helpers :func:`facts_file`, :func:`evaluate_rule` and
   :func:`assert_verdict` for tests written in Python;
@@ -36,6 +40,7 @@ from govopen_rules.evaluation.results import EvaluationResult, Status, Verdict
 from govopen_rules.exact import parse_decimal
 from govopen_rules.plugins.registry import Registry, default_registry
 from govopen_rules.testing import hookspecs as _kit_hookspecs
+from govopen_rules.testing import mutate_hooks as _mutation
 from govopen_rules.testing.cases import (
     Case,
     CaseFileError,
@@ -249,6 +254,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="ID",
         help="limit the report to this rubric id (repeatable)",
     )
+    _mutation.add_options(parser)
 
 
 def _wanted(config: pytest.Config) -> bool:
@@ -274,6 +280,7 @@ def _report(config: pytest.Config) -> list[Any]:
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    _mutation.summary(terminalreporter, config)
     if _RECORDER not in config.stash:
         return
     report = _report(config)
@@ -304,3 +311,6 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         and any(r.evaluations and r.percent < floor for r in _report(config))
     ):
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    if _mutation.wanted(config):
+        cases = [item.case for item in session.items if isinstance(item, CaseItem)]
+        _mutation.run_after_tests(session, exitstatus, cases, session_registry(config))

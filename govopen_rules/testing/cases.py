@@ -27,7 +27,7 @@ from govopen_rules.evaluation.results import EvaluationResult, Status, Verdict
 from govopen_rules.exact import parse_decimal
 from govopen_rules.plugins.registry import Registry
 
-__all__ = ["Case", "CaseFileError", "Mismatch", "check_case", "load_case_file"]
+__all__ = ["Case", "CaseFileError", "Mismatch", "check_case", "compare", "load_case_file"]
 
 _CASE_KEYS = {"name", "unit", "as_of", "facts", "remove", "patch", "add", "parameters", "expect"}
 _EXPECT_KEYS = {"total", "grade", "vetoed", "indicators", "verdicts", "errors"}
@@ -161,7 +161,7 @@ def load_case_file(path: Path) -> list[Case]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
-        raise CaseFileError(f"{source}: cannot read: {exc}") from None
+        raise _fail(source, "$", f"cannot read: {exc}") from None
     if not isinstance(data, Mapping):
         raise _fail(source, "$", "expected a mapping with region, year and cases")
     extra = set(data) - _FILE_KEYS
@@ -242,10 +242,18 @@ def check_case(
         return None, [
             Mismatch(what="errors", expected=w, actual="; ".join(exc.errors)) for w in missing
         ]
+    return result, compare(case, result)
+
+
+def compare(case: Case, result: EvaluationResult) -> list[Mismatch]:
+    """The case's expectations ``result`` does not meet (empty when every one holds).
+
+    Raises :class:`CaseFileError` when the case names a rule or indicator the rubric does not
+    have. Mutation testing (:mod:`govopen_rules.testing.mutate`) compares mutants' results here.
+    """
+    expect = case.expect
     if "errors" in expect:
-        return result, [
-            Mismatch(what="errors", expected="; ".join(expect["errors"]), actual="no error")
-        ]
+        return [Mismatch(what="errors", expected="; ".join(expect["errors"]), actual="no error")]
     _check_names(case, result)
     mismatches: list[Mismatch] = []
     if "total" in expect and result.total != _number(expect["total"]):
@@ -265,7 +273,7 @@ def check_case(
             )
     for rule_id, raw in expect.get("verdicts", {}).items():
         mismatches += _compare_verdict(result.verdict(rule_id), _verdict_expectation(raw))
-    return result, mismatches
+    return mismatches
 
 
 def _check_names(case: Case, result: EvaluationResult) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from govopen_baoshan.report_format import govopen_report_headings  # noqa: F401
 from govopen_rules import hookimpl
 from govopen_rules.plugins import rubric_files
 

@@ -1,21 +1,18 @@
-"""The example cohort ``examples/baoshan-2019-cohort.json``: the 49 units of the 2019 notice
-with their published grades.
+"""The example cohort ``examples/baoshan-2019-cohort.json``: the 49 units of the 2019 notice,
+with what the notice says about each, and the grades it published kept apart.
 
 The JSON is committed; :func:`build` is its source and a test checks that the two agree.
 Regenerate it from the plugin's folder with
 ``python -m govopen_baoshan.examples examples/baoshan-2019-cohort.json``.
 
-The notice publishes each unit's grade (and class) but attributes no problem to a named unit,
-so these facts are an **illustrative construction**, not evidence about any unit: the notice's
-general problems are given to units by their published grade, and every fact's ``note`` says
-so. Dates are illustrative too.
-
-- every unit not rated 优秀: 「大部分单位对概述类信息、指南、公开目录没有按年检查更新」 and
-  「全市政策解读数量偏少」 (5 interpretations against the assumed minimum of 10);
-- every unit rated 合格: 「仍存在部分单位超时未办结情况」 (late replies to messages); counties
-  and 园区 rated 合格 also have unfiled new-media accounts (446 accounts, 301 filed);
-- 24 of 41 departments did not attend a press conference (58.5 %): the 20 rated 合格 and the last
-  four rated 良好 in the notice's table (the notice does not say which 24).
+The notice publishes each unit's grade (and class) but attributes **no problem to a named
+unit**: its problems are said of 「大部分单位」「部分单位」 or of the city as a whole (49 policy
+interpretations on all county portals, 24 of 41 departments absent from press conferences), and
+no sentence says which units. The only sentence that applies to each unit is the rectification
+request, due 2020-04-30 (四、存在的主要问题 末段); the notice does not say when any unit reported,
+so that rule has no evidence either. Every grade is therefore left undetermined by the
+evidence, and the cohort says so; the published grades are each unit's ``published`` tier,
+compared and never read by a rule.
 """
 
 from __future__ import annotations
@@ -27,9 +24,16 @@ from pathlib import Path
 from typing import Any
 
 NOTICE = "保山市2019年度考评通报"
-ILLUSTRATIVE = "示例构造：通报未点名具体单位，按其公布的等次分配通报所列普遍问题"
+PUBLISHED_AT = f"{NOTICE} 二、考核结果"
+MERGED = "（表中等次栏为合并单元格：各单位取其所在段的等次）"
+RECTIFICATION = (
+    "四、存在的主要问题 末段",
+    "检查中发现的问题，请各级各部门迅速行动，保质保量做好整改工作，确保 2020 年度政务公开工作"
+    "要求落实到位。整改情况于 2020 年 4 月 30 日前通过电子公文反馈回市政府办公室政府信息与"
+    "政务公开科。",
+)
 
-# The notice's tables and sentences, kept in its order and shape.
+# The notice's tables as published, in its order.
 # fmt: off
 COUNTIES = [("昌宁县人民政府", "优秀"), ("腾冲市人民政府", "优秀"), ("隆阳区人民政府", "良好"),
             ("龙陵县人民政府", "良好"), ("施甸县人民政府", "合格")]
@@ -51,63 +55,28 @@ DEPARTMENTS = {
              ("市能源局", "B"), ("市科技局", "B"), ("市审计局", "B"), ("市驻昆办", "C"),
              ("市机关事务局", "C"), ("市驻密办", "C")],
 }
-PRESS_ABSENT_GOOD = {"市政府政研室", "市退役军人局", "市地震局", "市供销社"}
 # fmt: on
 
 
-def facts_for(grade: str, kind: str, name: str) -> list[dict[str, Any]]:
-    updated = grade == "优秀"
-    facts: list[dict[str, Any]] = [
+def facts_for(name: str) -> list[dict[str, Any]]:
+    """What the notice says of the unit ``name``: only the rectification every unit owes.
+    Nothing here depends on the unit's published grade."""
+    clause, sentence = RECTIFICATION
+    return [
         {
-            "kind": "guide_catalogue",
-            "document": doc,
-            "updated_on": "2019-03-01" if updated else "2018-03-01",
-            "note": ILLUSTRATIVE if not updated else "示例构造：按年更新",
+            "kind": "rectification",
+            "problem": "2019年度考评发现的问题",
+            "due_on": "2020-04-30",
+            "note": f"{NOTICE} {clause}：「{sentence}」（各级各部门均须反馈；通报未载明{name}"
+            "何时反馈）",
         }
-        for doc in ("guide", "catalogue", "overview")
     ]
-    interpretations = 10 if grade == "优秀" else 5
-    facts += [
-        {
-            "kind": "policy_interpretation",
-            "policy_title": f"政策解读{i + 1}",
-            "note": "示例构造" if grade == "优秀" else f"{ILLUSTRATIVE}：解读数量偏少",
-        }
-        for i in range(interpretations)
-    ]
-    facts.append(
-        {
-            "kind": "consultation",
-            "late_per_source": grade == "合格",
-            "note": f"{ILLUSTRATIVE}：超时未办结" if grade == "合格" else "示例构造",
-        }
-    )
-    if kind == "department":
-        absent = grade == "合格" or name in PRESS_ABSENT_GOOD
-        facts.append(
-            {
-                "kind": "press_conference",
-                "attended": not absent,
-                "note": f"{NOTICE} 四（二）：41个考核部门中有24个未参加；{ILLUSTRATIVE}",
-            }
-        )
-    elif grade == "合格":
-        facts += [
-            {
-                "kind": "new_media_account",
-                "name": f"{name}政务新媒体{i + 1}",
-                "filed": False,
-                "note": f"{NOTICE} 三（二）：政务新媒体446个，已备案301个；{ILLUSTRATIVE}",
-            }
-            for i in range(5)
-        ]
-    return facts
 
 
 def build() -> dict[str, Any]:
     units: list[dict[str, Any]] = []
 
-    def add(name: str, kind: str, grade: str, category: str | None = None) -> None:
+    def add(name: str, kind: str, grade: str, source: str, category: str | None = None) -> None:
         unit: dict[str, Any] = {
             "id": f"baoshan-{len(units) + 1:02d}",
             "name": name,
@@ -116,29 +85,23 @@ def build() -> dict[str, Any]:
         }
         if category:
             unit["category"] = category
-        units.append({"unit": unit, "year": 2019, "facts": facts_for(grade, kind, name)})
+        units.append(
+            {
+                "unit": unit,
+                "year": 2019,
+                "facts": facts_for(name),
+                "published": {"tier": grade, "source": source},
+            }
+        )
 
     for name, grade in COUNTIES:
-        add(name, "county_government", grade)
+        add(name, "county_government", grade, f"{PUBLISHED_AT}（一）")
     for name, grade in PARKS:
-        add(name, "park_committee", grade)
+        add(name, "park_committee", grade, f"{PUBLISHED_AT}（一）")
     for grade, members in DEPARTMENTS.items():
         for name, category in members:
-            add(name, "department", grade, category)
-    absent = sum(
-        1
-        for u in units
-        for f in u["facts"]
-        if f["kind"] == "press_conference" and not f["attended"]
-    )
-    assert absent == 24, absent  # 24 of 41 = 58.5 %, as the notice says
-    return {
-        "region": "baoshan",
-        "year": 2019,
-        "source": NOTICE,
-        "note": ILLUSTRATIVE,
-        "units": units,
-    }
+            add(name, "department", grade, f"{PUBLISHED_AT}（二）{MERGED}", category)
+    return {"region": "baoshan", "year": 2019, "source": NOTICE, "units": units}
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -1,0 +1,194 @@
+"""A national sweep: thousands of county governments and departments, streamed through cohorts.
+
+Units are generated from the bundled examples (the 宣威 self-inspection for county governments
+under the Xuanwei 2020 rubric, the 保山 departments under the Baoshan 2019 rubric), each varied
+deterministically so results differ, about 30 facts each, and never held all at once: they are
+written once to JSON Lines files (one facts file per line; not timed), read back line by line,
+parsed by the workers, and their results streamed to a JSON Lines file. Run from the repository
+root:
+
+    python benchmarks/bench_national.py [--county 3000] [--departments 150000 15000]
+                                        [--processes 2] [--engine durable|python|both]
+
+For each size it prints units per second and the peak resident memory of the parent and of the
+workers, and the ratio of the sweep's rate to two cores' worth of in-process evaluate() measured
+in the same run (the target is 0.85); memory must not grow from the smallest size to the largest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import datetime as dt
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+XUANWEI = ROOT / "plugins/xuanwei/examples/xuanwei-2020.json"
+BAOSHAN = ROOT / "plugins/baoshan/examples/baoshan-2019-cohort.json"
+
+
+def _load(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
+
+
+def _shift(value: str, days: int) -> str:
+    return (dt.date.fromisoformat(value) + dt.timedelta(days=days)).isoformat()
+
+
+def _vary(template: dict[str, Any], index: int, prefix: str) -> dict[str, Any]:
+    """A copy of ``template`` as unit ``index``: its own id and some dates moved a few days."""
+    unit = copy.deepcopy(template)
+    unit["unit"]["id"] = f"{prefix}-{index:06d}"
+    unit["unit"]["name"] = f"{unit['unit']['name']}{index}"
+    for position, fact in enumerate(unit["facts"]):
+        for key, value in list(fact.items()):
+            if key.endswith("_on") and isinstance(value, str) and (index + position) % 3 == 0:
+                moved = _shift(value, (index * 7 + position) % 11)
+                if moved[:4] == value[:4]:  # stay in the assessment year
+                    fact[key] = moved
+    return unit
+
+
+def counties(n: int) -> Iterator[dict[str, Any]]:
+    template = _load(XUANWEI)
+    for i in range(n):
+        yield _vary(template, i, "county")
+
+
+def departments(n: int) -> Iterator[dict[str, Any]]:
+    cohort = _load(BAOSHAN)
+    templates = [u for u in cohort["units"] if u["unit"]["kind"] == "department"]
+    for i in range(n):
+        yield _vary(templates[i % len(templates)], i, "dept")
+
+
+def _lines(path: Path, limit: int | None = None) -> Iterator[str]:
+    """A JSON Lines file, one unit's facts file per line, as text (parsed by the workers)."""
+    with path.open(encoding="utf-8") as lines:
+        for count, line in enumerate(lines):
+            if limit is not None and count >= limit:
+                return
+            if line.strip():
+                yield line
+
+
+def write_jsonl(units: Iterator[dict[str, Any]], path: Path) -> Path:
+    with path.open("w", encoding="utf-8") as out:
+        for unit in units:
+            out.write(json.dumps(unit, ensure_ascii=False, default=str))
+            out.write("\n")
+    return path
+
+
+def _peak_mib(who: int) -> int:
+    return resource.getrusage(who).ru_maxrss // 1024
+
+
+def child(args: argparse.Namespace) -> dict[str, Any]:
+    """One measurement in a fresh process, so peak memory is this size's alone."""
+    from govopen_rules import Registry, evaluate, evaluate_many
+    from govopen_rules.conversion import load_json_document
+
+    county_file, department_file = (Path(p) for p in args.jsonl)
+    plan = [(county_file, "xuanwei", 2020), (department_file, "baoshan", 2019)]
+    registry = Registry(engine=args.engine)
+    # Two cores' worth of in-process evaluate() on the same lines (parsing included), this run.
+    start = time.perf_counter()
+    evaluated = 0
+    for path, region, year in plan:
+        for line in _lines(path, limit=300):
+            evaluate(load_json_document(line), region=region, year=year, registry=registry)
+            evaluated += 1
+    single = evaluated / (time.perf_counter() - start)
+
+    out = Path(tempfile.mkdtemp()) / "results.jsonl"
+    done = failed = 0
+    start = time.perf_counter()
+    with out.open("w", encoding="utf-8") as sink, ProcessPoolExecutor(args.processes) as pool:
+
+        def write(result: str) -> None:
+            sink.write(result)
+            sink.write("\n")
+
+        for path, region, year in plan:
+            cohort = evaluate_many(
+                _lines(path),
+                region=region,
+                year=year,
+                executor=pool,
+                engine=args.engine,
+                on_json=write if args.write_results else None,
+                keep_results=False,
+            )
+            done += sum(g.size for g in cohort.groups) + len(cohort.ungrouped)
+            failed += len(cohort.failures)
+    elapsed = time.perf_counter() - start
+    size = out.stat().st_size
+    out.unlink()
+    return {
+        "engine": registry.engine,
+        "units": done + failed,
+        "evaluated": done,
+        "failed": failed,
+        "seconds": round(elapsed, 1),
+        "units_per_s": round(done / elapsed),
+        "single_process_evaluate_per_s": round(single),
+        "share_of_two_cores": round(done / elapsed / (args.processes * single), 3),
+        "peak_parent_mib": _peak_mib(resource.RUSAGE_SELF),
+        "peak_worker_mib": _peak_mib(resource.RUSAGE_CHILDREN),
+        "results_mib": round(size / (1 << 20)),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--county", type=int, default=3000)
+    parser.add_argument("--departments", type=int, nargs="+", default=[15000, 150000])
+    parser.add_argument("--processes", type=int, default=2)
+    parser.add_argument("--engine", choices=("durable", "python", "both"), default="both")
+    parser.add_argument("--no-write-results", dest="write_results", action="store_false")
+    parser.add_argument("--jsonl", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(child(args)))
+        return 0
+    engines = ["durable", "python"] if args.engine == "both" else [args.engine]
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        counties_file = write_jsonl(counties(args.county), Path(tmp) / "counties.jsonl")
+        for size in args.departments:
+            departments_file = write_jsonl(
+                departments(size), Path(tmp) / f"departments{size}.jsonl"
+            )
+            for engine in engines:
+                command = [
+                    *(sys.executable, __file__, "--child", "--processes", str(args.processes)),
+                    *("--engine", engine, "--jsonl", str(counties_file), str(departments_file)),
+                ]
+                if not args.write_results:
+                    command.append("--no-write-results")
+                print(f"… {engine}: {args.county} counties + {size} departments", file=sys.stderr)
+                done = subprocess.run(
+                    command, capture_output=True, text=True, check=True, env=os.environ
+                )
+                rows.append({"departments": size, **json.loads(done.stdout)})
+                print(json.dumps(rows[-1]), file=sys.stderr)
+            departments_file.unlink()
+    print(json.dumps(rows, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

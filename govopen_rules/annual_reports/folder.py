@@ -1,0 +1,176 @@
+"""Checking every report in a folder: read them in parallel, pair a unit's consecutive years,
+check each, and keep what could not be read beside what was found.
+
+Reading (PDF above all) is the slow part, so files are read by any
+``concurrent.futures.Executor`` (the CLI uses a process pool, as ``cohort`` does); the checks
+themselves are fast and run here, after every report is read, because a report's cross-year
+checks need last year's report from the same folder.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Executor, as_completed
+from decimal import Decimal
+from pathlib import Path
+
+import attrs
+
+from govopen_rules.annual_reports.checks import check_report
+from govopen_rules.annual_reports.formats import RequiredHeadings
+from govopen_rules.annual_reports.readers import REPORT_SUFFIXES, ReportReadError, read_report
+from govopen_rules.annual_reports.report import AnnualReport
+from govopen_rules.annual_reports.results import ReportCheck
+
+__all__ = ["FileOutcome", "check_files", "find_report_files", "read_files", "same_unit"]
+
+
+@attrs.frozen(kw_only=True)
+class FileOutcome:
+    """One file: its report and check, or why it could not be read."""
+
+    path: Path
+    report: AnnualReport | None = None
+    check: ReportCheck | None = None
+    error: str | None = None
+    #: The file last year's report was taken from, for the cross-year checks.
+    previous: Path | None = None
+
+
+def _is_report_json(path: Path) -> bool:
+    """A JSON file in a folder is a report when it has a unit and a year (not, say, a cohort)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return True  # let the reader say what is wrong with it
+    return isinstance(data, dict) and "unit" in data and "year" in data
+
+
+def find_report_files(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
+    """(report files, files skipped): files as given, and the report files in each folder."""
+    found: list[Path] = []
+    skipped: list[Path] = []
+    for path in paths:
+        if not path.is_dir():
+            found.append(path)
+            continue
+        for child in sorted(p for p in path.iterdir() if p.is_file()):
+            if child.suffix.lower() not in REPORT_SUFFIXES:
+                continue
+            if child.suffix.lower() == ".json" and not _is_report_json(child):
+                skipped.append(child)
+                continue
+            found.append(child)
+    return found, skipped
+
+
+def _read_one(path: Path) -> tuple[AnnualReport | None, str | None]:
+    try:
+        return read_report(path), None
+    except ReportReadError as exc:
+        return None, str(exc)
+    except Exception as exc:  # a reader library failing on a malformed file
+        return None, f"{path}: cannot read ({type(exc).__name__}: {exc})"
+
+
+def read_files(
+    paths: Sequence[Path],
+    *,
+    executor: Executor | None = None,
+    on_read: Callable[[Path], None] | None = None,
+) -> list[FileOutcome]:
+    """Every file read (in ``executor`` when given), in the order of ``paths``."""
+    results: dict[int, tuple[AnnualReport | None, str | None]] = {}
+    if executor is None:
+        for index, path in enumerate(paths):
+            results[index] = _read_one(path)
+            if on_read is not None:
+                on_read(path)
+    else:
+        futures = {executor.submit(_read_one, path): i for i, path in enumerate(paths)}
+        for future in as_completed(futures):
+            results[futures[future]] = future.result()
+            if on_read is not None:
+                on_read(paths[futures[future]])
+    return [
+        FileOutcome(path=path, report=results[i][0], error=results[i][1])
+        for i, path in enumerate(paths)
+    ]
+
+
+def same_unit(a: str, b: str) -> bool:
+    """Whether two printed unit names are one unit ("洪泽区人民政府" and "淮安市洪泽区人民政府")."""
+    return a == b or a.endswith(b) or b.endswith(a)
+
+
+def _outside_folder(path: Path, report: AnnualReport) -> str | None:
+    """Why ``previous_year_file`` may not be read: it leads out of the report's folder."""
+    name = report.previous_year_file
+    if not name:
+        return None
+    folder = path.parent.resolve()
+    if (path.parent / name).resolve().is_relative_to(folder):
+        return None
+    return (
+        f"{path}: previous_year_file {name!r} is not in the report's folder; "
+        "give a file name next to the report"
+    )
+
+
+def _previous(outcome: FileOutcome, outcomes: Sequence[FileOutcome]) -> FileOutcome | None:
+    report = outcome.report
+    assert report is not None
+    if report.previous_year_file:
+        named = (outcome.path.parent / report.previous_year_file).resolve()
+        for other in outcomes:
+            if other.report is not None and other.path.resolve() == named:
+                return other
+        if named.exists():
+            report_before, error = _read_one(named)
+            return FileOutcome(path=named, report=report_before, error=error)
+        return None
+    candidates = [
+        other
+        for other in outcomes
+        if other.report is not None
+        and other.report.year == report.year - 1
+        and same_unit(other.report.unit, report.unit)
+    ]
+    candidates.sort(key=lambda o: (o.path.suffix != outcome.path.suffix, str(o.path)))
+    return candidates[0] if candidates else None
+
+
+def check_files(
+    paths: Sequence[Path],
+    *,
+    headings: Sequence[RequiredHeadings] = (),
+    tolerance: Decimal = Decimal(0),
+    executor: Executor | None = None,
+    on_read: Callable[[Path], None] | None = None,
+) -> list[FileOutcome]:
+    """Read and check every file; a unit's previous year found among them is paired with it."""
+    outcomes = read_files(paths, executor=executor, on_read=on_read)
+    checked: list[FileOutcome] = []
+    for outcome in outcomes:
+        if outcome.report is None:
+            checked.append(outcome)
+            continue
+        escape = _outside_folder(outcome.path, outcome.report)
+        if escape is not None:  # never opened: a report must not lead to ../../etc/passwd
+            checked.append(attrs.evolve(outcome, report=None, error=escape))
+            continue
+        before = _previous(outcome, outcomes)
+        previous = before.report if before is not None else None
+        check = check_report(outcome.report, previous, tolerance=tolerance, headings=headings)
+        if outcome.report.previous_year_file and before is None:
+            note = f"上年报告 {outcome.report.previous_year_file} 未找到：未做跨年核对"
+            check = attrs.evolve(check, notes=(*check.notes, note))
+        checked.append(
+            attrs.evolve(
+                outcome,
+                check=check,
+                previous=before.path if before is not None and previous is not None else None,
+            )
+        )
+    return checked

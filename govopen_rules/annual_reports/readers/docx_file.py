@@ -1,0 +1,62 @@
+"""A report as a Word document (DOCX), read with python-docx: paragraphs and tables in order.
+
+python-docx hands a merged cell back once per grid position it covers; every position after
+the first is ``None`` here, as in the other readers, so blank cells stay blank.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import docx
+from docx.opc.exceptions import PackageNotFoundError
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
+from govopen_rules.annual_reports.readers.document import (
+    Grid,
+    PublishedDocument,
+    ReportReadError,
+    stated_date,
+)
+
+__all__ = ["read_docx"]
+
+
+def _grid(table: Table) -> Grid:
+    seen: set[object] = set()  # the cells' XML elements, kept alive so identity holds
+    rows = []
+    for row in table.rows:
+        cells: list[str | None] = []
+        for cell in row.cells:
+            element = cell._tc
+            cells.append(None if element in seen else cell.text.strip())
+            seen.add(element)
+        rows.append(tuple(cells))
+    return tuple(rows)
+
+
+def read_docx(path: Path) -> PublishedDocument:
+    """The paragraphs and tables of a DOCX."""
+    try:
+        document = docx.Document(str(path))
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile, PackageNotFoundError) as exc:
+        raise ReportReadError(f"{path}: not a readable DOCX ({exc})") from None
+    lines: list[str] = []
+    grids: list[Grid] = []
+    for block in document.iter_inner_content():
+        if isinstance(block, Paragraph):
+            if block.text.strip():
+                lines.append(block.text.strip())
+        else:
+            grids.append(_grid(block))
+    text = "\n".join(lines)
+    return PublishedDocument(
+        kind="DOCX",
+        lines=tuple(lines),
+        wrapped=False,
+        grids=tuple(grids),
+        title_text="\n".join(lines[:5]),
+        published=stated_date(text),
+    )

@@ -1,0 +1,159 @@
+"""A report's web page as saved (HTML), read with lxml: tables with their merged cells.
+
+The report is the part of the page that holds both its application table and its 总体情况
+section; navigation, headers and footers around it are not read. Row and column spans are
+expanded into a grid whose continuation cells are ``None`` (as pdfplumber gives them), so an
+empty ``<td>`` stays a blank cell. The 公开日期 / 发布日期 the page states is its publication date.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import lxml.html
+from lxml.etree import ParserError, _Element
+
+from govopen_rules.annual_reports.readers.document import (
+    Grid,
+    PublishedDocument,
+    ReportReadError,
+    stated_date,
+)
+
+__all__ = ["read_html", "table_grid"]
+
+_BLOCKS = frozenset(
+    {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "section", "article", "br", "tr"}
+)
+
+
+def _span(cell: _Element, name: str) -> int:
+    try:
+        return max(1, int(str(cell.get(name, "1")).strip() or 1))
+    except ValueError:
+        return 1
+
+
+def table_grid(table: _Element) -> Grid:
+    """A ``<table>``'s rows with spans expanded: the spanned-over places are ``None``."""
+    taken: dict[tuple[int, int], None] = {}
+    rows: list[dict[int, str | None]] = []
+    for r, tr in enumerate(tr for tr in table.iter("tr") if _own_row(tr, table)):
+        row: dict[int, str | None] = {}
+        c = 0
+        for cell in tr:
+            if cell.tag not in ("td", "th"):
+                continue
+            while (r, c) in taken:
+                row[c] = None
+                c += 1
+            rowspan, colspan = _span(cell, "rowspan"), _span(cell, "colspan")
+            row[c] = _text(cell)
+            for dr in range(rowspan):
+                for dc in range(colspan):
+                    if dr or dc:
+                        taken[(r + dr, c + dc)] = None
+            c += colspan
+        while (r, c) in taken:
+            row[c] = None
+            c += 1
+        rows.append(row)
+    width = max((max(row, default=-1) + 1 for row in rows), default=0)
+    return tuple(tuple(row.get(i) if i in row else None for i in range(width)) for row in rows)
+
+
+def _own_row(tr: _Element, table: _Element) -> bool:
+    """A ``<tr>`` of this table, not of a table nested in it."""
+    parent = tr.getparent()
+    while parent is not None and parent.tag != "table":
+        parent = parent.getparent()
+    return parent is table
+
+
+def _text(element: _Element) -> str:
+    return "".join(str(t) for t in element.itertext()).strip()
+
+
+def _container(root: _Element) -> _Element:
+    """The smallest element holding the application table and the 总体情况 section."""
+    for table in root.iter("table"):
+        if "本年新收" not in _text(table):
+            continue
+        node = table.getparent()
+        while node is not None:
+            if "总体情况" in _text(node):
+                return node
+            node = node.getparent()
+    return root
+
+
+def _paragraphs(node: _Element) -> list[str]:
+    """The text of each block outside tables, inline elements joined without breaks."""
+    out: list[str] = []
+    current: list[str] = []
+
+    def flush() -> None:
+        text = "".join(current).strip()
+        if text:
+            out.append(text)
+        current.clear()
+
+    def walk(element: _Element) -> None:
+        if element.tag == "table":
+            flush()
+            return
+        block = element.tag in _BLOCKS
+        if block:
+            flush()
+        if element.text and element.tag not in ("script", "style"):
+            current.append(element.text)
+        for child in element:
+            if isinstance(child.tag, str):
+                walk(child)
+            if child.tail:
+                current.append(child.tail)
+        if block:
+            flush()
+
+    walk(node)
+    flush()
+    return out
+
+
+def _decoded(data: bytes) -> str:
+    """The page's text: by its declared charset, else UTF-8, else GB18030 (GBK pages)."""
+    declared = re.search(rb"charset\s*=\s*[\"']?([\w-]+)", data[:4096], re.I)
+    for encoding in ([declared.group(1).decode("ascii")] if declared else []) + [
+        "utf-8",
+        "gb18030",
+    ]:
+        try:
+            return data.decode(encoding)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return data.decode("utf-8", errors="replace")
+
+
+def read_html(path: Path) -> PublishedDocument:
+    """The report in a saved web page."""
+    try:
+        text = re.sub(r"^\s*<\?xml[^>]*>", "", _decoded(path.read_bytes()))
+        root = lxml.html.document_fromstring(text)
+    except (OSError, ParserError, ValueError) as exc:
+        raise ReportReadError(f"{path}: not a readable HTML page ({exc})") from None
+    for bad in list(root.iter("script", "style", "noscript")):
+        if isinstance(bad, lxml.html.HtmlElement):
+            bad.drop_tree()
+    container = _container(root)
+    paragraphs = _paragraphs(container)
+    titles = [_text(t) for t in root.iter("title")]
+    blocks = _paragraphs(root)
+    return PublishedDocument(
+        kind="HTML page",
+        lines=tuple(paragraphs),
+        wrapped=False,
+        grids=tuple(table_grid(t) for t in container.iter("table")),
+        title_text="\n".join([*blocks, *titles]),
+        published=stated_date(_text(root)),
+    )

@@ -1,0 +1,28 @@
+"""A report transcribed by hand as JSON (the layout of the peer-data SCHEMA.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from govopen_rules.annual_reports.readers.document import ReportReadError
+from govopen_rules.annual_reports.report import AnnualReport
+from govopen_rules.conversion import load_json_document, structure_as
+
+__all__ = ["read_json_report"]
+
+
+def read_json_report(path: Path) -> AnnualReport:
+    """The report in a JSON file; every problem in it is named by its field path."""
+    try:
+        data = load_json_document(path.read_bytes())
+    except (OSError, ValueError) as exc:
+        raise ReportReadError(f"cannot read {path}: {exc}") from None
+    if data is None:
+        raise ReportReadError(f"{path}: $: the document is null, not a JSON object")
+    report, problems = structure_as(data, AnnualReport, "$")
+    if problems or report is None:
+        if len(problems) == 1:
+            raise ReportReadError(f"{path}: {problems[0]}")
+        listing = "; ".join(problems)
+        raise ReportReadError(f"{path}: {len(problems)} problems: {listing}")
+    return report

@@ -1,0 +1,153 @@
+"""Evidence names the fact it rests on, and a deadline fact without its due date decides nothing."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import attrs
+import pytest
+
+from govopen_rules import FactKind, Registry, Status, evaluate, hookimpl
+from govopen_rules.facts.identity import identifying_fields
+from govopen_rules.facts.model import NewMediaAccount, PolicyDocument, Submission
+
+from builders import area, facts_file, indicator, rubric, rule
+from conftest import MakeRegistry
+
+LATE = {"field": "late", "eq": True}
+
+
+def one(make_registry: MakeRegistry, r: dict[str, Any]) -> Registry:
+    return make_registry(rubric(area("A", indicator("A1", "1", r))))
+
+
+def run(reg: Registry, *facts: dict[str, Any], **kw: Any) -> Any:
+    return evaluate(facts_file(*facts, **kw), region="testland", year=2020, registry=reg)
+
+
+def test_identifying_fields_of_built_in_kinds() -> None:
+    assert identifying_fields(NewMediaAccount) == ("name",)
+    assert identifying_fields(PolicyDocument) == ("title", "doc_number")
+    assert identifying_fields(Submission) == ("item",)
+
+
+def test_evidence_names_the_account_though_the_rule_reads_only_dates(
+    make_registry: MakeRegistry,
+) -> None:
+    silent = {"field": "workdays_without_post", "gt": 0}
+    reg = one(make_registry, rule("t.a.silent", "new_media_account", when=silent))
+    account = {
+        "kind": "new_media_account",
+        "name": "宣威发布",
+        "observed_from": "2020-06-01",
+        "observed_to": "2020-06-05",
+        "post_dates": ["2020-06-01"],
+    }
+    verdict = run(reg, account).verdict("t.a.silent")
+    assert verdict.status is Status.DEDUCTED
+    values = verdict.evidence[0].values
+    assert next(iter(values)) == "name" and values["name"] == "宣威发布"
+    assert values["workdays_without_post"] == "4"
+
+
+def test_evidence_names_the_document(make_registry: MakeRegistry) -> None:
+    slow = {"field": "filing_delay_workdays", "gt": 15}
+    reg = one(make_registry, rule("t.a.filing", "policy_document", when=slow))
+    doc = {
+        "kind": "policy_document",
+        "title": "关于印发某办法的通知",
+        "doc_number": "宣政发〔2020〕1号",
+        "published_on": "2020-03-02",
+        "filed_on": "2020-05-06",
+    }
+    shown = run(reg, doc).verdict("t.a.filing").evidence[0].describe()
+    assert (
+        "title=关于印发某办法的通知, doc_number=宣政发〔2020〕1号, filing_delay_workdays=" in shown
+    )
+
+
+def test_a_plugin_kinds_required_text_field_identifies_it(make_registry: MakeRegistry) -> None:
+    @attrs.frozen(kw_only=True)
+    class Hearing:
+        KIND: ClassVar[str] = "hearing"
+        venue: str
+        held: bool
+        note: str | None = None
+
+    class Kinds:
+        @hookimpl
+        def govopen_fact_kinds(self) -> list[FactKind]:
+            return [FactKind(name="hearing", cls=Hearing, title="听证")]
+
+    assert identifying_fields(Hearing) == ("venue",)
+    reg = make_registry(
+        rubric(
+            area(
+                "A",
+                indicator("A1", "1", rule("t.a.h", "hearing", when={"field": "held", "eq": False})),
+            )
+        ),
+        plugins=(Kinds(),),
+    )
+    verdict = run(reg, {"kind": "hearing", "venue": "县政府三楼", "held": False}).verdict("t.a.h")
+    assert verdict.evidence[0].values == {"venue": "县政府三楼", "held": "false"}
+
+
+@pytest.mark.parametrize(
+    ("facts", "status"),
+    [
+        # No due date: nothing says whether it was late.
+        (
+            [{"kind": "submission", "item": "月报", "submitted_on": "2020-06-05"}],
+            Status.NO_EVIDENCE,
+        ),
+        (
+            [
+                {
+                    "kind": "submission",
+                    "item": "月报",
+                    "due_on": "2020-06-01",
+                    "submitted_on": "2020-06-01",
+                }
+            ],
+            Status.CLEAR,
+        ),  # on the due date: in time
+        (
+            [
+                {
+                    "kind": "submission",
+                    "item": "月报",
+                    "due_on": "2020-06-01",
+                    "submitted_on": "2020-06-02",
+                }
+            ],
+            Status.DEDUCTED,
+        ),  # a day after
+    ],
+)
+def test_a_submission_decides_late_only_with_its_due_date(
+    make_registry: MakeRegistry, facts: list[dict[str, Any]], status: Status
+) -> None:
+    reg = one(make_registry, rule("t.a.late", "submission", when=LATE))
+    assert run(reg, *facts).verdict("t.a.late").status is status
+
+
+def test_facts_without_a_due_date_are_left_out_of_the_evidence(make_registry: MakeRegistry) -> None:
+    reg = one(make_registry, rule("t.a.late", "submission", when=LATE))
+    undated = {"kind": "submission", "item": "季报"}
+    in_time = {
+        "kind": "submission",
+        "item": "月报",
+        "due_on": "2020-06-01",
+        "submitted_on": "2020-05-30",
+    }
+    verdict = run(reg, undated, in_time).verdict("t.a.late")
+    assert verdict.status is Status.CLEAR
+    assert [e.fact_index for e in verdict.evidence] == [1]
+
+
+def test_a_rule_that_tests_presence_still_sees_undated_facts(make_registry: MakeRegistry) -> None:
+    unknown = {"field": "late", "exists": False}
+    reg = one(make_registry, rule("t.a.undated", "submission", when=unknown))
+    verdict = run(reg, {"kind": "submission", "item": "季报"}).verdict("t.a.undated")
+    assert verdict.status is Status.DEDUCTED
