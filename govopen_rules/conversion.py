@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -27,15 +28,19 @@ from cattrs.errors import (
 )
 
 from govopen_rules.errors import Problem, ValidationError
-from govopen_rules.exact import parse_decimal
+from govopen_rules.exact import NumberError, json_decimal, json_int, parse_decimal, shown
 
 __all__ = [
+    "InputLimitError",
     "Structurer",
     "error_messages",
     "from_json",
+    "load_json_document",
     "make_converter",
+    "parse_date",
     "structure_as",
     "to_json",
+    "unknown_fields",
     "unstructure",
 ]
 
@@ -44,19 +49,19 @@ T = TypeVar("T")
 
 def _strict_str(value: object, _: type) -> str:
     if not isinstance(value, str):
-        raise ValueError(f"{value!r} is not a string")
+        raise ValueError(f"{shown(value)} is not a string")
     return value
 
 
 def _strict_int(value: object, _: type) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"{value!r} is not a whole number")
+        raise ValueError(f"{shown(value)} is not a whole number")
     return value
 
 
 def _strict_bool(value: object, _: type) -> bool:
     if not isinstance(value, bool):
-        raise ValueError(f"{value!r} is not true or false")
+        raise ValueError(f"{shown(value)} is not true or false")
     return value
 
 
@@ -64,20 +69,35 @@ def _decimal(value: object, _: type) -> Decimal:
     return parse_decimal(value)
 
 
-def _date(value: object, _: type) -> dt.date:
+#: A date is written YYYY-MM-DD and nothing else: Python 3.11's ``date.fromisoformat`` also
+#: takes ``20200203`` and ``2020W061``, which the exported JSON Schema refuses.
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def parse_date(value: object) -> dt.date:
+    """A date given as a ``date`` or as YYYY-MM-DD text; ValueError says what was received."""
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
-    if isinstance(value, str):
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
         try:
             return dt.date.fromisoformat(value)
         except ValueError:
             pass
-    raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)")
+    raise ValueError(f"{shown(value)} is not a date (YYYY-MM-DD)")
+
+
+def _date(value: object, _: type) -> dt.date:
+    return parse_date(value)
 
 
 def _is_homogeneous_tuple(cls: Any) -> bool:
     args = typing.get_args(cls)
     return typing.get_origin(cls) is tuple and len(args) == 2 and args[1] is Ellipsis
+
+
+#: A list's items are checked until this many have problems (a million bad items must not
+#: cost a million exceptions and messages).
+MAX_ITEM_PROBLEMS = 10
 
 
 def _tuple_hook_factory(conv: cattrs.Converter) -> Callable[[Any], Callable[[Any, Any], Any]]:
@@ -88,17 +108,94 @@ def _tuple_hook_factory(conv: cattrs.Converter) -> Callable[[Any], Callable[[Any
 
         def structure(value: Any, _: Any) -> tuple[Any, ...]:
             if not isinstance(value, (list, tuple)):
-                raise ValueError(f"{value!r} is not a list")
-            items, errors = [], []
+                raise ValueError(f"{shown(value)} is not a list")
+            items: list[Any] = []
+            errors: list[Exception] = []
             for index, item in enumerate(value):
                 try:
                     items.append(conv.structure(item, item_type))
                 except Exception as exc:
                     exc.add_note(IterableValidationNote(f"@ index {index}", index, item_type))
                     errors.append(exc)
+                    if len(errors) == MAX_ITEM_PROBLEMS and index + 1 < len(value):
+                        rest = len(value) - index - 1
+                        errors.append(ValueError(f"the other {rest} items were not checked"))
+                        break
             if errors:
                 raise IterableValidationError(f"While structuring {cls!r}", errors, cls)
             return tuple(items)
+
+        return structure
+
+    return factory
+
+
+def _has_validators(cls: Any) -> bool:
+    return (
+        isinstance(cls, type)
+        and attrs.has(cls)
+        and any(field.validator is not None for field in attrs.fields(cls))
+    )
+
+
+def _noted(exc: BaseException) -> bool:
+    """Whether cattrs noted where ``exc`` happened (a field), as it does for structuring errors."""
+    return bool(getattr(exc, "__notes__", None))
+
+
+def _validator_problem(exc: Exception) -> Exception:
+    """An attrs validator's error as a plain message (``in_`` passes its value and options)."""
+    if len(exc.args) == 4 and isinstance(exc.args[1], attrs.Attribute):
+        options = ", ".join(map(str, exc.args[2]))
+        return ValueError(f"{shown(exc.args[3])} is not one of: {options}")
+    return exc
+
+
+def _validated_factory(conv: cattrs.Converter) -> Callable[[Any], Callable[[Any, Any], Any]]:
+    """A class whose fields have validators: every field's validator runs even when another
+    field cannot be structured, so ``unit.kind: 'x' is not one of: ...`` is not hidden behind
+    ``unit.id: 1 is not a string`` (attrs runs validators only once every field is built)."""
+
+    def factory(cls: Any) -> Callable[[Any, Any], Any]:
+        plain = cattrs.gen.make_dict_structure_fn(cls, conv)
+        hints = typing.get_type_hints(cls)
+        checked = [field for field in attrs.fields(cls) if field.validator is not None]
+
+        def structure(data: Any, _: Any) -> Any:
+            problems: list[Exception] = []
+            raised: set[str] = set()  # as attrs raises them again in __init__
+            if isinstance(data, Mapping):
+                for field in checked:
+                    if field.name not in data:
+                        continue
+                    try:
+                        value = conv.structure(data[field.name], hints[field.name])
+                    except Exception:
+                        continue  # reported by the structuring below
+                    try:
+                        assert field.validator is not None
+                        field.validator(None, field, value)
+                    except (ValueError, TypeError) as exc:
+                        raised.add(str(exc))
+                        problem = _validator_problem(exc)
+                        problem.add_note(
+                            AttributeValidationNote(field.name, field.name, field.type)
+                        )
+                        problems.append(problem)
+            try:
+                built = plain(data, cls)
+            except ClassValidationError as exc:
+                if not problems:
+                    raise
+                others = [e for e in exc.exceptions if _noted(e) or str(e) not in raised]
+                raise ClassValidationError(exc.message, [*others, *problems], cls) from None
+            except (ValueError, TypeError):
+                if not problems:
+                    raise
+                raise ClassValidationError(
+                    f"While structuring {cls.__name__}", problems, cls
+                ) from None
+            return built
 
         return structure
 
@@ -142,6 +239,8 @@ def make_converter(
     for cls, hook in (hooks or {}).items():
         conv.register_structure_hook(cls, hook)
     conv.register_structure_hook_factory(_is_homogeneous_tuple, _tuple_hook_factory(conv))
+    if detailed_validation:
+        conv.register_structure_hook_factory(_has_validators, _validated_factory(conv))
     conv.register_unstructure_hook_factory(_is_fact_class, _fact_unstructure_factory(conv))
     conv.register_unstructure_hook(Decimal, str)
     conv.register_unstructure_hook(dt.date, dt.date.isoformat)
@@ -171,9 +270,8 @@ def error_messages(exc: BaseException, path: str, expected: Any = None) -> list[
         return out
     attribute = exc.args[1] if len(exc.args) == 4 else None
     if isinstance(exc, ValueError) and isinstance(attribute, attrs.Attribute):
-        # An attrs validator: (message, attribute, options, value).
-        options = ", ".join(map(str, exc.args[2]))
-        return [f"{path}.{attribute.name}: {exc.args[3]!r} is not one of: {options}"]
+        # An attrs validator that ran in __init__: (message, attribute, options, value).
+        return [f"{path}.{attribute.name}: {_validator_problem(exc)}"]
     return [f"{path}: {_describe(exc, expected)}"]
 
 
@@ -184,7 +282,9 @@ def _is_mapping_type(cls: Any) -> bool:
 
 def _describe(exc: BaseException, expected: Any = None) -> str:
     if isinstance(exc, ForbiddenExtraKeysError):
-        return f"unknown field(s) {', '.join(sorted(exc.extra_fields))}"
+        return unknown_fields(exc.extra_fields)
+    if isinstance(exc, RecursionError):
+        return "nested too deeply"
     if isinstance(exc, KeyError):
         return "required field missing"
     if isinstance(exc, (TypeError, AttributeError)) and _is_mapping_type(expected):
@@ -193,7 +293,20 @@ def _describe(exc: BaseException, expected: Any = None) -> str:
         return "expected a mapping"
     if isinstance(exc, TypeError) and "iterable" in str(exc):
         return "expected a list"
-    return str(exc)
+    text = str(exc)
+    return text if len(text) <= 300 else text[:300] + "..."
+
+
+#: Unknown field names are listed up to this many.
+MAX_NAMES_SHOWN = 10
+
+
+def unknown_fields(names: Iterable[object]) -> str:
+    """``unknown field(s) a, b``: a few names (each cut short), then how many more."""
+    ordered = sorted(map(str, names))
+    listed = ", ".join(shown(name).strip("'") for name in ordered[:MAX_NAMES_SHOWN])
+    more = len(ordered) - MAX_NAMES_SHOWN
+    return f"unknown field(s) {listed}" + (f" and {more} more" if more > 0 else "")
 
 
 class Structurer:
@@ -217,7 +330,7 @@ class Structurer:
             return self.detailed.structure(data, cls), []
         except (ClassValidationError, IterableValidationError) as exc:
             return None, error_messages(exc, path, cls)
-        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
             return None, [f"{path}: {_describe(exc, cls)}"]
 
 
@@ -257,6 +370,28 @@ def from_json(text: str | bytes, cls: type[T]) -> T:
     return obj
 
 
+class InputLimitError(ValueError):
+    """A JSON document passes a limit set to bound the work of reading it: nesting too deep,
+    or a number literal too long."""
+
+
+def _no_constant(name: str) -> object:
+    raise ValueError(f"{name} is not a JSON number (JSON has no NaN or Infinity)")
+
+
 def load_json_document(text: str | bytes) -> Any:
-    """Parse a facts JSON document with decimals kept exact."""
-    return json.loads(text, parse_float=Decimal)
+    """Parse a JSON document with decimals kept exact.
+
+    Raises ValueError for text that is not JSON, bytes that are not UTF-8 and ``NaN`` or
+    ``Infinity``, and :class:`InputLimitError` (never RecursionError or a huge conversion) for
+    nesting too deep to read or a number literal longer than
+    :data:`~govopen_rules.exact.MAX_NUMBER_TEXT` characters.
+    """
+    try:
+        return json.loads(
+            text, parse_float=json_decimal, parse_int=json_int, parse_constant=_no_constant
+        )
+    except RecursionError:
+        raise InputLimitError("nested too deeply to read") from None
+    except NumberError as exc:
+        raise InputLimitError(f"a number {exc}") from None

@@ -29,6 +29,10 @@ __all__ = [
 ]
 
 
+#: A message lists at most this many problems (the error keeps them all).
+MAX_LISTED = 100
+
+
 class GovOpenRulesError(Exception):
     """Root of every error this library raises on purpose."""
 
@@ -40,6 +44,8 @@ class Problem:
 
     path: str
     problem: str
+    #: The line of the input the path leads to, when known (a rubric file's); not compared.
+    line: int | None = attrs.field(default=None, eq=False, kw_only=True)
 
     @classmethod
     def parse(cls, line: str) -> Problem:
@@ -49,6 +55,10 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.path}: {self.problem}"
+
+    def located(self) -> str:
+        """``path: problem (line N)`` when the line is known, else ``path: problem``."""
+        return str(self) + (f" (line {self.line})" if self.line is not None else "")
 
 
 class ValidationError(GovOpenRulesError, ValueError):
@@ -77,8 +87,11 @@ class ValidationError(GovOpenRulesError, ValueError):
         """The message, naming ``source`` (default: this error's) as the input."""
         where = source or self.source
         if len(self.problems) == 1:
-            return f"{where}: {self.problems[0]}"
-        listing = "\n".join(f"  - {p}" for p in self.problems)
+            return f"{where}: {self.problems[0].located()}"
+        listing = "\n".join(f"  - {p.located()}" for p in self.problems[:MAX_LISTED])
+        more = len(self.problems) - MAX_LISTED
+        if more > 0:
+            listing += f"\n  - ... and {more} more"
         return f"{len(self.problems)} problems in {where}:\n{listing}"
 
     def __reduce__(self) -> tuple[Any, ...]:

@@ -56,9 +56,9 @@ def test_failed_units_are_listed_and_the_exit_status_says_so(
     assert cli.main(["cohort", str(source), *ARGS]) == 1
     captured = capsys.readouterr()
     assert len(json.loads(captured.out)["results"]) == 2
-    assert "error: u1: " in captured.err
-    assert "error: units[3]: not JSON" in captured.err
-    assert "error: 2 unit(s) not evaluated" in captured.err
+    assert f"error: 2 units in {source} could not be evaluated:" in captured.err
+    assert "  - units[1] (u1): " in captured.err
+    assert "  - units[3]: not JSON" in captured.err
 
 
 def test_the_engine_is_chosen_on_the_command_line(capsys: pytest.CaptureFixture[str]) -> None:

@@ -102,7 +102,7 @@ def test_file_level_problems(core_registry: Registry) -> None:
     found = problems(core_registry, {"facts": {}, "extra": 1})
     assert "unit: required field missing" in found
     assert "year: required field missing" in found
-    assert "facts: expected a list" in found
+    assert "facts: expected a list, got mapping" in found
     assert "$: unknown field(s) extra" in found
     bad_unit = facts_file()
     bad_unit["unit"]["kind"] = "ministry"

@@ -470,7 +470,7 @@ def test_an_unknown_parameter_lists_the_known_ones(param_rubric: Rubric) -> None
 def test_a_rubric_parameter_out_of_range_is_a_rubric_error(make_registry: MakeRegistry) -> None:
     data = one_rule(
         rule("t.a1.r", "submission", deduct={"mode": "fixed", "points": {"param": "p"}}),
-        parameters={"p": {"value": "1e999999999", "citation": CITE}},
+        parameters={"p": {"value": "1000000000000", "citation": CITE}},
     )
     assert errors_of(make_registry, data) == [
         "parameters.p.value: expected a decimal number with at most 12 digits before and 6 after the point, e.g. 0.2"

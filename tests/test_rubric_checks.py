@@ -63,7 +63,7 @@ def test_duplicate_ids_and_codes(make_registry: MakeRegistry) -> None:
             {"deduct": {"mode": "fixed", "points": {"param": "nope"}}},
             "rules[0].deduct.points: unknown parameter 'nope'",
         ),
-        ({"deduct": {"mode": "fixed", "points": "-1"}}, "rules[0].points: -1 is negative"),
+        ({"deduct": {"mode": "fixed", "points": "-1"}}, "rules[0].deduct.points: '-1' is negative"),
         (
             {"deduct": {"mode": "fixed", "points": "1", "tiers": [{"at_least": 2, "points": 1}]}},
             "tiers need mode per_unit",

@@ -68,7 +68,7 @@ _ITEM = st.text(alphabet=st.sampled_from("图文视频解读abc12"), min_size=1,
 _DATE = st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2040, 12, 31))
 _DECIMAL = st.builds(
     lambda digits, places: Decimal(digits).scaleb(-places),
-    st.integers(min_value=-(10**7), max_value=10**7),
+    st.integers(min_value=0, max_value=100),  # decimals in facts are shares: 0 to 100
     st.integers(min_value=0, max_value=4),
 )
 
@@ -81,7 +81,7 @@ def _value(ftype: FieldType, field: attrs.Attribute[Any]) -> st.SearchStrategy[A
         return st.sampled_from(field.metadata["examples"])
     return {
         FieldType.STR: _TEXT,
-        FieldType.INT: st.integers(min_value=-(10**9), max_value=10**9),
+        FieldType.INT: st.integers(min_value=0, max_value=10**9),
         FieldType.BOOL: st.booleans(),
         FieldType.DECIMAL: _DECIMAL,
         FieldType.DATE: _DATE,

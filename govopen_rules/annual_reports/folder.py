@@ -104,6 +104,20 @@ def same_unit(a: str, b: str) -> bool:
     return a == b or a.endswith(b) or b.endswith(a)
 
 
+def _outside_folder(path: Path, report: AnnualReport) -> str | None:
+    """Why ``previous_year_file`` may not be read: it leads out of the report's folder."""
+    name = report.previous_year_file
+    if not name:
+        return None
+    folder = path.parent.resolve()
+    if (path.parent / name).resolve().is_relative_to(folder):
+        return None
+    return (
+        f"{path}: previous_year_file {name!r} is not in the report's folder; "
+        "give a file name next to the report"
+    )
+
+
 def _previous(outcome: FileOutcome, outcomes: Sequence[FileOutcome]) -> FileOutcome | None:
     report = outcome.report
     assert report is not None
@@ -141,6 +155,10 @@ def check_files(
     for outcome in outcomes:
         if outcome.report is None:
             checked.append(outcome)
+            continue
+        escape = _outside_folder(outcome.path, outcome.report)
+        if escape is not None:  # never opened: a report must not lead to ../../etc/passwd
+            checked.append(attrs.evolve(outcome, report=None, error=escape))
             continue
         before = _previous(outcome, outcomes)
         previous = before.report if before is not None else None

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from govopen_rules.annual_reports.folder import FileOutcome, check_files, find_report_files
 from govopen_rules.annual_reports.report import AnnualReport
-from govopen_rules.cli.common import RegistryFactory, error
+from govopen_rules.cli.common import RegistryFactory, error, tolerance
 from govopen_rules.conversion import unstructure
 from govopen_rules.reports.findings import render_csv, render_json, render_text
 
@@ -41,7 +41,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     st.add_argument("--format", choices=("text", "json", "csv"), default="text")
     st.add_argument(
         "--tolerance",
-        type=Decimal,
+        type=tolerance,
         default=Decimal(0),
         help="percentage points a printed share may differ without a finding",
     )

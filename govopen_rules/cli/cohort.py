@@ -10,13 +10,12 @@ units. The exit status is 1 when any unit could not be evaluated (each is listed
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from govopen_rules.cli.common import RegistryFactory, add_param_option
+from govopen_rules.cli.common import RegistryFactory, add_param_option, error
 from govopen_rules.cli.inputs import add_output_option, read_units, write_output
 from govopen_rules.cli.progress import bar
 from govopen_rules.conversion import to_json
@@ -122,7 +121,7 @@ def run(args: argparse.Namespace, registry: RegistryFactory) -> int:
     finally:
         if sink is not None:
             sink.close()
-    status = _report_failures(cohort)
+    status = _report_failures(args.file, cohort)
     rubric = reg.get_rubric(args.region, args.year)
     if args.format == "json":
         return write_output(args, to_json(cohort)) or status
@@ -134,11 +133,23 @@ def run(args: argparse.Namespace, registry: RegistryFactory) -> int:
     return written or status
 
 
-def _report_failures(cohort: CohortResult) -> int:
-    """List the units that could not be evaluated on stderr; 1 if there are any."""
-    for failure in cohort.failures:
-        who = failure.unit_id or f"units[{failure.index}]"
-        print(f"error: {who}: {'; '.join(failure.errors)[:300]}", file=sys.stderr)
-    if cohort.failures:
-        print(f"error: {len(cohort.failures)} unit(s) not evaluated", file=sys.stderr)
-    return 1 if cohort.failures else 0
+#: Failures listed on stderr; the rest are in the report.
+MAX_FAILURES_LISTED = 20
+
+
+def _report_failures(path: Path, cohort: CohortResult) -> int:
+    """0 when every unit was evaluated; else 1 after one ``error:`` line naming the file and how
+    many units failed, with the first failures listed under it."""
+    if not cohort.failures:
+        return 0
+    count = len(cohort.failures)
+    lines = [f"{count} unit{'s' if count > 1 else ''} in {path} could not be evaluated:"]
+    for failure in cohort.failures[:MAX_FAILURES_LISTED]:
+        who = f"units[{failure.index}]" + (f" ({failure.unit_id})" if failure.unit_id else "")
+        first = failure.errors[0] if failure.errors else "failed"
+        more = f" (and {len(failure.errors) - 1} more problems)" if len(failure.errors) > 1 else ""
+        lines.append(f"  - {who}: {first}"[:500] + more)
+    hidden = count - MAX_FAILURES_LISTED
+    if hidden > 0:
+        lines.append(f"  - ... and {hidden} more (see the report)")
+    return error("\n".join(lines))

@@ -3,33 +3,91 @@
 A command reports bad input by raising a :class:`~govopen_rules.errors.GovOpenRulesError`;
 :func:`govopen_rules.cli.main.main` prints it as one ``error:`` line (plus an indented list when
 there are several problems) and exits with status 1.
+
+Every input file is read only up to a size limit (:data:`DEFAULT_INPUT_LIMIT_MB` MB unless
+``--max-input-mb`` or ``$GOVOPEN_RULES_MAX_INPUT_MB`` says otherwise): a facts file of 15 MB
+already holds 90,000 facts and takes seconds and hundreds of MB to evaluate, so a larger one is
+far more likely a mistake than a unit's observations.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from govopen_rules.conversion import load_json_document
+from govopen_rules.conversion import InputLimitError, load_json_document
 from govopen_rules.errors import InputError, PluginError, Problem, ValidationError
+from govopen_rules.exact import parse_decimal
 from govopen_rules.plugins.calendar_file import CalendarFile
 from govopen_rules.plugins.extras import RubricFiles, with_plugins
 from govopen_rules.plugins.registry import Registry
 
 __all__ = [
+    "DEFAULT_INPUT_LIMIT_MB",
+    "INPUT_LIMIT_ENV",
     "RegistryFactory",
     "add_extra_options",
     "add_param_option",
     "error",
+    "input_limit",
+    "input_limit_mb",
     "read_json",
+    "tolerance",
     "with_extras",
 ]
 
 #: Commands ask for the registry only when they need one (``check-stats`` never loads plugins).
 RegistryFactory = Callable[[], Registry]
+
+#: The largest input file read, in MB (10**6 bytes), unless configured otherwise.
+DEFAULT_INPUT_LIMIT_MB = 32
+#: The environment variable that sets the limit for every command.
+INPUT_LIMIT_ENV = "GOVOPEN_RULES_MAX_INPUT_MB"
+
+_LIMIT: ContextVar[float | None] = ContextVar("govopen_input_limit_mb", default=None)
+
+
+def input_limit_mb() -> float:
+    """The input size limit in force: ``--max-input-mb``, else the environment, else the
+    default. A bad value in the environment is an error naming it."""
+    given = _LIMIT.get()
+    if given is not None:
+        return given
+    text = os.environ.get(INPUT_LIMIT_ENV)
+    if not text:
+        return DEFAULT_INPUT_LIMIT_MB
+    try:
+        return positive_mb(text)
+    except argparse.ArgumentTypeError as exc:
+        raise InputError(f"${INPUT_LIMIT_ENV}: {exc}") from None
+
+
+def positive_mb(text: str) -> float:
+    """An argparse type: a size in MB, more than 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a size in MB above 0, got {text!r}")
+    return value
+
+
+@contextmanager
+def input_limit(mb: float | None) -> Iterator[None]:
+    """Within the block, read input files up to ``mb`` MB (None: the configured limit)."""
+    token = _LIMIT.set(mb)
+    try:
+        yield
+    finally:
+        _LIMIT.reset(token)
 
 
 def _parameter(text: str) -> tuple[str, str]:
@@ -108,17 +166,41 @@ def error(message: str) -> int:
 def read_json(path: Path) -> Any:
     """A JSON document with exact decimals (never None).
 
-    Raises :class:`InputError` when the file cannot be read or is not JSON, and
-    :class:`ValidationError` when it holds only ``null``; both name the file.
+    Raises :class:`InputError` when the file cannot be read, is larger than the input limit
+    (:func:`input_limit_mb`) or is not JSON, and :class:`ValidationError` when it holds only
+    ``null``; both name the file.
     """
+    limit_mb = input_limit_mb()
+    limit = int(limit_mb * 1_000_000)
     try:
-        data = load_json_document(path.read_bytes())
+        with path.open("rb") as stream:  # read at most one byte past the limit, even a pipe
+            raw = stream.read(limit + 1)
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if len(raw) > limit:
+        raise InputError(
+            f"cannot read {path}: it is larger than the {limit_mb:g} MB input limit; "
+            f"raise it with --max-input-mb or ${INPUT_LIMIT_ENV} if the file is right"
+        )
+    try:
+        data = load_json_document(raw)
     except UnicodeDecodeError:
         raise InputError(f"cannot read {path}: not UTF-8 text") from None
+    except InputLimitError as exc:
+        raise InputError(f"cannot read {path}: {exc}") from None
     except ValueError as exc:
         raise InputError(f"cannot read {path}: not valid JSON: {exc}") from None
     if data is None:
         raise ValidationError([Problem("$", "the document is null, not a JSON object")], str(path))
     return data
+
+
+def tolerance(text: str) -> Decimal:
+    """An argparse type: percentage points, an exact decimal of 0 or more."""
+    try:
+        value = parse_decimal(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is negative")
+    return value

@@ -5,8 +5,10 @@ command by writing such a module and listing it in :data:`COMMANDS`.
 
 Failures end the way a shell tool's do, never in a traceback: bad input is one ``error:`` line
 on stderr naming the file (with an indented list when there are several problems) and status 1;
-a reader that stops early (``| head``) ends the command quietly with status 141; Ctrl-C with
-status 130.
+an output that cannot be written (a full disk) one ``error:`` line and status 1; a reader that
+stops early (``| head``) ends the command quietly with status 141; Ctrl-C with status 130.
+Every command takes ``--strict-plugins`` (a broken installed plugin is an error instead of a
+warning) and ``--max-input-mb`` (see :mod:`govopen_rules.cli.common`).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from functools import cache
 from types import ModuleType
 
 from govopen_rules.cli import (
@@ -27,7 +30,14 @@ from govopen_rules.cli import (
     schema,
     template,
 )
-from govopen_rules.cli.common import error
+from govopen_rules.cli.common import (
+    DEFAULT_INPUT_LIMIT_MB,
+    INPUT_LIMIT_ENV,
+    RegistryFactory,
+    error,
+    input_limit,
+    positive_mb,
+)
 from govopen_rules.errors import FactsValidationError, GovOpenRulesError, ValidationError
 from govopen_rules.plugins.registry import Registry, default_registry
 
@@ -57,21 +67,40 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     for module in COMMANDS.values():
         module.add_parser(sub)
+    for command in sub.choices.values():
+        _add_common_options(command)
     return parser
+
+
+def _add_common_options(parser: argparse.ArgumentParser) -> None:
+    """Options every command takes, after its name."""
+    parser.add_argument(
+        "--strict-plugins",
+        action="store_true",
+        help="fail when an installed plugin is broken (default: skip it with a warning)",
+    )
+    parser.add_argument(
+        "--max-input-mb",
+        type=positive_mb,
+        default=None,
+        metavar="MB",
+        help=f"read input files up to MB megabytes (default: ${INPUT_LIMIT_ENV} or "
+        f"{DEFAULT_INPUT_LIMIT_MB})",
+    )
 
 
 def main(argv: Sequence[str] | None = None, *, registry: Registry | None = None) -> int:
     """Entry point; returns the exit status (0 ok, 1 bad input, 2 usage, 130 Ctrl-C, 141 the
     reader of the output went away).
 
-    ``registry`` chooses the plugins (default: every installed one); tests pass their own.
+    ``registry`` chooses the plugins (default: every installed one, skipping a broken plugin
+    with a warning on stderr unless ``--strict-plugins``); tests pass their own.
     """
     args = _parser().parse_args(argv)
     try:
-        status: int = COMMANDS[args.command].run(
-            args, (lambda: registry) if registry is not None else default_registry
-        )
-        sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
+        with input_limit(args.max_input_mb):
+            status: int = COMMANDS[args.command].run(args, _registry_factory(args, registry))
+        sys.stdout.flush()  # a closed pipe or a full disk shows here, not at interpreter exit
     except ValidationError as exc:
         return error(exc.render(_input_name(args, exc)))
     except GovOpenRulesError as exc:
@@ -81,7 +110,41 @@ def main(argv: Sequence[str] | None = None, *, registry: Registry | None = None)
         return EXIT_BROKEN_PIPE
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
+    except OSError as exc:  # writing the output failed (a full disk, /dev/full)
+        _discard_stdout()
+        if exc.filename:
+            return error(f"cannot write {exc.filename}: {exc.strerror or exc}")
+        return error(f"cannot write the output: {exc.strerror or exc}")
     return status
+
+
+def _registry_factory(args: argparse.Namespace, given: Registry | None) -> RegistryFactory:
+    """The registry a command asks for: the one given, or the installed plugins' (strict with
+    ``--strict-plugins``; otherwise each broken plugin skipped is a warning on stderr, once)."""
+    if given is not None:
+        return lambda: given
+    warned = False
+
+    def factory() -> Registry:
+        nonlocal warned
+        if args.strict_plugins:
+            return _strict_registry()
+        registry = default_registry()
+        if not warned:
+            warned = True
+            for problem in registry.problems:
+                print(
+                    f"warning: a broken plugin was skipped (--strict-plugins to fail): {problem}",
+                    file=sys.stderr,
+                )
+        return registry
+
+    return factory
+
+
+@cache
+def _strict_registry() -> Registry:
+    return Registry(strict_plugins=True)
 
 
 def _input_name(args: argparse.Namespace, exc: ValidationError) -> str:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from govopen_rules.cli.common import RegistryFactory, error
 from govopen_rules.cli.scaffold import new_plugin
+from govopen_rules.facts.convert import FIRST_YEAR, LAST_YEAR
 
 __all__ = ["add_parser", "run"]
 
@@ -19,6 +20,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def run(args: argparse.Namespace, registry: RegistryFactory) -> int:
+    if not FIRST_YEAR <= args.year <= LAST_YEAR:
+        return error(f"--year {args.year}: an assessment year is in {FIRST_YEAR}-{LAST_YEAR}")
     try:
         target = new_plugin(args.region, args.year, args.dir)
     except (ValueError, FileExistsError) as exc:

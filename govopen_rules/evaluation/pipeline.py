@@ -19,7 +19,7 @@ from govopen_rules._version import library_version
 from govopen_rules.errors import CalendarYearMissingError, FactsValidationError
 from govopen_rules.evaluation.results import EvaluationResult
 from govopen_rules.evaluation.scoring import PreparedFact, UncoveredKind, score
-from govopen_rules.facts.convert import structure_facts_file
+from govopen_rules.facts.convert import FactsDraft, read_facts
 from govopen_rules.facts.encoding import encode_fact
 from govopen_rules.facts.kinds import DeriveContext
 from govopen_rules.facts.model import FactsFile, SelfScore
@@ -57,18 +57,22 @@ def evaluate(
         reg.check_region(region)
     else:
         runnable = reg.runnable(region, year, parameters, engine)
-    facts_file = (
-        facts if isinstance(facts, FactsFile) else structure_facts_file(facts, reg.fact_kinds)
+    # Problems in the facts are collected here and in deriving, then reported together.
+    draft = (
+        FactsDraft.of(facts) if isinstance(facts, FactsFile) else read_facts(facts, reg.fact_kinds)
     )
+    if draft.year is None:
+        raise FactsValidationError(draft.problems)
     if year is None:
-        year = facts_file.year
+        year = draft.year
         runnable = reg.runnable(region, year, parameters, engine)
-    elif facts_file.year != year:
+    elif draft.year != year:
         raise FactsValidationError(
-            [f"year: the facts are for {facts_file.year}, the rubric asked for is {year}"]
+            [f"year: the facts are for {draft.year}, the rubric asked for is {year}"]
         )
     compiled = runnable.compiled
-    prepared, self_scores = _derive_and_encode(facts_file, reg, compiled)
+    prepared, self_scores = _derive_and_encode(draft, reg, compiled)
+    facts_file = draft.facts_file()
     matches = runnable.engine.match([pf.encoded for pf in prepared], check=False)
     result = score(
         compiled, facts_file.unit, year, prepared, matches, self_scores, _VERSION, uncovered_kind
@@ -83,20 +87,22 @@ def evaluate(
 
 
 def _derive_and_encode(
-    facts_file: FactsFile, reg: Registry, compiled: CompiledRubric
+    facts: FactsDraft | FactsFile, reg: Registry, compiled: CompiledRubric
 ) -> tuple[list[PreparedFact], dict[str, Decimal]]:
     """Derive and encode the facts the rubric looks at, and collect the self-scores.
 
     Facts of kinds no rule reads are neither derived nor sent to the engine. Every problem is
-    reported with its path.
+    reported with its path, with those found in structuring (a draft's).
     """
-    ctx = DeriveContext(year=facts_file.year, as_of=facts_file.as_of, calendar=reg.calendar)
+    draft = facts if isinstance(facts, FactsDraft) else FactsDraft.of(facts)
+    assert draft.year is not None
+    ctx = DeriveContext(year=draft.year, as_of=draft.as_of, calendar=reg.calendar)
     reg.calendar.track_provisional()
     codes = compiled.indicator_codes
     prepared: list[PreparedFact] = []
     self_scores: dict[str, Decimal] = {}
-    errors: list[str] = []
-    for index, fact in enumerate(facts_file.facts):
+    errors: list[str] = list(draft.problems)
+    for index, fact in draft.facts:
         path = f"facts[{index}]"
         if isinstance(fact, SelfScore):
             if fact.indicator not in codes:

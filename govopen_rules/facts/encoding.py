@@ -11,6 +11,7 @@ import datetime as dt
 import unicodedata
 from collections.abc import Collection, Mapping
 
+from govopen_rules.conversion import parse_date
 from govopen_rules.exact import parse_decimal
 from govopen_rules.facts.kinds import FactKind, FieldType
 
@@ -79,10 +80,7 @@ def encode_value(value: object, ftype: FieldType) -> int | str | bool:
         return unicodedata.normalize("NFC", value)
     if ftype in (FieldType.DATE, FieldType.DATE_LIST):
         if isinstance(value, str):
-            try:
-                value = dt.date.fromisoformat(value)
-            except ValueError:
-                raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)") from None
+            value = parse_date(value)  # YYYY-MM-DD only, as facts are read
         if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
             raise ValueError(f"expected a date, got {value!r}")
         return value.toordinal()

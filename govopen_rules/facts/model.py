@@ -59,6 +59,24 @@ UNIT_KINDS = (
 _one_of = attrs.validators.in_
 
 
+def _count(_: object, __: object, value: Any) -> None:
+    """A number of things (sessions, cases) is never negative."""
+    if value is not None and value < 0:
+        raise ValueError(f"{value} is not a count (0 or more)")
+
+
+def _percent(_: object, __: object, value: Any) -> None:
+    """A share in percent of a whole lies between 0 and 100."""
+    if value is not None and not 0 <= value <= 100:
+        raise ValueError(f"{value} is not a percentage (0 to 100)")
+
+
+def _not_negative(_: object, __: object, value: Any) -> None:
+    """An amount (a fee, points) is never negative."""
+    if value is not None and value < 0:
+        raise ValueError(f"{value} is negative")
+
+
 @attrs.frozen(kw_only=True)
 class Unit:
     """The assessed body. ``category`` is the rubric's class of unit, e.g. "A" for a 市直部门."""
@@ -172,7 +190,7 @@ class InformationRequest(_Observed):
     replied_on: dt.date | None = None
     extended: bool = False
     channel: str | None = None
-    fee_charged: Decimal | None = None
+    fee_charged: Decimal | None = attrs.field(default=None, validator=_not_negative)
     missing_reply_elements: tuple[str, ...] | None = None
     #: Only when the source states the reply was (not) late but publishes no dates.
     late_per_source: bool | None = None
@@ -214,9 +232,9 @@ class HotlineFigures(_Observed):
     KIND: ClassVar[str] = "hotline_figures"
     period: str
     staffed_7x12_hours: bool | None = None
-    answered_within_15s_rate: Decimal | None = None
-    quality_check_rate: Decimal | None = None
-    overdue_cases: int | None = None
+    answered_within_15s_rate: Decimal | None = attrs.field(default=None, validator=_percent)
+    quality_check_rate: Decimal | None = attrs.field(default=None, validator=_percent)
+    overdue_cases: int | None = attrs.field(default=None, validator=_count)
 
 
 @attrs.frozen(kw_only=True)
@@ -304,7 +322,7 @@ class AssessmentWeight(_Observed):
 
     KIND: ClassVar[str] = "assessment_weight"
     included: bool
-    weight_percent: Decimal | None = None
+    weight_percent: Decimal | None = attrs.field(default=None, validator=_percent)
 
 
 @attrs.frozen(kw_only=True)
@@ -313,8 +331,8 @@ class OrganisationTraining(_Observed):
 
     KIND: ClassVar[str] = "organisation_training"
     leading_group_published: bool | None = None
-    business_training_sessions: int | None = None
-    regulation_study_sessions: int | None = None
+    business_training_sessions: int | None = attrs.field(default=None, validator=_count)
+    regulation_study_sessions: int | None = attrs.field(default=None, validator=_count)
 
 
 @attrs.frozen(kw_only=True)
@@ -403,8 +421,8 @@ class StatisticsPart:
     """
 
     label: str
-    count: int | None = None
-    percent: Decimal | None = None
+    count: int | None = attrs.field(default=None, validator=_count)
+    percent: Decimal | None = attrs.field(default=None, validator=_not_negative)
 
 
 @attrs.frozen(kw_only=True)
@@ -413,7 +431,7 @@ class StatisticsBreakdown(_Observed):
 
     KIND: ClassVar[str] = "statistics_breakdown"
     label: str
-    total: int
+    total: int = attrs.field(validator=_count)
     parts: tuple[StatisticsPart, ...] = ()
     #: False when the parts are subsets that need not add up to the total (其中…).
     partition: bool = True
@@ -426,7 +444,7 @@ class SelfScore(_Observed):
 
     KIND: ClassVar[str] = "self_score"
     indicator: str
-    points: Decimal
+    points: Decimal = attrs.field(validator=_not_negative)
 
 
 @attrs.frozen(kw_only=True)

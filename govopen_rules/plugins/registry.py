@@ -25,13 +25,14 @@ from govopen_rules.errors import (
     DuplicateRubricError,
     GovOpenRulesError,
     PluginError,
+    RubricError,
     UnknownRubricError,
 )
 from govopen_rules.facts.kinds import FactKind
 from govopen_rules.plugins.manager import make_plugin_manager
 from govopen_rules.rubric.compiler import CompiledRubric, compile_rubric
 from govopen_rules.rubric.compose import RubricComposer, RuleLibrary
-from govopen_rules.rubric.files import load_rubric
+from govopen_rules.rubric.files import load_rubric, with_lines
 from govopen_rules.rubric.libraries import load_checked_library
 from govopen_rules.rubric.model import Rubric
 from govopen_rules.workdays import HolidayYear, WorkdayCalendar
@@ -256,7 +257,10 @@ class Registry:
                 f"rubric {rubric.region} {rubric.year} is provided by both "
                 f"{self._owners[key]!r} and {plugin!r}"
             )
-        compile_rubric(rubric, self.fact_kinds, source=str(path))  # check it now
+        try:
+            compile_rubric(rubric, self.fact_kinds, source=str(path))  # check it now
+        except RubricError as exc:
+            raise with_lines(exc, rubric) from None
         rules = rubric.all_rules()
         for rule in rules:
             other = rule_owner.get(rule.id)

@@ -14,7 +14,7 @@ from decimal import Decimal
 import attrs
 
 from govopen_rules.errors import ParameterError, RubricError, UnknownParameterError
-from govopen_rules.exact import parse_decimal
+from govopen_rules.exact import NumberError, parse_decimal
 from govopen_rules.facts.kinds import FactKind, FieldType
 from govopen_rules.facts.model import UNIT_KINDS
 from govopen_rules.rubric.conditions import (
@@ -156,14 +156,17 @@ def parse_parameter(name: str, raw: object) -> Decimal:
     """An override's value, parsed exactly; :class:`ParameterError` says what is allowed."""
     try:
         value = parse_decimal(raw)
-    except ValueError as exc:
-        problem = str(exc).removeprefix(repr(raw))  # " is not a (finite) number"
+    except NumberError as exc:
         raise ParameterError(
-            f"parameter {name!r}: {_shown(raw)}{problem}; expected {ALLOWED_VALUES}"
+            f"parameter {name!r}: {_shown(raw)} {exc.problem}; expected {ALLOWED_VALUES}"
         ) from None
     if not parameter_in_range(value):
         raise ParameterError(
             f"parameter {name!r}: {_shown(raw)} is out of range; expected {ALLOWED_VALUES}"
+        )
+    if value < 0:  # a negative tier, cap or threshold would lift a score above full marks
+        raise ParameterError(
+            f"parameter {name!r}: {_shown(raw)} is negative; expected 0 or more, {ALLOWED_VALUES}"
         )
     return value
 

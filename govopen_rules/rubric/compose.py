@@ -29,11 +29,11 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import attrs
-import yaml
 
 from govopen_rules.errors import RubricError
 from govopen_rules.rubric.deadlines import deadline_fields
 from govopen_rules.rubric.expand import relative_id_prefix
+from govopen_rules.rubric.reading import read_rubric_document
 
 __all__ = [
     "RubricComposer",
@@ -65,11 +65,10 @@ _LIBRARY_KEYS = {
 
 
 def read_rubric_data(path: Path | str) -> Any:
-    """A rubric or library file's data, read with ``yaml.safe_load`` (no code runs)."""
-    try:
-        return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise RubricError([f"$: cannot read: {exc}"], str(path)) from None
+    """A rubric or library file's data, read safely (size, UTF-8, depth and alias expansion
+    bounded; no code runs): :func:`govopen_rules.rubric.reading.read_rubric_document`."""
+    data, _lines = read_rubric_document(Path(path))
+    return data
 
 
 def _closest(name: str, known: Iterable[str]) -> str:

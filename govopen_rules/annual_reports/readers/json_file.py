@@ -15,6 +15,8 @@ def read_json_report(path: Path) -> AnnualReport:
     """The report in a JSON file; every problem in it is named by its field path."""
     try:
         data = load_json_document(path.read_bytes())
+    except UnicodeDecodeError:
+        raise ReportReadError(f"cannot read {path}: not UTF-8 text") from None
     except (OSError, ValueError) as exc:
         raise ReportReadError(f"cannot read {path}: {exc}") from None
     if data is None:

@@ -1,0 +1,239 @@
+"""Reading a rubric file safely: bounded in size, depth and alias expansion, with line numbers.
+
+A rubric comes from a plugin, and a broken or hostile one must cost a clear error, not a
+minute and gigabytes: the file is at most :data:`MAX_RUBRIC_BYTES`, UTF-8, YAML read with the
+safe loader (no code runs), at most :data:`MAX_DEPTH` levels deep, and its aliases may not
+expand it past :data:`MAX_NODES` values (a 1.4 KB "billion laughs" file is refused before any
+of it is built). The YAML nodes are kept so that a problem's field path can be given its line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import attrs
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from govopen_rules.errors import Problem, RubricError
+
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_NODES",
+    "MAX_RUBRIC_BYTES",
+    "LineIndex",
+    "check_shape",
+    "read_rubric_document",
+]
+
+#: The largest rubric file read (the built-in ones are under 30 KB).
+MAX_RUBRIC_BYTES = 2 * 1024 * 1024
+#: The deepest nesting of mappings and lists (the built-in rubrics need 10).
+MAX_DEPTH = 40
+#: The most values a rubric may hold once every alias is expanded.
+MAX_NODES = 200_000
+
+
+@attrs.frozen
+class LineIndex:
+    """The line of each field path of a YAML document (``areas[0].indicators[2].points``)."""
+
+    root: Node | None
+
+    def line_of(self, path: str) -> int | None:
+        """The 1-based line of the deepest node the path reaches, or None."""
+        node = self.root
+        if node is None:
+            return None
+        for step in _steps(path):
+            child = _child(node, step)
+            if child is None:
+                break
+            node = child
+        return node.start_mark.line + 1
+
+    def locate(self, problems: tuple[Problem, ...]) -> list[Problem]:
+        """The problems with their line, where the path leads into the document."""
+        out = []
+        for problem in problems:
+            line = self.line_of(problem.path) if problem.path != "$" else None
+            out.append(Problem(problem.path, problem.problem, line=line))
+        return out
+
+
+_STEP = re.compile(r"\.?([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]|\['((?:[^'\\]|\\.)*)'\]")
+
+
+def _steps(path: str) -> list[str | int]:
+    steps: list[str | int] = []
+    text = path.removeprefix("$")
+    position = 0
+    while position < len(text):
+        match = _STEP.match(text, position)
+        if match is None:
+            break
+        name, index, key = match.groups()
+        steps.append(int(index) if index is not None else (name if name is not None else key))
+        position = match.end()
+    return steps
+
+
+def _child(node: Node, step: str | int) -> Node | None:
+    if isinstance(node, SequenceNode) and isinstance(step, int):
+        return node.value[step] if step < len(node.value) else None
+    if isinstance(node, MappingNode) and isinstance(step, str):
+        for key, value in node.value:
+            if isinstance(key, ScalarNode) and key.value == step:
+                return value  # type: ignore[no-any-return]
+    return None
+
+
+def _problem(path: Path, problem: str) -> RubricError:
+    return RubricError([Problem("$", problem)], str(path))
+
+
+def read_rubric_document(path: Path) -> tuple[Any, LineIndex]:
+    """The data of a rubric file and its line index; :class:`RubricError` naming the file when
+    it cannot be read, is too large, is not UTF-8 YAML, or is too deep or expands too far."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_RUBRIC_BYTES:
+            raise _problem(
+                path, f"the file is {size:,} bytes; a rubric file is at most {MAX_RUBRIC_BYTES:,}"
+            )
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise _problem(path, f"cannot read: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _problem(
+            path, f"not UTF-8 text (byte {raw[exc.start]:#04x} at offset {exc.start})"
+        ) from None
+    loader = _BoundedLoader(text)
+    try:
+        root = loader.get_single_node()
+        if root is not None:
+            check_nodes(root, path)
+        data = loader.construct_document(root) if root is not None else None
+    except RubricError:
+        raise
+    except _TooDeepError as exc:
+        raise _problem(path, f"line {exc.line}: nested more than {MAX_DEPTH} levels deep") from None
+    except yaml.YAMLError as exc:
+        raise _problem(path, f"cannot read: not valid YAML: {_one_line(exc)}") from None
+    except Exception as exc:
+        # A scalar the safe loader resolves but cannot build: 2020-13-45, an int of 5,000
+        # digits, ``!!timestamp x`` (AttributeError inside PyYAML).
+        raise _problem(path, f"cannot read: not valid YAML: {_one_line(exc)}") from None
+    finally:
+        loader.dispose()
+    return data, LineIndex(root)
+
+
+class _TooDeepError(Exception):
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """The safe loader, stopping as soon as the document nests deeper than MAX_DEPTH (the YAML
+    scanner slows down with the square of the nesting, so it must not read on)."""
+
+    _depth = 0
+
+    def compose_node(self, parent: Node | None, index: int) -> Node | None:
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH + 1:
+                event = self.peek_event()  # type: ignore[no-untyped-call]
+                raise _TooDeepError(event.start_mark.line + 1)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text if len(text) <= 300 else text[:300] + "..."
+
+
+def check_nodes(root: Node, path: Path) -> None:
+    """Refuse a YAML node graph too deep or whose aliases expand it too far, before it is
+    built; shared nodes (aliases) are measured once, so this takes time in the file's size."""
+
+    def children(node: object) -> list[object] | None:
+        if isinstance(node, MappingNode):
+            return [n for pair in node.value for n in pair]
+        if isinstance(node, SequenceNode):
+            return list(node.value)
+        return None
+
+    def fail(node: object, problem: str) -> RubricError:
+        assert isinstance(node, Node)
+        return _problem(path, f"line {node.start_mark.line + 1}: {problem}")
+
+    _measure(root, children, fail)
+
+
+def check_shape(data: object, source: str) -> None:
+    """The same bounds for rubric data given as Python objects (shared objects measured once,
+    a container that contains itself refused)."""
+
+    def children(value: object) -> list[object] | None:
+        if isinstance(value, dict):
+            return [x for pair in value.items() for x in pair]
+        if isinstance(value, (list, tuple)):
+            return list(value)
+        return None
+
+    def fail(_: object, problem: str) -> RubricError:
+        return RubricError([Problem("$", problem)], source)
+
+    _measure(data, children, fail)
+
+
+def _measure(
+    root: object,
+    children: Callable[[object], list[object] | None],
+    fail: Callable[[object, str], RubricError],
+) -> None:
+    """Count the values under ``root`` with every shared container counted where it is used
+    (what building it would cost) and its depth, each shared container visited once; stop at
+    the first bound passed. Recursion never goes deeper than :data:`MAX_DEPTH` + 1."""
+    measured: dict[int, tuple[int, int]] = {}  # id -> (values, depth below)
+    active: set[int] = set()
+
+    def measure(item: object, level: int) -> tuple[int, int]:
+        below = children(item)
+        if below is None:
+            return (1, 0)
+        if level > MAX_DEPTH:
+            raise fail(item, f"nested more than {MAX_DEPTH} levels deep")
+        key = id(item)
+        if key in measured:
+            count, depth = measured[key]
+            if level + depth > MAX_DEPTH:
+                raise fail(item, f"nested more than {MAX_DEPTH} levels deep")
+            return count, depth
+        if key in active:
+            raise fail(item, "a value contains itself (an alias to an enclosing value)")
+        active.add(key)
+        count, depth = 1, 0
+        for child in below:
+            child_count, child_depth = measure(child, level + 1)
+            count += child_count
+            depth = max(depth, child_depth + 1)
+            if count > MAX_NODES:
+                raise fail(
+                    item, f"expands to more than {MAX_NODES:,} values (aliases repeat too much)"
+                )
+        active.discard(key)
+        measured[key] = (count, depth)
+        return count, depth
+
+    measure(root, 0)
