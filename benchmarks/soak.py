@@ -42,6 +42,7 @@ EXAMPLES = {
     ("yanan", 2020): ["plugins/yanan/examples/yanan-2020-cohort.json"],
     ("baoshan", 2019): ["plugins/baoshan/examples/baoshan-2019-cohort.json"],
 }
+FACTS_KEYS = ("unit", "year", "facts", "as_of")
 POOL_SIZE = 40  # random parameter sets per rubric (3 rubrics x 2 engines x 41 > the cache's 64)
 
 
@@ -53,17 +54,22 @@ def rss_mib() -> int:
 
 def load_units(registry: Registry) -> dict[tuple[str, int], list[FactsFile]]:
     units: dict[tuple[str, int], list[FactsFile]] = {}
+    kinds = registry.fact_kinds
     for key, paths in EXAMPLES.items():
         for name in paths:
             data = json.loads((ROOT / name).read_text(encoding="utf-8"), parse_float=Decimal)
             given = data["units"] if isinstance(data, dict) and "units" in data else [data]
             units.setdefault(key, []).extend(
-                structure_facts_file(unit, registry.fact_kinds) for unit in given
+                # a cohort unit may also carry its published tier: only the facts file is read
+                structure_facts_file({k: v for k, v in unit.items() if k in FACTS_KEYS}, kinds)
+                for unit in given
             )
     return units
 
 
-def _scaled(value: Decimal, rng: random.Random) -> Decimal:
+def _scaled(value: Decimal | dt.date, rng: random.Random) -> Decimal | dt.date:
+    if isinstance(value, dt.date):  # a deadline: moved by up to a month
+        return value + dt.timedelta(days=rng.randint(-31, 31))
     factor = Decimal(rng.choice(["0", "0.5", "1", "1.5", "2", "3"]))
     scaled = value * factor
     if value == value.to_integral_value():
