@@ -19,7 +19,7 @@ from pathlib import Path
 
 from govopen_rules.annual_reports.folder import FileOutcome, check_files, find_report_files
 from govopen_rules.annual_reports.report import AnnualReport
-from govopen_rules.cli.common import RegistryFactory, error, tolerance
+from govopen_rules.cli.common import RegistryFactory, error, ignore_interrupts, tolerance
 from govopen_rules.conversion import unstructure
 from govopen_rules.reports.findings import render_csv, render_json, render_text
 
@@ -77,7 +77,7 @@ def run(args: argparse.Namespace, registry: RegistryFactory) -> int:
             min(len(files), os.cpu_count() or 1) if len(files) > 1 else 1
         )
         if processes > 1:
-            with ProcessPoolExecutor(max_workers=processes) as pool:
+            with ProcessPoolExecutor(max_workers=processes, initializer=ignore_interrupts) as pool:
                 outcomes = check_files(
                     files,
                     headings=headings,

@@ -15,7 +15,12 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from govopen_rules.cli.common import RegistryFactory, add_param_option, error
+from govopen_rules.cli.common import (
+    RegistryFactory,
+    add_param_option,
+    error,
+    ignore_interrupts,
+)
 from govopen_rules.cli.inputs import add_output_option, read_units, write_output
 from govopen_rules.cli.progress import bar
 from govopen_rules.conversion import to_json
@@ -114,7 +119,9 @@ def run(args: argparse.Namespace, registry: RegistryFactory) -> int:
                 ),
             }
             if args.processes > 0:
-                with ProcessPoolExecutor(max_workers=args.processes) as pool:
+                with ProcessPoolExecutor(
+                    max_workers=args.processes, initializer=ignore_interrupts
+                ) as pool:
                     cohort = evaluate_many(units, executor=pool, **options)
             else:
                 cohort = evaluate_many(units, registry=reg, **options)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -36,6 +37,7 @@ __all__ = [
     "add_extra_options",
     "add_param_option",
     "error",
+    "ignore_interrupts",
     "input_limit",
     "input_limit_mb",
     "read_json",
@@ -204,3 +206,11 @@ def tolerance(text: str) -> Decimal:
     if value < 0:
         raise argparse.ArgumentTypeError(f"{text!r} is negative")
     return value
+
+
+def ignore_interrupts() -> None:
+    """A worker process's initializer: Ctrl-C reaches the whole process group, and only the
+    command itself should answer it (status 130); a worker would print a traceback and die,
+    leaving the pool broken while the command shuts it down. The command's pool finishes the
+    few chunks in flight and the command ends."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
