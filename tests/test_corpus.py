@@ -214,7 +214,7 @@ def test_the_corpus_is_large_and_well_formed() -> None:
     known = {
         "id", "argv", "exit", "stdout", "stderr", "not_stdout", "not_stderr", "run", "rubric",
         "make", "env", "timeout", "memory_mb", "stdout_to", "close_stdout", "interrupt",
-        "max_stderr",
+        "max_stderr", "engine",
     }  # fmt: skip
     for case in CASES:
         assert set(case) <= known, (case["id"], set(case) - known)
