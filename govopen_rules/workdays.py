@@ -117,9 +117,15 @@ class WorkdayCalendar:
         first, last = self._library_range
         return first <= year <= last
 
-    def track_provisional(self) -> None:
-        """Start recording, in this thread, which provisional years counts touch."""
-        self._used.years = set()
+    def track_provisional(self) -> set[int]:
+        """Start recording, in this thread, which provisional years counts touch.
+
+        Returns the set being recorded into: a caller that attributes years to each fact it
+        derives reads and clears it between facts.
+        """
+        used: set[int] = set()
+        self._used.years = used
+        return used
 
     def provisional_used(self) -> frozenset[int]:
         """Provisional years touched in this thread since :meth:`track_provisional`."""

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 from govopen_rules.rubric.compiler import CompiledRule
 
@@ -41,6 +42,7 @@ NAMING_FIELDS = (
 )
 
 Shown = Sequence[tuple[object, Mapping[str, object]]]
+Labeller = Callable[[Any], "str | None"]
 
 
 def _text(value: object) -> str:
@@ -86,7 +88,7 @@ def _value(fact: object, derived: Mapping[str, object], field: str) -> object:
     return derived.get(field, getattr(fact, field, None))
 
 
-def _all_items(rule: CompiledRule, shown: Shown) -> list[str]:
+def _all_items(rule: CompiledRule, shown: Shown, label: Labeller) -> list[str]:
     count = rule.rule.count
     if count.mode in ("absent", "shortfall"):
         return []
@@ -105,7 +107,7 @@ def _all_items(rule: CompiledRule, shown: Shown) -> list[str]:
             value = _value(fact, derived, field)
             lists = lists or isinstance(value, tuple)
             values = value if isinstance(value, tuple) else () if value is None else (value,)
-            per_fact.append((fact_label(fact), [_text(v) for v in values]))
+            per_fact.append((label(fact), [_text(v) for v in values]))
         # Entries of a list field say whose they are when several facts contribute.
         named = lists and sum(1 for _, values in per_fact if values) > 1
         return [
@@ -115,16 +117,21 @@ def _all_items(rule: CompiledRule, shown: Shown) -> list[str]:
         ]
     out = []
     for fact, derived in shown:
-        label = fact_label(fact)
-        if label is None:
+        name = label(fact)
+        if name is None:
             continue
         if count.mode == "sum" and count.field is not None:
-            label = f"{label}（{_text(_value(fact, derived, count.field))}）"
-        out.append(label)
+            name = f"{name}（{_text(_value(fact, derived, count.field))}）"
+        out.append(name)
     return out
 
 
-def listed_items(rule: CompiledRule, shown: Shown) -> tuple[tuple[str, ...], int]:
-    """The items a deducted verdict lists (at most :data:`ITEM_LIMIT`) and how many more."""
-    items = _all_items(rule, shown)
+def listed_items(
+    rule: CompiledRule, shown: Shown, label: Labeller | None = None
+) -> tuple[tuple[str, ...], int]:
+    """The items a deducted verdict lists (at most :data:`ITEM_LIMIT`) and how many more.
+
+    ``label`` names a fact (default :func:`fact_label`; a caller listing many findings passes
+    one that remembers each fact's label)."""
+    items = _all_items(rule, shown, label or fact_label)
     return tuple(items[:ITEM_LIMIT]), max(0, len(items) - ITEM_LIMIT)

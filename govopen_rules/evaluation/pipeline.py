@@ -13,8 +13,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 
-import attrs
-
 from govopen_rules._version import library_version
 from govopen_rules.errors import CalendarYearMissingError, FactsValidationError
 from govopen_rules.evaluation.results import EvaluationResult
@@ -75,13 +73,16 @@ def evaluate(
     facts_file = draft.facts_file()
     matches = runnable.engine.match([pf.encoded for pf in prepared], check=False)
     result = score(
-        compiled, facts_file.unit, year, prepared, matches, self_scores, _VERSION, uncovered_kind
+        compiled,
+        facts_file.unit,
+        year,
+        prepared,
+        matches,
+        self_scores,
+        _VERSION,
+        uncovered_kind,
+        engine=runnable.engine_name,
     )
-    provisional = tuple(sorted(reg.calendar.provisional_used()))
-    if runnable.engine_name != result.engine or provisional:
-        result = attrs.evolve(
-            result, engine=runnable.engine_name, provisional_calendar_years=provisional
-        )
     reg.notify_result(result)
     return result
 
@@ -97,7 +98,9 @@ def _derive_and_encode(
     draft = facts if isinstance(facts, FactsDraft) else FactsDraft.of(facts)
     assert draft.year is not None
     ctx = DeriveContext(year=draft.year, as_of=draft.as_of, calendar=reg.calendar)
-    reg.calendar.track_provisional()
+    # Which provisional calendar years each fact's measures used, so that the verdicts and
+    # evidence resting on it say so.
+    used = reg.calendar.track_provisional()
     codes = compiled.indicator_codes
     prepared: list[PreparedFact] = []
     self_scores: dict[str, Decimal] = {}
@@ -127,8 +130,19 @@ def _derive_and_encode(
         except ValueError as exc:
             errors.append(f"{path}.{exc}")
             continue
+        provisional: tuple[int, ...] = ()
+        if used:
+            provisional = tuple(sorted(used))
+            used.clear()
         prepared.append(
-            PreparedFact(index=index, kind=kind_name, fact=fact, derived=derived, encoded=encoded)
+            PreparedFact(
+                index=index,
+                kind=kind_name,
+                fact=fact,
+                derived=derived,
+                encoded=encoded,
+                provisional=provisional,
+            )
         )
     if errors:
         raise FactsValidationError(errors)

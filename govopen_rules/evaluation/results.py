@@ -24,6 +24,7 @@ __all__ = [
     "ScoreRange",
     "Status",
     "Verdict",
+    "provisional_mark",
 ]
 
 
@@ -44,6 +45,11 @@ class Effect(str, enum.Enum):
     VETO = "veto"
 
 
+def provisional_mark(years: tuple[int, ...]) -> str:
+    """`` ⚠临时日历 2027``: how outputs mark what a provisional calendar decided ('' if none)."""
+    return f" ⚠临时日历 provisional calendar {', '.join(map(str, years))}" if years else ""
+
+
 @attrs.frozen(kw_only=True)
 class EvidenceRef:
     """A fact a verdict rests on: its position in the facts file and the values consulted."""
@@ -51,12 +57,17 @@ class EvidenceRef:
     fact_index: int
     kind: str
     values: dict[str, str]
+    #: Years of a provisional calendar (statutory holidays, no 调休) that this fact's derived
+    #: measures (deadlines, working-day delays) were computed with.
+    provisional_calendar_years: tuple[int, ...] = ()
 
     def describe(self) -> str:
         """``facts[3] information_request: received_on=2020-06-01, …``: how every output
-        (text report, case-file failure, ``assert_verdict``) shows a piece of evidence."""
+        (text report, case-file failure, ``assert_verdict``) shows a piece of evidence, with
+        a mark where its working days came from a provisional calendar."""
         shown = ", ".join(f"{k}={v}" for k, v in self.values.items())
-        return f"facts[{self.fact_index}] {self.kind}: {shown}"
+        mark = provisional_mark(self.provisional_calendar_years)
+        return f"facts[{self.fact_index}] {self.kind}: {shown}{mark}"
 
 
 @attrs.frozen(kw_only=True)
@@ -86,6 +97,9 @@ class Verdict:
     more_items: int = 0
     #: The baseline rule this rule includes (e.g. ``national.request.answer_deadline``).
     baseline: str | None = None
+    #: Years of a provisional calendar that a working-day measure of this verdict's evidence
+    #: was computed with: the verdict may change once the official arrangement is known.
+    provisional_calendar_years: tuple[int, ...] = ()
 
 
 @attrs.frozen(kw_only=True)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import unicodedata
+import weakref
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
@@ -22,7 +23,7 @@ import attrs
 
 from govopen_rules.engines.protocol import Match
 from govopen_rules.errors import FactsValidationError
-from govopen_rules.evaluation.items import listed_items
+from govopen_rules.evaluation.items import fact_label, listed_items
 from govopen_rules.evaluation.ranges import (
     Ends,
     bonus_ends,
@@ -47,7 +48,7 @@ from govopen_rules.plugins.builtin.derive import DEADLINE_MEASURES
 from govopen_rules.rubric.compiler import CompiledRubric, CompiledRule
 from govopen_rules.rubric.conditions import All, Any_, Condition, Exists
 from govopen_rules.rubric.describe import describe_condition
-from govopen_rules.rubric.evidence_policy import deduction_for
+from govopen_rules.rubric.evidence_policy import ResolvedMissing, deduction_for
 
 __all__ = ["PreparedFact", "UncoveredKind", "score"]
 
@@ -67,9 +68,13 @@ class PreparedFact:
     fact: object
     derived: Mapping[str, object]
     encoded: Mapping[str, object]
+    #: Provisional calendar years its derived measures were computed with.
+    provisional: tuple[int, ...] = ()
 
 
 def _display(value: object) -> str:
+    if isinstance(value, str):
+        return value
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dt.date):
@@ -79,16 +84,25 @@ def _display(value: object) -> str:
     return str(value)
 
 
+@functools.lru_cache(maxsize=1024)
+def _shown_fields(cls: type, consulted: tuple[str, ...]) -> tuple[str, ...]:
+    """The fields an evidence reference shows, before the derived measures: which fact it is
+    (a name, a title) and what the rule read. Once per (fact class, fields read)."""
+    return tuple(dict.fromkeys((*identifying_fields(cls), *consulted)))
+
+
 class _Evidence:
-    """Evidence references for one evaluation, built once per (fact, fields read).
+    """Evidence references and item labels for one evaluation, each built once per fact.
 
     Rules that read the same fields of the same fact share one immutable reference.
     """
 
-    __slots__ = ("_refs",)
+    __slots__ = ("_decides", "_labels", "_refs")
 
     def __init__(self) -> None:
         self._refs: dict[tuple[int, tuple[str, ...]], EvidenceRef] = {}
+        self._decides: dict[tuple[int, frozenset[str]], bool] = {}
+        self._labels: dict[int, str | None] = {}
 
     def ref(self, pf: PreparedFact, consulted: tuple[str, ...]) -> EvidenceRef:
         key = (pf.index, consulted)
@@ -96,21 +110,55 @@ class _Evidence:
         if found is None:
             # Which fact it is (a name, a title), what the rule read, the measures derived from
             # it (deadlines, delays), and where it was seen: enough to check the verdict by hand.
+            fact, derived = pf.fact, pf.derived
             values = {}
-            cls: type = type(pf.fact)
-            shown = (*identifying_fields(cls), *consulted, *pf.derived, "source", "note")
-            for name in dict.fromkeys(shown):
-                value = pf.derived.get(name, getattr(pf.fact, name, None))
+            for name in _shown_fields(type(fact), consulted):
+                value = derived[name] if name in derived else getattr(fact, name, None)
                 if value is not None:
                     values[name] = _display(value)
-            found = EvidenceRef(fact_index=pf.index, kind=pf.kind, values=values)
+            for name, value in derived.items():
+                if value is not None and name not in values:
+                    values[name] = _display(value)
+            for name in ("source", "note"):
+                value = getattr(fact, name, None)
+                if value is not None and name not in values:
+                    values[name] = _display(value)
+            found = EvidenceRef(
+                fact_index=pf.index,
+                kind=pf.kind,
+                values=values,
+                provisional_calendar_years=pf.provisional,
+            )
             self._refs[key] = found
         return found
 
     def for_rule(
-        self, rule: CompiledRule, facts: Iterable[PreparedFact]
+        self, rule: CompiledRule, facts: Sequence[PreparedFact]
     ) -> tuple[EvidenceRef, ...]:
-        return tuple(self.ref(pf, rule.consulted) for pf in facts)
+        consulted = rule.consulted
+        return tuple([self.ref(pf, consulted) for pf in facts])
+
+    def decides(self, pf: PreparedFact, read: frozenset[str]) -> bool:
+        """Whether the fact states any of the deadline measures a rule reads."""
+        key = (pf.index, read)
+        found = self._decides.get(key)
+        if found is None:
+            derived, fact = pf.derived, pf.fact
+            found = any(
+                (derived[name] if name in derived else getattr(fact, name, None)) is not None
+                for name in read
+            )
+            self._decides[key] = found
+        return found
+
+    def label(self, fact: object) -> str | None:
+        """How a finding's item list names this fact (facts live as long as the evaluation,
+        so their identity is the key)."""
+        key = id(fact)
+        if key in self._labels:
+            return self._labels[key]
+        found = self._labels[key] = fact_label(fact)
+        return found
 
 
 @functools.lru_cache(maxsize=4096)
@@ -124,24 +172,17 @@ def _compared(cond: Condition) -> frozenset[str] | None:
     return frozenset({cond.field})
 
 
-def _deadline_read(
-    rule: CompiledRule, deadline_measures: frozenset[str] = DEADLINE_MEASURES
-) -> frozenset[str] | None:
+def _deadline_read(rule: CompiledRule, deadline_measures: frozenset[str]) -> frozenset[str] | None:
     """The deadline measures a rule's ``when`` compares, if it compares nothing else.
 
     A rule whose ``when`` compares only deadline measures (``late``, ``overdue``, a rubric
     deadline's ``NAME_late``: a date done against a date due) cannot decide on a fact whose due
     date is unknown, such as a submission without ``due_on``: that fact is no evidence for the
     rule, so a unit with only such facts gets ``no_evidence``, not ``clear``. A ``when`` that
-    tests presence (``exists``) decides. Computed once per rule and evaluation, not per fact.
+    tests presence (``exists``) decides.
     """
     read = None if rule.when is None else _compared(rule.when)
     return read if read and read <= deadline_measures else None
-
-
-def _decides(pf: PreparedFact, read: frozenset[str]) -> bool:
-    """Whether the fact states any of the deadline measures the rule reads."""
-    return any(pf.derived.get(name, getattr(pf.fact, name, None)) is not None for name in read)
 
 
 def _stating(rule: CompiledRule) -> str:
@@ -165,72 +206,151 @@ def _count(rule: CompiledRule, hits: Sequence[PreparedFact]) -> int:
     return sum(1 for value in count.values if unicodedata.normalize("NFC", value) not in covered)
 
 
-def _points_for(rule: CompiledRule, n: int) -> Decimal:
-    return deduction_for(rule.rule.deduct.mode, rule.points, rule.tiers, rule.cap, n)
+_EFFECTS = {"veto": Effect.VETO, "bonus": Effect.BONUS}
 
 
-def _verdict(
-    rule: CompiledRule,
-    unit: Unit,
-    evidence: Sequence[PreparedFact],
-    problems: Sequence[PreparedFact],
-    evidence_refs: _Evidence,
-    covered: bool = True,
-) -> Verdict:
-    mode = rule.rule.deduct.mode
-    effect = {"veto": Effect.VETO, "bonus": Effect.BONUS}.get(mode, Effect.DEDUCTION)
+class _RulePlan:
+    """What scoring needs of one rule, worked out once per compiled rubric: the parts of its
+    verdict that no fact changes, and the verdicts that no fact can change at all (not
+    applicable, decided by the missing-evidence policy). Verdicts are frozen, so those are
+    shared by every evaluation."""
 
-    def make(
-        status: Status,
-        points: Decimal,
-        count: int,
-        message: str,
-        shown: Sequence[PreparedFact] = (),
-        items: tuple[tuple[str, ...], int] = ((), 0),
-        by_policy: bool = False,
-    ) -> Verdict:
-        lacking = status is Status.NO_EVIDENCE
-        return Verdict(
-            rule_id=rule.rule.id,
-            title=rule.rule.title,
-            indicator=rule.indicator.code,
-            status=status,
-            effect=effect,
-            points=points,
-            count=count,
-            message=message,
-            citation=rule.rule.citation,
-            evidence=evidence_refs.for_rule(rule, shown),
-            assumptions=rule.assumptions,
-            items=items[0],
-            more_items=items[1],
-            baseline=rule.rule.include,
-            policy=rule.missing if by_policy else None,
-            at_stake=max(points, rule.at_most) if lacking else None,
-        )
+    __slots__ = (
+        "applies_to",
+        "deadline_read",
+        "fixed",
+        "lists_problems",
+        "no_evidence",
+        "not_covered",
+        "out_of_scope",
+        "rule",
+    )
 
-    if not covered:
-        return make(
-            Status.NOT_APPLICABLE, ZERO, 0, f"不适用 (the rubric does not cover {unit.kind})"
-        )
-    if rule.rule.applies_to and unit.kind not in rule.rule.applies_to:
+    def __init__(self, rule: CompiledRule, deadline_measures: frozenset[str]) -> None:
+        self.rule = rule
+        self.deadline_read = _deadline_read(rule, deadline_measures)
+        self.applies_to = frozenset(rule.rule.applies_to)
+        self.lists_problems = rule.rule.count.mode in ("facts", "sum", "shortfall")
+        self.fixed: dict[str, object] = {
+            "rule_id": rule.rule.id,
+            "title": rule.rule.title,
+            "indicator": rule.indicator.code,
+            "effect": _EFFECTS.get(rule.rule.deduct.mode, Effect.DEDUCTION),
+            "citation": rule.rule.citation,
+            "assumptions": rule.assumptions,
+            "baseline": rule.rule.include,
+        }
+        self.not_covered: dict[str, Verdict] = {}
         scope = ", ".join(rule.rule.applies_to)
-        return make(Status.NOT_APPLICABLE, ZERO, 0, f"不适用 (applies to {scope} only)")
-    if not evidence:
+        self.out_of_scope = self._verdict(
+            Status.NOT_APPLICABLE, ZERO, f"不适用 (applies to {scope} only)"
+        )
         missing = rule.missing
         note = f"：{missing.note}" if missing.note else ""
         if missing.mode == "clear":
-            message = f"未发现问题 (nothing recorded){note}"
-            return make(Status.CLEAR, ZERO, 0, message, by_policy=True)
-        message = f"缺少证据 (no {rule.rule.evidence.kind} fact{_stating(rule)}){note}"
-        return make(Status.NO_EVIDENCE, missing.points, 0, message, by_policy=True)
-    n = _count(rule, problems)
-    if n == 0:
-        return make(Status.CLEAR, ZERO, 0, "未发现问题 (clear)", evidence)
-    shown = problems if rule.rule.count.mode in ("facts", "sum", "shortfall") else evidence
-    message = rule.rule.message.format(count=n)
-    items = listed_items(rule, [(pf.fact, pf.derived) for pf in problems])
-    return make(Status.DEDUCTED, _points_for(rule, n), n, message, shown, items)
+            self.no_evidence = self._verdict(
+                Status.CLEAR, ZERO, f"未发现问题 (nothing recorded){note}", policy=missing
+            )
+        else:
+            message = f"缺少证据 (no {rule.rule.evidence.kind} fact{_stating(rule)}){note}"
+            self.no_evidence = self._verdict(
+                Status.NO_EVIDENCE,
+                missing.points,
+                message,
+                policy=missing,
+                at_stake=max(missing.points, rule.at_most),
+            )
+
+    def _verdict(
+        self,
+        status: Status,
+        points: Decimal,
+        message: str,
+        policy: ResolvedMissing | None = None,
+        at_stake: Decimal | None = None,
+    ) -> Verdict:
+        return Verdict(
+            status=status,
+            points=points,
+            count=0,
+            message=message,
+            policy=policy,
+            at_stake=at_stake,
+            **self.fixed,  # type: ignore[arg-type]
+        )
+
+    def uncovered(self, unit_kind: str) -> Verdict:
+        """The verdict when the rubric does not cover the unit's kind."""
+        found = self.not_covered.get(unit_kind)
+        if found is None:
+            found = self._verdict(
+                Status.NOT_APPLICABLE, ZERO, f"不适用 (the rubric does not cover {unit_kind})"
+            )
+            self.not_covered[unit_kind] = found
+        return found
+
+    def decide(
+        self,
+        unit: Unit,
+        evidence: list[PreparedFact],
+        problems: list[PreparedFact],
+        refs: _Evidence,
+    ) -> Verdict:
+        """The verdict on the facts the engine matched (evidence, and those with a problem)."""
+        if self.applies_to and unit.kind not in self.applies_to:
+            return self.out_of_scope
+        read = self.deadline_read
+        if read is not None:
+            evidence = [pf for pf in evidence if refs.decides(pf, read)]
+            problems = [pf for pf in problems if refs.decides(pf, read)]
+        if not evidence:
+            return self.no_evidence
+        rule = self.rule
+        provisional = _provisional(evidence)
+        n = _count(rule, problems)
+        if n == 0:
+            return Verdict(
+                status=Status.CLEAR,
+                points=ZERO,
+                count=0,
+                message="未发现问题 (clear)",
+                evidence=refs.for_rule(rule, evidence),
+                provisional_calendar_years=provisional,
+                **self.fixed,  # type: ignore[arg-type]
+            )
+        shown = problems if self.lists_problems else evidence
+        items, more = listed_items(rule, [(pf.fact, pf.derived) for pf in problems], refs.label)
+        return Verdict(
+            status=Status.DEDUCTED,
+            points=deduction_for(rule.rule.deduct.mode, rule.points, rule.tiers, rule.cap, n),
+            count=n,
+            message=rule.rule.message.format(count=n),
+            evidence=refs.for_rule(rule, shown),
+            items=items,
+            more_items=more,
+            provisional_calendar_years=provisional,
+            **self.fixed,  # type: ignore[arg-type]
+        )
+
+
+def _provisional(facts: Sequence[PreparedFact]) -> tuple[int, ...]:
+    years = [year for pf in facts for year in pf.provisional]
+    return tuple(sorted(set(years))) if years else ()
+
+
+_PLANS: dict[int, tuple[_RulePlan, ...]] = {}
+
+
+def _plans(compiled: CompiledRubric) -> tuple[_RulePlan, ...]:
+    """The rule plans of a compiled rubric, made at its first evaluation and dropped with it."""
+    key = id(compiled)
+    found = _PLANS.get(key)
+    if found is None:
+        measures = DEADLINE_MEASURES | compiled.late_measures
+        found = tuple(_RulePlan(rule, measures) for rule in compiled.rules)
+        _PLANS[key] = found
+        weakref.finalize(compiled, _PLANS.pop, key, None)
+    return found
 
 
 def _covered(compiled: CompiledRubric, unit: Unit, uncovered_kind: UncoveredKind) -> bool:
@@ -258,24 +378,33 @@ def score(
     self_scores: Mapping[str, Decimal],
     library_version: str,
     uncovered_kind: UncoveredKind = "error",
+    *,
+    engine: str = "durable",
 ) -> EvaluationResult:
-    """Build the :class:`EvaluationResult` from the engine's matches."""
+    """Build the :class:`EvaluationResult` from the engine's matches (``engine`` names the
+    engine that found them)."""
     covered = _covered(compiled, unit, uncovered_kind)
-    by_position = {pf.index: pf for pf in prepared}
     matched: dict[str, set[int]] = defaultdict(set)
     for name, position in matches:
-        matched[name].add(prepared[position].index)
+        matched[name].add(position)
     verdicts_by_indicator: dict[str, list[Verdict]] = defaultdict(list)
-    evidence_refs = _Evidence()
-    deadline_measures = DEADLINE_MEASURES | compiled.late_measures
-    for rule in compiled.rules:
-        evidence = [by_position[i] for i in sorted(matched[rule.evidence_name])]
-        problems = [by_position[i] for i in sorted(matched[rule.problem_name])]
-        read = _deadline_read(rule, deadline_measures)
-        if read is not None:
-            evidence = [pf for pf in evidence if _decides(pf, read)]
-            problems = [pf for pf in problems if _decides(pf, read)]
-        verdict = _verdict(rule, unit, evidence, problems, evidence_refs, covered)
+    refs = _Evidence()
+    by_selection: dict[str, list[PreparedFact]] = {}
+    for plan in _plans(compiled):
+        rule = plan.rule
+        if not covered:
+            verdict = plan.uncovered(unit.kind)
+        else:
+            # Positions in ``prepared`` follow the facts file's order.
+            evidence = by_selection.get(rule.evidence_name)
+            if evidence is None:
+                evidence = [prepared[i] for i in sorted(matched.get(rule.evidence_name, ()))]
+                by_selection[rule.evidence_name] = evidence
+            problems = by_selection.get(rule.problem_name)
+            if problems is None:
+                problems = [prepared[i] for i in sorted(matched.get(rule.problem_name, ()))]
+                by_selection[rule.problem_name] = problems
+            verdict = plan.decide(unit, evidence, problems, refs)
         verdicts_by_indicator[rule.indicator.code].append(verdict)
 
     rubric = compiled.rubric
@@ -374,4 +503,6 @@ def score(
         date_parameters={
             k: v for k, v in compiled.parameters.items() if not isinstance(v, Decimal)
         },
+        engine=engine,
+        provisional_calendar_years=_provisional(prepared),
     )
