@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import types
 import typing
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
@@ -88,6 +89,30 @@ def parse_date(value: object) -> dt.date:
 
 def _date(value: object, _: type) -> dt.date:
     return parse_date(value)
+
+
+def _is_optional(cls: Any) -> bool:
+    args = typing.get_args(cls)
+    return typing.get_origin(cls) in (typing.Union, types.UnionType) and (
+        len(args) == 2 and type(None) in args
+    )
+
+
+def _optional_factory(conv: cattrs.Converter) -> Callable[[Any], StructureHook]:
+    """``X | None`` structured by X's own hook, found once when a class's structuring
+    function is generated rather than looked up for every value (the fast path only: the
+    detailed converter keeps cattrs' own, which reports the path)."""
+
+    def factory(cls: Any) -> StructureHook:
+        inner = next(arg for arg in typing.get_args(cls) if arg is not type(None))
+        hook = conv.get_structure_hook(inner)
+
+        def structure(value: Any, _: Any) -> Any:
+            return None if value is None else hook(value, inner)
+
+        return structure
+
+    return factory
 
 
 def _is_homogeneous_tuple(cls: Any) -> bool:
@@ -318,12 +343,17 @@ class Structurer:
 
     def __init__(self, hooks: Mapping[Any, StructureHook] | None = None) -> None:
         self.fast = make_converter(detailed_validation=False, hooks=hooks)
+        self.fast.register_structure_hook_factory(_is_optional, _optional_factory(self.fast))
         self.detailed = make_converter(hooks=hooks)
+        self._fast_hooks: dict[Any, StructureHook] = {}
 
     def structure_as(self, data: object, cls: type[T], path: str) -> tuple[T | None, list[str]]:
         """Structure ``data`` as ``cls``; return the object or the list of problems."""
+        hook = self._fast_hooks.get(cls)
+        if hook is None:
+            hook = self._fast_hooks[cls] = self.fast.get_structure_hook(cls)
         try:
-            return self.fast.structure(data, cls), []
+            return hook(data, cls), []
         except Exception:
             pass
         try:

@@ -72,6 +72,8 @@ def fits_digits(value: Decimal, integer_digits: int, fraction_digits: int) -> bo
         return True
     _, digits, exponent = value.as_tuple()
     assert isinstance(exponent, int)
+    if exponent >= -fraction_digits:  # the common case: no digit below the allowed ones
+        return value.adjusted() < integer_digits
     significant = len(digits)
     while digits[significant - 1] == 0:
         significant -= 1

@@ -102,48 +102,40 @@ def _derive_and_encode(
     # evidence resting on it say so.
     used = reg.calendar.track_provisional()
     codes = compiled.indicator_codes
+    engine_fields = compiled.engine_fields
+    rubric_kinds = compiled.fact_kinds
     prepared: list[PreparedFact] = []
     self_scores: dict[str, Decimal] = {}
     errors: list[str] = list(draft.problems)
     for index, fact in draft.facts:
-        path = f"facts[{index}]"
         if isinstance(fact, SelfScore):
             if fact.indicator not in codes:
                 errors.append(
-                    f"{path}.indicator: {fact.indicator!r} is not an indicator of "
+                    f"facts[{index}].indicator: {fact.indicator!r} is not an indicator of "
                     f"{compiled.rubric.id}; "
                     f"indicators: {', '.join(sorted(codes))}"
                 )
             self_scores[fact.indicator] = fact.points
             continue
         kind_name: str = type(fact).KIND
-        fields = compiled.engine_fields.get(kind_name)
+        fields = engine_fields.get(kind_name)
         if fields is None:
             continue
-        kind = compiled.fact_kinds.get(kind_name) or reg.fact_kinds[kind_name]
+        kind = rubric_kinds.get(kind_name) or reg.fact_kinds[kind_name]
         try:
             derived = dict(kind.derive(fact, ctx)) if kind.derive is not None else {}
             encoded = encode_fact(kind, fact, derived, fields)
         except CalendarYearMissingError as exc:
-            errors.append(f"{path}: {exc}")
+            errors.append(f"facts[{index}]: {exc}")
             continue
         except ValueError as exc:
-            errors.append(f"{path}.{exc}")
+            errors.append(f"facts[{index}].{exc}")
             continue
         provisional: tuple[int, ...] = ()
         if used:
             provisional = tuple(sorted(used))
             used.clear()
-        prepared.append(
-            PreparedFact(
-                index=index,
-                kind=kind_name,
-                fact=fact,
-                derived=derived,
-                encoded=encoded,
-                provisional=provisional,
-            )
-        )
+        prepared.append(PreparedFact(index, kind_name, fact, derived, encoded, provisional))
     if errors:
         raise FactsValidationError(errors)
     return prepared, self_scores

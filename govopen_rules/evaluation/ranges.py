@@ -17,7 +17,7 @@ import attrs
 
 from govopen_rules.evaluation.results import Effect, Status, Verdict
 
-__all__ = ["Ends", "bonus_ends", "evidence_share", "indicator_losses", "vetoed_low"]
+__all__ = ["Ends", "bonus_ends", "evidence_share", "vetoed_low"]
 
 ZERO = Decimal(0)
 
@@ -28,24 +28,6 @@ class Ends:
 
     low: Decimal
     high: Decimal
-
-
-def _charged(v: Verdict) -> Decimal:
-    return v.points if v.status in (Status.DEDUCTED, Status.NO_EVIDENCE) else ZERO
-
-
-def indicator_losses(verdicts: Iterable[Verdict], cap: Decimal) -> Ends:
-    """What an indicator loses at each end of the range, within its cap."""
-    low = high = ZERO
-    for v in verdicts:
-        if v.effect is not Effect.DEDUCTION:
-            continue
-        if v.status is Status.NO_EVIDENCE:
-            low += max(v.points, v.at_stake or ZERO)
-        else:
-            low += _charged(v)
-            high += _charged(v)
-    return Ends(min(low, cap), min(high, cap))
 
 
 def bonus_ends(verdicts: Iterable[Verdict], cap: Decimal) -> Ends:

@@ -17,7 +17,7 @@ import weakref
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import attrs
 
@@ -28,7 +28,6 @@ from govopen_rules.evaluation.ranges import (
     Ends,
     bonus_ends,
     evidence_share,
-    indicator_losses,
     vetoed_low,
 )
 from govopen_rules.evaluation.results import (
@@ -59,11 +58,13 @@ UncoveredKind = Literal["error", "not_applicable"]
 ZERO = Decimal(0)
 
 
-@attrs.frozen(kw_only=True)
-class PreparedFact:
-    """A fact as the pipeline sees it: position in the file, typed, derived and encoded."""
+class PreparedFact(NamedTuple):
+    """A fact as the pipeline sees it: position in the file, typed, derived and encoded.
 
-    index: int
+    A named tuple, not an attrs class: one is made per fact per evaluation."""
+
+    #: The fact's position in the facts file (``facts[position]``).
+    position: int
     kind: str
     fact: object
     derived: Mapping[str, object]
@@ -84,11 +85,32 @@ def _display(value: object) -> str:
     return str(value)
 
 
-@functools.lru_cache(maxsize=1024)
+_SHOWN: dict[tuple[type, tuple[str, ...]], tuple[str, ...]] = {}
+
+
 def _shown_fields(cls: type, consulted: tuple[str, ...]) -> tuple[str, ...]:
     """The fields an evidence reference shows, before the derived measures: which fact it is
     (a name, a title) and what the rule read. Once per (fact class, fields read)."""
-    return tuple(dict.fromkeys((*identifying_fields(cls), *consulted)))
+    key = (cls, consulted)
+    found = _SHOWN.get(key)
+    if found is None:
+        found = tuple(dict.fromkeys((*identifying_fields(cls), *consulted)))
+        if len(_SHOWN) > 4096:
+            _SHOWN.clear()
+        _SHOWN[key] = found
+    return found
+
+
+@attrs.frozen
+class _Seen:
+    """What a rule's facts show: the count of problems, the evidence shown, the items listed,
+    and the provisional calendar years behind them."""
+
+    count: int
+    evidence: tuple[EvidenceRef, ...]
+    items: tuple[str, ...]
+    more_items: int
+    provisional: tuple[int, ...]
 
 
 class _Evidence:
@@ -97,15 +119,58 @@ class _Evidence:
     Rules that read the same fields of the same fact share one immutable reference.
     """
 
-    __slots__ = ("_decides", "_labels", "_refs")
+    __slots__ = ("_decides", "_labels", "_matched", "_prepared", "_refs", "_seen", "_selected")
 
-    def __init__(self) -> None:
+    def __init__(self, prepared: Sequence[PreparedFact], matches: Iterable[Match]) -> None:
+        self._prepared = prepared
+        self._matched: dict[str, set[int]] = defaultdict(set)
+        for name, position in matches:
+            self._matched[name].add(position)
+        self._selected: dict[str, list[PreparedFact]] = {}
         self._refs: dict[tuple[int, tuple[str, ...]], EvidenceRef] = {}
         self._decides: dict[tuple[int, frozenset[str]], bool] = {}
         self._labels: dict[int, str | None] = {}
+        self._seen: dict[tuple[object, ...], _Seen | None] = {}
+
+    def selected(self, name: str) -> list[PreparedFact]:
+        """The facts a selection matched, in the facts file's order."""
+        found = self._selected.get(name)
+        if found is None:
+            found = [self._prepared[i] for i in sorted(self._matched.get(name, ()))]
+            self._selected[name] = found
+        return found
+
+    def seen(self, plan: _RulePlan) -> _Seen | None:
+        """What the facts show for a rule (None: no evidence). Rules that select, filter,
+        count and list the same facts share it."""
+        key = plan.facts_key
+        if key in self._seen:
+            return self._seen[key]
+        rule = plan.rule
+        evidence = self.selected(rule.evidence_name)
+        problems = self.selected(rule.problem_name)
+        read = plan.deadline_read
+        if read is not None:
+            evidence = [pf for pf in evidence if self.decides(pf, read)]
+            problems = [pf for pf in problems if self.decides(pf, read)]
+        found = None
+        if evidence:
+            n = _count(rule, problems)
+            if n == 0:
+                found = _Seen(0, self.for_rule(rule, evidence), (), 0, _provisional(evidence))
+            else:
+                shown = problems if plan.lists_problems else evidence
+                items, more = listed_items(
+                    rule, [(pf.fact, pf.derived) for pf in problems], self.label
+                )
+                found = _Seen(
+                    n, self.for_rule(rule, shown), items, more, _provisional(evidence)
+                )
+        self._seen[key] = found
+        return found
 
     def ref(self, pf: PreparedFact, consulted: tuple[str, ...]) -> EvidenceRef:
-        key = (pf.index, consulted)
+        key = (pf.position, consulted)
         found = self._refs.get(key)
         if found is None:
             # Which fact it is (a name, a title), what the rule read, the measures derived from
@@ -124,7 +189,7 @@ class _Evidence:
                 if value is not None and name not in values:
                     values[name] = _display(value)
             found = EvidenceRef(
-                fact_index=pf.index,
+                fact_index=pf.position,
                 kind=pf.kind,
                 values=values,
                 provisional_calendar_years=pf.provisional,
@@ -140,7 +205,7 @@ class _Evidence:
 
     def decides(self, pf: PreparedFact, read: frozenset[str]) -> bool:
         """Whether the fact states any of the deadline measures a rule reads."""
-        key = (pf.index, read)
+        key = (pf.position, read)
         found = self._decides.get(key)
         if found is None:
             derived, fact = pf.derived, pf.fact
@@ -218,6 +283,7 @@ class _RulePlan:
     __slots__ = (
         "applies_to",
         "deadline_read",
+        "facts_key",
         "fixed",
         "lists_problems",
         "no_evidence",
@@ -231,6 +297,16 @@ class _RulePlan:
         self.deadline_read = _deadline_read(rule, deadline_measures)
         self.applies_to = frozenset(rule.rule.applies_to)
         self.lists_problems = rule.rule.count.mode in ("facts", "sum", "shortfall")
+        count = rule.rule.count
+        # Everything that decides what the facts show for this rule (see ``_Evidence.seen``).
+        self.facts_key = (
+            rule.evidence_name,
+            rule.problem_name,
+            self.deadline_read,
+            rule.consulted,
+            (count.mode, count.field, count.values, rule.minimum),
+            rule.rule.items,
+        )
         self.fixed: dict[str, object] = {
             "rule_id": rule.rule.id,
             "title": rule.rule.title,
@@ -289,46 +365,34 @@ class _RulePlan:
             self.not_covered[unit_kind] = found
         return found
 
-    def decide(
-        self,
-        unit: Unit,
-        evidence: list[PreparedFact],
-        problems: list[PreparedFact],
-        refs: _Evidence,
-    ) -> Verdict:
-        """The verdict on the facts the engine matched (evidence, and those with a problem)."""
+    def decide(self, unit: Unit, observed: _Evidence) -> Verdict:
+        """The verdict on what the engine matched."""
         if self.applies_to and unit.kind not in self.applies_to:
             return self.out_of_scope
-        read = self.deadline_read
-        if read is not None:
-            evidence = [pf for pf in evidence if refs.decides(pf, read)]
-            problems = [pf for pf in problems if refs.decides(pf, read)]
-        if not evidence:
+        seen = observed.seen(self)
+        if seen is None:
             return self.no_evidence
-        rule = self.rule
-        provisional = _provisional(evidence)
-        n = _count(rule, problems)
+        n = seen.count
         if n == 0:
             return Verdict(
                 status=Status.CLEAR,
                 points=ZERO,
                 count=0,
                 message="未发现问题 (clear)",
-                evidence=refs.for_rule(rule, evidence),
-                provisional_calendar_years=provisional,
+                evidence=seen.evidence,
+                provisional_calendar_years=seen.provisional,
                 **self.fixed,  # type: ignore[arg-type]
             )
-        shown = problems if self.lists_problems else evidence
-        items, more = listed_items(rule, [(pf.fact, pf.derived) for pf in problems], refs.label)
+        rule = self.rule
         return Verdict(
             status=Status.DEDUCTED,
             points=deduction_for(rule.rule.deduct.mode, rule.points, rule.tiers, rule.cap, n),
             count=n,
             message=rule.rule.message.format(count=n),
-            evidence=refs.for_rule(rule, shown),
-            items=items,
-            more_items=more,
-            provisional_calendar_years=provisional,
+            evidence=seen.evidence,
+            items=seen.items,
+            more_items=seen.more_items,
+            provisional_calendar_years=seen.provisional,
             **self.fixed,  # type: ignore[arg-type]
         )
 
@@ -384,28 +448,11 @@ def score(
     """Build the :class:`EvaluationResult` from the engine's matches (``engine`` names the
     engine that found them)."""
     covered = _covered(compiled, unit, uncovered_kind)
-    matched: dict[str, set[int]] = defaultdict(set)
-    for name, position in matches:
-        matched[name].add(position)
     verdicts_by_indicator: dict[str, list[Verdict]] = defaultdict(list)
-    refs = _Evidence()
-    by_selection: dict[str, list[PreparedFact]] = {}
+    observed = _Evidence(prepared, matches)
     for plan in _plans(compiled):
-        rule = plan.rule
-        if not covered:
-            verdict = plan.uncovered(unit.kind)
-        else:
-            # Positions in ``prepared`` follow the facts file's order.
-            evidence = by_selection.get(rule.evidence_name)
-            if evidence is None:
-                evidence = [prepared[i] for i in sorted(matched.get(rule.evidence_name, ()))]
-                by_selection[rule.evidence_name] = evidence
-            problems = by_selection.get(rule.problem_name)
-            if problems is None:
-                problems = [prepared[i] for i in sorted(matched.get(rule.problem_name, ()))]
-                by_selection[rule.problem_name] = problems
-            verdict = plan.decide(unit, evidence, problems, refs)
-        verdicts_by_indicator[rule.indicator.code].append(verdict)
+        verdict = plan.decide(unit, observed) if covered else plan.uncovered(unit.kind)
+        verdicts_by_indicator[plan.rule.indicator.code].append(verdict)
 
     rubric = compiled.rubric
     areas = []
@@ -415,15 +462,26 @@ def score(
         indicators = []
         for ind in area.indicators:
             verdicts = tuple(verdicts_by_indicator[ind.code])
-            lost = sum((v.points for v in verdicts if v.effect is Effect.DEDUCTION), ZERO)
-            bonus += sum((v.points for v in verdicts if v.effect is Effect.BONUS), ZERO)
-            vetoed = vetoed or any(
-                v.effect is Effect.VETO and v.status is Status.DEDUCTED for v in verdicts
-            )
+            # One pass: what the indicator loses, at the total and at each end of the range
+            # (see :mod:`.ranges`), what it earns in bonus, and whether it vetoes.
+            lost = low_lost = high_lost = ZERO
+            for v in verdicts:
+                if v.effect is Effect.DEDUCTION:
+                    if v.status is Status.DEDUCTED:
+                        lost += v.points
+                        low_lost += v.points
+                        high_lost += v.points
+                    elif v.status is Status.NO_EVIDENCE:
+                        lost += v.points
+                        low_lost += max(v.points, v.at_stake or ZERO)
+                elif v.effect is Effect.BONUS:
+                    bonus += v.points
+                elif v.status is Status.DEDUCTED:
+                    vetoed = True
             cap = ind.points if ind.cap is None else ind.cap
             deducted = min(lost, cap)
             ind_score = ind.points - deducted
-            ends = indicator_losses(verdicts, cap)
+            ends = Ends(min(low_lost, cap), min(high_lost, cap))
             own = self_scores.get(ind.code)
             indicators.append(
                 IndicatorResult(

@@ -72,7 +72,7 @@ def _decimal(value: object, _: type) -> Decimal:
 
 
 def _date(value: object, _: type) -> dt.date:
-    day = parse_date(value)
+    day = parse_date(value)  # YYYY-MM-DD text or a date, checked
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
         raise ValueError(f"{shown(value)} is not a date in {FIRST_YEAR}-{LAST_YEAR}")
     return day
@@ -201,7 +201,7 @@ def _json_type(value: object) -> str:
 
 
 def _structure_fact(raw: object, kinds: Mapping[str, FactKind], path: str) -> tuple[Any, list[str]]:
-    if not isinstance(raw, Mapping):
+    if type(raw) is not dict and not isinstance(raw, Mapping):
         return None, [f"{path}: expected a mapping with a 'kind', got {_json_type(raw)}"]
     kind_name = raw.get("kind")
     kind = kinds.get(kind_name) if isinstance(kind_name, str) else None

@@ -36,19 +36,12 @@ def encode_fact(
     """The engine's view of one fact: ``fields`` only (default: all). ValueError names the field."""
     out: dict[str, object] = {"kind": kind.name}
     size = 1
-    if fields is None:
-        fields = (*kind.fields, *kind.derived)
-    for name in fields:
-        ftype = kind.fields.get(name)
-        if ftype is None:
-            ftype = kind.derived[name]
-            value = derived.get(name)
-        else:
-            value = getattr(fact, name)
-        if value is None or ftype is FieldType.NESTED:
+    for name, ftype, is_measure, is_list in _plan(kind, None if fields is None else tuple(fields)):
+        value = derived.get(name) if is_measure else getattr(fact, name)
+        if value is None:
             continue
         try:
-            if ftype in _LISTS:
+            if is_list:
                 assert isinstance(value, tuple)
                 out[name] = [encode_value(item, ftype) for item in value]
                 size += len(value)
@@ -62,8 +55,34 @@ def encode_fact(
     return out
 
 
+_Plan = tuple[tuple[str, FieldType, bool, bool], ...]
+_PLANS: dict[tuple[int, tuple[str, ...] | None], tuple[FactKind, _Plan]] = {}
+
+
+def _plan(kind: FactKind, fields: tuple[str, ...] | None) -> _Plan:
+    """Per field encoded: its name, type, whether it is a derived measure and whether a list;
+    worked out once per (kind, fields), not per fact. Nested values never reach the engine."""
+    key = (id(kind), fields)
+    found = _PLANS.get(key)
+    if found is None or found[0] is not kind:
+        names = (*kind.fields, *kind.derived) if fields is None else fields
+        plan = []
+        for name in names:
+            measure = name not in kind.fields
+            ftype = kind.derived[name] if measure else kind.fields[name]
+            if ftype is not FieldType.NESTED:
+                plan.append((name, ftype, measure, ftype in _LISTS))
+        found = (kind, tuple(plan))
+        if len(_PLANS) > 4096:
+            _PLANS.clear()
+        _PLANS[key] = found
+    return found[1]
+
+
 def encode_value(value: object, ftype: FieldType) -> int | str | bool:
     """Encode a Python value of ``ftype`` the way facts are encoded for the engine."""
+    if ftype is FieldType.DATE and type(value) is dt.date:
+        return value.toordinal()
     if ftype is FieldType.BOOL:
         if not isinstance(value, bool):
             raise ValueError(f"expected true or false, got {value!r}")
