@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -19,6 +20,7 @@ from builders import area, facts_file, indicator, rubric, rule
 from conftest import MakeRegistry
 
 LATE = {"field": "late", "eq": True}
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
@@ -115,3 +117,23 @@ def test_the_compiled_rubric_cache_is_bounded(make_registry: MakeRegistry) -> No
         assert reg.compiled_count <= 3
     again = evaluate(late, region="cache", registry=reg, parameters={"p": "0.1"})  # evicted, rebuilt
     assert again.total == Decimal("1.9")
+
+
+def test_compact_json_is_the_same_value_as_indented_json() -> None:
+    """Compact JSON (orjson, for streamed results) and indented JSON (the standard library)
+    carry the same value, and both read back to the same result."""
+    facts = json.loads(
+        (ROOT / "plugins/xuanwei/examples/xuanwei-2020.json").read_text(encoding="utf-8"),
+        parse_float=Decimal,
+    )
+    result = evaluate(facts, region="xuanwei", year=2020)
+    compact, indented = to_json(result, indent=None), to_json(result)
+    assert "\n" not in compact
+    assert json.loads(compact) == json.loads(indented)
+    assert from_json(compact, EvaluationResult) == result
+
+
+def test_compact_json_falls_back_where_orjson_cannot_write() -> None:
+    """orjson refuses integers past 64 bits; the standard library writes them."""
+    big = {"count": 2**70, "share": Decimal("0.1")}
+    assert json.loads(to_json(big, indent=None)) == {"count": 2**70, "share": "0.1"}
