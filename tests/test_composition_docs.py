@@ -39,7 +39,13 @@ EXPECTED = {
         "+ rule xuanwei.c7.correction_notice: 补正告知超过7个工作日 (indicator C7)",
     ],
     "--calendar": ["deadline=2027-01-13"],
-    "request-2026-12.json": ["deadline=2027-01-13", "⚠ 临时日历 provisional calendar: 2027"],
+    "request-2026-12.json": [
+        "deadline=2027-01-13",
+        "⚠ 临时日历 provisional calendar: 2027",
+        "yanshan.c3.answer_deadline: 未发现问题 (clear) (假定值 assumed: per_late_disclosure) "
+        "⚠临时日历 provisional calendar 2027",
+        "note=示例：2026年12月15日收到、2027年1月13日答复 ⚠临时日历 provisional calendar 2027",
+    ],
     "evaluate docs/examples/two-rubrics.json": [
         "yanshan-2020-monthly v1    9.4 / 10  1.9–9.4     94%        —         7 (-0.6)",
         "  national.request.answer_deadline 依申请公开未在法定期限内答复",
@@ -48,7 +54,7 @@ EXPECTED = {
     "--format markdown": ["## 共同基线规则 shared baseline rules", "| yanshan-2020-monthly v1 |"],
 }
 #: What a command's output must not contain.
-ABSENT = {"--calendar": ["provisional"]}
+ABSENT = {"--calendar": ["provisional", "临时日历"]}
 
 
 def test_the_page_has_its_commands() -> None:

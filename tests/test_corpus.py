@@ -61,7 +61,8 @@ def _argv(case: dict[str, Any], tmp: Path) -> list[str]:
 
 
 def _make_input(spec: dict[str, Any], tmp: Path) -> None:
-    """Write an input too large to commit to ``tmp/input.json``."""
+    """Write an input too large to commit to ``tmp/input.json`` (a calendar file to
+    ``tmp/calendar.yaml``)."""
     target = tmp / "input.json"
     example = json.loads((ROOT / "plugins/xuanwei/examples/xuanwei-2020.json").read_bytes())
     if "deep_json" in spec:
@@ -81,6 +82,9 @@ def _make_input(spec: dict[str, Any], tmp: Path) -> None:
             for unit in cohort["units"]:
                 units.append(unit | {"unit": unit["unit"] | {"id": f"{unit['unit']['id']}-{copy}"}})
         target.write_text(json.dumps({"units": units}, ensure_ascii=False), encoding="utf-8")
+    elif "calendar_padded_kb" in spec:  # a valid calendar file, padded with a comment
+        text = "year: 2027\nholidays: [2027-01-01]\n# " + "x" * (spec["calendar_padded_kb"] * 1024)
+        (tmp / "calendar.yaml").write_text(text + "\n", encoding="utf-8")
     else:
         raise AssertionError(f"unknown make: {spec}")
 

@@ -5,6 +5,9 @@ Input: a JSON cohort file or a workbook (read whole), or â€” for large cohorts â
 is due and parsed where it is evaluated, and with ``--results FILE`` every result is written to
 a JSON Lines file as it arrives instead of being kept, so memory stays flat in the number of
 units. The exit status is 1 when any unit could not be evaluated (each is listed on stderr).
+
+``--calendar FILE`` (repeatable) gives a year's official holiday arrangement, as for
+``evaluate``: the files are read before any unit, and their years are sent to every worker.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from typing import Any
 
 from govopen_rules.cli.common import (
     RegistryFactory,
+    add_calendar_option,
     add_param_option,
     error,
     ignore_interrupts,
@@ -27,6 +31,7 @@ from govopen_rules.conversion import to_json
 from govopen_rules.engines import ENGINE_NAMES
 from govopen_rules.errors import InputError
 from govopen_rules.evaluation.cohort import CohortResult, evaluate_many
+from govopen_rules.plugins.calendar_file import calendar_years
 from govopen_rules.reports.cohort import render_cohort_markdown
 from govopen_rules.reports.html_page import cohort_html
 from govopen_rules.reports.xlsx import cohort_workbook
@@ -62,6 +67,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     )
     add_output_option(co)
     add_param_option(co)
+    add_calendar_option(co)
 
 
 def _streamed(path: Path) -> tuple[Iterator[str], int]:
@@ -89,6 +95,7 @@ def _streamed(path: Path) -> tuple[Iterator[str], int]:
 def run(args: argparse.Namespace, registry: RegistryFactory) -> int:
     reg = registry()
     parameters = dict(args.param)
+    calendar = calendar_years(args.calendar)  # read once here; the years travel to the workers
     runnable = reg.runnable(args.region, args.year, parameters, args.engine)  # unknown: fail first
     streaming = args.file.is_dir() or args.file.suffix.lower() in (".jsonl", ".ndjson")
     units: Any
@@ -112,6 +119,7 @@ def run(args: argparse.Namespace, registry: RegistryFactory) -> int:
                 "parameters": parameters,
                 "engine": args.engine,
                 "uncovered_kind": args.uncovered_kind,
+                "calendar": calendar,
                 **(
                     {"on_json": write, "keep_results": False}
                     if sink is not None

@@ -34,6 +34,7 @@ __all__ = [
     "DEFAULT_INPUT_LIMIT_MB",
     "INPUT_LIMIT_ENV",
     "RegistryFactory",
+    "add_calendar_option",
     "add_extra_options",
     "add_param_option",
     "error",
@@ -123,6 +124,12 @@ def add_extra_options(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="a rubric file to use besides the installed rubrics (it may extend one)",
     )
+    add_calendar_option(parser)
+
+
+def add_calendar_option(parser: argparse.ArgumentParser) -> None:
+    """``--calendar FILE`` (repeatable): a year's official holiday arrangement for a year the
+    installed chinesecalendar lacks (:mod:`govopen_rules.plugins.calendar_file`)."""
     parser.add_argument(
         "--calendar",
         type=Path,

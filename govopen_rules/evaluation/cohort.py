@@ -17,6 +17,11 @@ give it). A unit entry may carry the tier a 通报 **published** for it (``"publ
 rule can read it, and compared with what the evidence allows: it ``agrees`` (the evidence
 settles that tier), ``disagrees`` (the evidence rules that tier out) or is ``undetermined`` (the
 evidence allows it and other tiers).
+
+Where a unit's result used a provisional calendar (a year with no official holiday
+arrangement), its placement says which years, and so does the cohort. The official arrangement
+can be given (``calendar=``, ``--calendar FILE``): files are read here, once, and their years
+travel with every unit to whatever process evaluates it.
 """
 
 from __future__ import annotations
@@ -38,6 +43,8 @@ from govopen_rules.evaluation.running import Job, Outcome, run_jobs
 from govopen_rules.evaluation.scoring import UncoveredKind
 from govopen_rules.exact import percent_of
 from govopen_rules.facts.model import FactsFile, Unit
+from govopen_rules.plugins.calendar_file import CalendarSource, calendar_years
+from govopen_rules.plugins.extras import with_calendar
 from govopen_rules.plugins.registry import Registry, default_registry
 from govopen_rules.rubric.grades import GradeScale, Grading, ResolvedGroup
 
@@ -92,6 +99,8 @@ class Placement:
     determined: bool = False
     published: str | None = None
     agreement: Agreement | None = None
+    #: Years of a provisional calendar the unit's result used (its total may still change).
+    provisional_calendar_years: tuple[int, ...] = ()
 
 
 @attrs.frozen(kw_only=True)
@@ -146,6 +155,8 @@ class CohortResult:
     failures: tuple[UnitFailure, ...]
     groups: tuple[GroupResult, ...]
     ungrouped: tuple[str, ...] = ()
+    #: Every year of a provisional calendar that some unit's result used.
+    provisional_calendar_years: tuple[int, ...] = ()
 
     def group(self, name: str) -> GroupResult:
         """The group with this name."""
@@ -224,11 +235,18 @@ class _Standing:
     vetoed: bool
     range: ScoreRange
     published: str | None = None
+    provisional_calendar_years: tuple[int, ...] = ()
 
 
 def _standing_of(result: EvaluationResult) -> _Standing:
     """Computed where the unit is evaluated (module level, so workers can run it)."""
-    return _Standing(result.unit, result.total, result.vetoed, result.range)
+    return _Standing(
+        result.unit,
+        result.total,
+        result.vetoed,
+        result.range,
+        provisional_calendar_years=result.provisional_calendar_years,
+    )
 
 
 def evaluate_many(
@@ -245,6 +263,7 @@ def evaluate_many(
     keep_results: bool = True,
     published: Mapping[str, str] | None = None,
     uncovered_kind: UncoveredKind = "error",
+    calendar: Iterable[CalendarSource] = (),
 ) -> CohortResult:
     """Evaluate every unit, then rank and tier them by the rubric's cohort policy.
 
@@ -262,10 +281,18 @@ def evaluate_many(
     ``published`` field wins); it is compared, never evaluated. ``uncovered_kind`` is passed to
     :func:`~govopen_rules.evaluate` (units of kinds the rubric does not cover fail, or with
     ``"not_applicable"`` are scored with every rule not applicable, in this process).
+
+    ``calendar`` gives the official holiday arrangement of years the installed
+    ``chinesecalendar`` lacks: :class:`~govopen_rules.HolidayYear` items or calendar files'
+    paths (read here, before any unit; a later one wins for the same year). Their years are
+    added to ``registry`` and travel with every unit to an executor's workers, so the cohort is
+    the same in one process or many; without them such years are provisional and marked.
     """
     if executor is not None and registry is not None:
         raise ValueError("pass either an executor or a registry: workers use their own plugins")
-    reg = registry or default_registry()
+    years = calendar_years(calendar)
+    reg = with_calendar(registry or default_registry(), years)
+    sent = years if executor is not None else ()
     runnable = reg.runnable(region, year, parameters, engine)
     rubric = runnable.compiled.rubric
     covers = rubric.unit_kinds
@@ -295,7 +322,7 @@ def evaluate_many(
                     index, facts, region, year, parameters, reg, engine, as_json
                 )
                 continue
-            yield Job(index, facts, region, year, parameters, engine, _standing_of, as_json)
+            yield Job(index, facts, region, year, parameters, engine, _standing_of, as_json, sent)
 
     def outcomes() -> Iterator[Outcome]:
         """Every outcome in input order: the jobs' and those produced here."""
@@ -350,6 +377,7 @@ def evaluate_many(
     groups, ungrouped = _rank_and_tier(
         [standings[i] for i in sorted(standings)], runnable.compiled.grading
     )
+    provisional = sorted({y for s in standings.values() for y in s.provisional_calendar_years})
     return CohortResult(
         region=region,
         year=year,
@@ -365,6 +393,7 @@ def evaluate_many(
         ),
         groups=groups,
         ungrouped=ungrouped,
+        provisional_calendar_years=tuple(provisional),
     )
 
 
@@ -496,6 +525,7 @@ def _placement(r: _Standing, rank: int, tier: str | None, labels: Sequence[str])
         determined=determined,
         published=r.published,
         agreement=agreement,
+        provisional_calendar_years=r.provisional_calendar_years,
     )
 
 

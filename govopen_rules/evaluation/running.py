@@ -6,6 +6,10 @@ come back in input order. When a worker process dies, the executor is broken for
 still held: those units run again in a fresh process pool, and any lost a second time run one by
 one, each in a process of its own, so a unit that kills its worker is reported as such and no
 other unit is lost. Every failure is an outcome, never an exception.
+
+A worker uses its own installed plugins; what else it needs travels in the job as plain data:
+the years of an official holiday arrangement the caller was given (``--calendar``), which the
+worker adds to its registry once per distinct set, so a unit scores the same in any process.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from functools import lru_cache
 from itertools import islice
 from typing import Any
 
@@ -24,7 +29,9 @@ from govopen_rules.conversion import load_json_document, to_json
 from govopen_rules.errors import FactsValidationError, GovOpenRulesError
 from govopen_rules.evaluation.pipeline import evaluate
 from govopen_rules.evaluation.results import EvaluationResult
-from govopen_rules.plugins.registry import Registry
+from govopen_rules.plugins.extras import with_calendar
+from govopen_rules.plugins.registry import Registry, default_registry
+from govopen_rules.workdays import HolidayYear
 
 __all__ = ["Job", "Outcome", "run_jobs"]
 
@@ -47,6 +54,9 @@ class Job:
     engine: str | None = None
     summarize: Summarize | None = None
     as_json: bool = False
+    #: Years of the official holiday arrangement the worker adds to its installed plugins (set
+    #: for jobs sent to an executor; in this process the caller's registry already has them).
+    calendar: tuple[HolidayYear, ...] = ()
 
 
 @attrs.frozen
@@ -84,8 +94,20 @@ def _identity(facts: object) -> tuple[str | None, str | None]:
     )
 
 
+@lru_cache(maxsize=4)
+def _registry_with(calendar: tuple[HolidayYear, ...]) -> Registry:
+    """This process's installed plugins with the years a job carries: built once per set."""
+    return with_calendar(default_registry(), calendar)
+
+
 def evaluate_job(job: Job, registry: Registry | None = None) -> Outcome:
-    """Evaluate one unit where it runs; any failure becomes the unit's outcome."""
+    """Evaluate one unit where it runs (with ``registry``, or this process's installed plugins
+    and the job's calendar years); any failure becomes the unit's outcome."""
+    if registry is None and job.calendar:
+        try:
+            registry = _registry_with(job.calendar)
+        except Exception as exc:  # a broken plugin in this worker fails the unit, not the run
+            return Outcome(job.index, errors=(f"worker failed: {type(exc).__name__}: {exc}"[:500],))
     facts = job.facts
     identity: tuple[str | None, str | None] = (None, None)
     if isinstance(facts, (str, bytes)):

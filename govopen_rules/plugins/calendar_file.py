@@ -16,26 +16,58 @@ arrangement instead::
 A file may hold several years as a list of such mappings. :class:`CalendarFile` is the plugin
 that supplies it through the ``govopen_calendar`` hook; a newer ``chinesecalendar`` that knows
 the year is not needed, and a file's year replaces the library's data for that year.
+:class:`CalendarYears` supplies years already read (what a cohort's workers are sent), and
+:func:`calendar_years` reads a mix of files and years in order.
+
+A calendar file is input like a facts file: it is read at most :data:`MAX_CALENDAR_BYTES`,
+as UTF-8 YAML with the safe loader, at most as deep as a rubric, and every problem names its
+path without echoing more than a few characters of what was found there.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import yaml
 
 from govopen_rules.errors import InputError, Problem, ValidationError
+from govopen_rules.facts.convert import FIRST_YEAR, LAST_YEAR
 from govopen_rules.plugins.hookspecs import hookimpl
+from govopen_rules.rubric.reading import MAX_DEPTH, BoundedLoader, TooDeepError, one_line
 from govopen_rules.workdays import HolidayYear
 
-__all__ = ["CalendarFile", "load_calendar_file"]
+__all__ = [
+    "MAX_CALENDAR_BYTES",
+    "CalendarFile",
+    "CalendarSource",
+    "CalendarYears",
+    "calendar_years",
+    "load_calendar_file",
+]
+
+#: The largest calendar file read: one year takes well under 1 KB.
+MAX_CALENDAR_BYTES = 256 * 1024
+
+#: A year's arrangement as data, or a calendar file's path.
+CalendarSource: TypeAlias = "HolidayYear | str | os.PathLike[str]"
 
 _RANGE = re.compile(r"\s*(\d{4}-\d{2}-\d{2})\s*\.\.\s*(\d{4}-\d{2}-\d{2})\s*")
 _KEYS = {"year", "holidays", "workdays", "source", "note"}
+
+
+def _shown(value: object) -> str:
+    """What was found, short: a problem names its path, so the value needs only a glimpse."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _key(key: object) -> str:
+    return key if isinstance(key, str) and len(key) <= 60 else _shown(key)
 
 
 def _day(value: object) -> dt.date:
@@ -46,26 +78,41 @@ def _day(value: object) -> dt.date:
             return dt.date.fromisoformat(value.strip())
         except ValueError:
             pass
-    raise ValueError(f"{value!r} is not a date (YYYY-MM-DD) or a range (YYYY-MM-DD .. YYYY-MM-DD)")
+    if isinstance(value, (list, dict)):
+        raise ValueError(f"expected a date or a range, got a {type(value).__name__}")
+    raise ValueError(
+        f"{_shown(value)} is not a date (YYYY-MM-DD) or a range (YYYY-MM-DD .. YYYY-MM-DD)"
+    )
 
 
-def _days(value: object) -> list[dt.date]:
+def _days(value: object, year: int) -> list[dt.date]:
+    """The days a list entry names, all in ``year`` (a range is checked before it is expanded)."""
     if isinstance(value, str) and (found := _RANGE.fullmatch(value)):
         first, last = _day(found.group(1)), _day(found.group(2))
         if last < first:
-            raise ValueError(f"{value!r} ends before it starts")
-        return [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
-    return [_day(value)]
+            raise ValueError(f"{_shown(value)} ends before it starts")
+        days = [first, last]
+    else:
+        days = [_day(value)]
+    stray = [d for d in days if d.year != year]
+    if stray:
+        raise ValueError(f"{stray[0]} is not in {year}")
+    first, last = days[0], days[-1]
+    return [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
 
 
 def _year(entry: object, path: str, problems: list[Problem]) -> HolidayYear | None:
     if not isinstance(entry, Mapping):
         problems.append(Problem(path, "expected a mapping with year, holidays and workdays"))
         return None
-    problems += [Problem(f"{path}.{k}", "unknown key") for k in entry if k not in _KEYS]
+    problems += [Problem(f"{path}.{_key(k)}", "unknown key") for k in entry if k not in _KEYS]
     year = entry.get("year")
     if isinstance(year, bool) or not isinstance(year, int):
-        problems.append(Problem(f"{path}.year", f"{year!r} is not a year"))
+        problems.append(Problem(f"{path}.year", f"{_shown(year)} is not a year"))
+        return None
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        bounds = f"{FIRST_YEAR}-{LAST_YEAR}"
+        problems.append(Problem(f"{path}.year", f"{year} is not a year in {bounds}"))
         return None
     found: dict[str, list[dt.date]] = {}
     for key in ("holidays", "workdays"):
@@ -76,14 +123,9 @@ def _year(entry: object, path: str, problems: list[Problem]) -> HolidayYear | No
         found[key] = []
         for i, value in enumerate(values):
             try:
-                days = _days(value)
+                found[key] += _days(value, year)
             except ValueError as exc:
                 problems.append(Problem(f"{path}.{key}[{i}]", str(exc)))
-                continue
-            stray = [d for d in days if d.year != year]
-            if stray:
-                problems.append(Problem(f"{path}.{key}[{i}]", f"{stray[0]} is not in {year}"))
-            found[key] += days
     both = sorted(set(found.get("holidays", ())) & set(found.get("workdays", ())))
     if both:
         problems.append(Problem(path, f"{both[0]} is listed both as a holiday and a workday"))
@@ -92,8 +134,8 @@ def _year(entry: object, path: str, problems: list[Problem]) -> HolidayYear | No
     return HolidayYear(year=year, holidays=found["holidays"], workdays=found["workdays"])
 
 
-class _DatesAsText(yaml.SafeLoader):
-    """``safe_load`` that leaves dates as text, so a bad one is reported at its path."""
+class _DatesAsText(BoundedLoader):
+    """The bounded safe loader leaving dates as text, so a bad one is reported at its path."""
 
 
 _DatesAsText.yaml_implicit_resolvers = {
@@ -102,12 +144,39 @@ _DatesAsText.yaml_implicit_resolvers = {
 }
 
 
+def _read(path: Path) -> object:
+    """The file's YAML data; :class:`InputError` naming the file when it cannot be read, is too
+    large, is not UTF-8 YAML or nests too deeply."""
+
+    def refused(problem: str) -> InputError:
+        return InputError(f"cannot read calendar file {path}: {problem}")
+
+    try:
+        with path.open("rb") as stream:  # at most one byte past the limit, even from a pipe
+            raw = stream.read(MAX_CALENDAR_BYTES + 1)
+    except OSError as exc:
+        raise refused(exc.strerror or str(exc)) from None
+    if len(raw) > MAX_CALENDAR_BYTES:
+        raise refused(f"it is larger than {MAX_CALENDAR_BYTES:,} bytes (a year takes under 1 KB)")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        where = f"byte {raw[exc.start]:#04x} at offset {exc.start}"
+        raise refused(f"not UTF-8 text ({where})") from None
+    loader = _DatesAsText(text)
+    try:
+        return loader.get_single_data()
+    except TooDeepError as exc:
+        raise refused(f"line {exc.line}: nested more than {MAX_DEPTH} levels deep") from None
+    except Exception as exc:  # YAMLError, or a scalar it cannot build (an int of 5,000 digits)
+        raise refused(f"not valid YAML: {one_line(exc)}") from None
+    finally:
+        loader.dispose()
+
+
 def load_calendar_file(path: Path | str) -> list[HolidayYear]:
     """The years a calendar file gives; an error names the file and the path of each problem."""
-    try:
-        data = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_DatesAsText)
-    except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read calendar file {path}: {exc}") from None
+    data = _read(Path(path))
     entries = data if isinstance(data, list) else [data]
     problems: list[Problem] = []
     years = []
@@ -121,13 +190,35 @@ def load_calendar_file(path: Path | str) -> list[HolidayYear]:
     return years
 
 
-class CalendarFile:
-    """A plugin supplying the years of one calendar file (``govopen_calendar``)."""
+def calendar_years(sources: Iterable[CalendarSource]) -> tuple[HolidayYear, ...]:
+    """Every year given, in order: :class:`HolidayYear` items as they are, calendar files read
+    (any problem is an error naming the file). Where two give the same year the later one
+    wins, as with several ``--calendar`` files."""
+    years: list[HolidayYear] = []
+    for source in sources:
+        if isinstance(source, HolidayYear):
+            years.append(source)
+        elif isinstance(source, (str, os.PathLike)):
+            years += load_calendar_file(Path(source))
+        else:
+            raise TypeError(f"expected a HolidayYear or a calendar file's path, got {source!r}")
+    return tuple(years)
 
-    def __init__(self, path: Path | str) -> None:
-        self.path = Path(path)
-        self.years = load_calendar_file(path)
+
+class CalendarYears:
+    """A plugin supplying years of the official arrangement already read (``govopen_calendar``)."""
+
+    def __init__(self, years: Iterable[HolidayYear]) -> None:
+        self.years = tuple(years)
 
     @hookimpl
     def govopen_calendar(self) -> list[HolidayYear]:
         return list(self.years)
+
+
+class CalendarFile(CalendarYears):
+    """A plugin supplying the years of one calendar file (``govopen_calendar``)."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        super().__init__(load_calendar_file(path))

@@ -3,7 +3,8 @@
 ``--rubric FILE`` tries a rubric file without packaging it (a draft, or next year's rubric that
 ``extends`` an installed one); ``--calendar FILE`` supplies a year's official holidays. Both
 become plugins of a new registry built on the given one, which is left as it was (it may be the
-process-wide default).
+process-wide default). :func:`with_calendar` does the same for years already read, which is how
+a cohort's worker adds the years it was sent to its own installed plugins.
 """
 
 from __future__ import annotations
@@ -11,11 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from govopen_rules.plugins.calendar_file import CalendarYears
 from govopen_rules.plugins.hookspecs import hookimpl
 from govopen_rules.plugins.manager import INTERNAL_PLUGINS, make_plugin_manager
 from govopen_rules.plugins.registry import Registry
+from govopen_rules.workdays import HolidayYear
 
-__all__ = ["RubricFiles", "with_plugins"]
+__all__ = ["RubricFiles", "with_calendar", "with_plugins"]
 
 
 class RubricFiles:
@@ -47,3 +50,9 @@ def with_plugins(registry: Registry, plugins: Iterable[tuple[str, object]]) -> R
         strict_calendar=registry.calendar.strict,
         strict_plugins=registry.strict_plugins,
     )
+
+
+def with_calendar(registry: Registry, years: Iterable[HolidayYear]) -> Registry:
+    """``registry`` with these years of the official arrangement added (itself if none)."""
+    given = tuple(years)
+    return with_plugins(registry, [("calendar years", CalendarYears(given))] if given else [])

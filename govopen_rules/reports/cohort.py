@@ -1,10 +1,17 @@
 """A cohort as Markdown, in the layout of a 通报: per group, the tier table and the ranking, with
-what the evidence settles, and the published tiers compared where the cohort file carries them."""
+what the evidence settles, and the published tiers compared where the cohort file carries them;
+a unit whose result used a provisional calendar is marked in the ranking."""
 
 from __future__ import annotations
 
 from govopen_rules.evaluation.cohort import Agreement, CohortResult, GroupResult, Placement
-from govopen_rules.reports.formatting import format_percent, format_points, format_range
+from govopen_rules.evaluation.results import provisional_mark
+from govopen_rules.reports.formatting import (
+    format_percent,
+    format_points,
+    format_range,
+    provisional_note,
+)
 
 __all__ = ["render_cohort_markdown"]
 
@@ -58,7 +65,8 @@ def _ranking_lines(group: GroupResult) -> list[str]:
     lines = [head, rule]
     for p in group.placements:
         line = (
-            f"| {p.rank} | {p.name} | {format_points(p.total)} | {format_range(p.low, p.high)} | "
+            f"| {p.rank} | {p.name}{provisional_mark(p.provisional_calendar_years)} | "
+            f"{format_points(p.total)} | {format_range(p.low, p.high)} | "
             f"{p.tier or '—'} | {_ends(p)} | {'是' if p.determined else '否'} |"
         )
         if compare:
@@ -73,6 +81,8 @@ def render_cohort_markdown(cohort: CohortResult) -> str:
     how many of each tier the evidence settles; then, where tiers were published, the published
     table against the computed one; then the ranking with each unit's score range."""
     lines = [f"# {cohort.rubric_id} v{cohort.rubric_version} ({cohort.region} {cohort.year})", ""]
+    if cohort.provisional_calendar_years:
+        lines += [f"> {provisional_note(cohort.provisional_calendar_years)}", ""]
     for group in cohort.groups:
         lines += [
             f"## {group.name}（{group.size}个）",

@@ -2,7 +2,8 @@
 rules with each rubric's verdict (plain text, Markdown, HTML and an Excel workbook).
 
 The range is the lowest and highest total the evidence allows (every ``no_evidence`` rule
-decided against the unit, then for it)."""
+decided against the unit, then for it). A total or a verdict that a provisional calendar decided
+is marked, and a note under the table names the years."""
 
 from __future__ import annotations
 
@@ -12,8 +13,13 @@ from html import escape
 from openpyxl import Workbook
 
 from govopen_rules.evaluation.compare import Comparison
-from govopen_rules.evaluation.results import EvaluationResult, Status, Verdict
-from govopen_rules.reports.formatting import STATUS_WORDS, format_percent, format_points
+from govopen_rules.evaluation.results import EvaluationResult, Status, Verdict, provisional_mark
+from govopen_rules.reports.formatting import (
+    STATUS_WORDS,
+    format_percent,
+    format_points,
+    provisional_note,
+)
 from govopen_rules.reports.pending import NOT_YET, SCORE_RANGE_LABEL, score_range
 
 __all__ = [
@@ -39,7 +45,8 @@ def _verdicts(verdicts: tuple[Verdict, ...]) -> str:
     for v in verdicts:
         cost = f" -{format_points(v.points)}" if v.status is Status.DEDUCTED and v.points else ""
         items = f" {'、'.join(v.items)}" if v.items else ""
-        parts.append(f"{STATUS_WORDS[v.status]}{cost} ({v.indicator}){items}")
+        mark = provisional_mark(v.provisional_calendar_years)
+        parts.append(f"{STATUS_WORDS[v.status]}{cost} ({v.indicator}){items}{mark}")
     return "; ".join(parts)
 
 
@@ -56,7 +63,8 @@ def _rows(comparison: Comparison) -> list[list[str]]:
         rows.append(
             [
                 f"{r.rubric_id} v{r.rubric_version}",
-                f"{format_points(r.total)} / {format_points(r.points)}",
+                f"{format_points(r.total)} / {format_points(r.points)}"
+                + provisional_mark(r.provisional_calendar_years),
                 _range(r),
                 _share(r),
                 (r.grade or "—") + ("（单项否决 vetoed）" if r.vetoed else ""),
@@ -75,13 +83,8 @@ def _title(comparison: Comparison) -> str:
 
 
 def _notes(comparison: Comparison) -> list[str]:
-    years = sorted({y for r in comparison.results for y in r.provisional_calendar_years})
-    if not years:
-        return []
-    return [
-        f"⚠ 临时日历 provisional calendar: {', '.join(map(str, years))} — 按法定节假日推算，"
-        "未含调休 (statutory holidays only, no official 调休 arrangement yet)"
-    ]
+    years = tuple(sorted({y for r in comparison.results for y in r.provisional_calendar_years}))
+    return [provisional_note(years)] if years else []
 
 
 def render_comparison_text(comparison: Comparison) -> str:

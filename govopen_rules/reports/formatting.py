@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from govopen_rules.evaluation.results import Status, Verdict
+from govopen_rules.evaluation.results import Status, Verdict, provisional_mark
 
 __all__ = [
     "STATUS_WORDS",
@@ -13,6 +13,7 @@ __all__ = [
     "format_points",
     "format_range",
     "message_with_items",
+    "provisional_note",
 ]
 
 #: Status words in Chinese, as the text report shows them.
@@ -44,9 +45,21 @@ def format_items(verdict: Verdict) -> str:
 
 
 def message_with_items(verdict: Verdict) -> str:
-    """A finding's message, with the items behind its count on a second line."""
+    """A finding's message (marked where a provisional calendar decided it), with the items
+    behind its count on a second line."""
+    message = verdict.message + provisional_mark(verdict.provisional_calendar_years)
     items = format_items(verdict)
-    return f"{verdict.message}\n清单 items: {items}" if items else verdict.message
+    return f"{message}\n清单 items: {items}" if items else message
+
+
+def provisional_note(years: tuple[int, ...]) -> str:
+    """What a report says once about the provisional years its results used ('' if none)."""
+    if not years:
+        return ""
+    return (
+        f"⚠ 临时日历 provisional calendar: {', '.join(map(str, years))} — 按法定节假日推算，"
+        "未含调休 (statutory holidays only, no official 调休 arrangement yet)"
+    )
 
 
 def format_range(low: Decimal, high: Decimal) -> str:

@@ -13,12 +13,20 @@ from decimal import Decimal
 from html import escape
 
 from govopen_rules.evaluation.cohort import CohortResult, GroupResult
-from govopen_rules.evaluation.results import Effect, EvaluationResult, EvidenceRef, Status, Verdict
+from govopen_rules.evaluation.results import (
+    Effect,
+    EvaluationResult,
+    EvidenceRef,
+    Status,
+    Verdict,
+    provisional_mark,
+)
 from govopen_rules.reports.formatting import (
     STATUS_WORDS,
     format_items,
     format_percent,
     format_points,
+    provisional_note,
 )
 from govopen_rules.reports.pending import (
     NOT_YET,
@@ -62,6 +70,7 @@ tr, .finding, figure { break-inside: avoid; }
             list-style: square; }
 .cite { font-size: 9pt; color: #555; }
 .note { font-size: 9pt; color: #666; }
+.provisional { color: #8a5a00; }
 .unit { break-before: page; }
 .unit:first-of-type { break-before: auto; }
 figure { margin: 2mm 0; } figcaption { font-size: 9pt; color: #555; }
@@ -77,6 +86,17 @@ def _page(title: str, body: str) -> str:
         f"<title>{escape(title)}</title>\n<style>{_STYLE}</style>\n</head>\n"
         f"<body>\n{body}\n</body>\n</html>\n"
     )
+
+
+def _provisional(years: tuple[int, ...]) -> str:
+    """The mark of what a provisional calendar decided, as an element ('' if nothing)."""
+    mark = provisional_mark(years)
+    return f' <span class="provisional">{escape(mark.strip())}</span>' if mark else ""
+
+
+def _provisional_note(years: tuple[int, ...]) -> str:
+    note = provisional_note(years)
+    return f'<p class="note provisional">{escape(note)}</p>' if note else ""
 
 
 def _range(low_high: tuple[str, str] | None) -> str:
@@ -116,6 +136,7 @@ def _unit_section(
         f'<p class="meta">{escape(result.rubric_id)} v{escape(result.rubric_version)}{title}'
         f" · {result.region} {result.year}</p>",
         total,
+        _provisional_note(result.provisional_calendar_years),
         "<h2>得分明细 breakdown</h2>",
         _breakdown_table(result),
         f"<h2>问题清单 findings ({len(result.findings())})</h2>",
@@ -177,7 +198,8 @@ def _evidence_item(ref: EvidenceRef, locations: Sequence[str] | None) -> str:
     if locations is not None and ref.fact_index < len(locations):
         where = locations[ref.fact_index]
     values = ", ".join(f"{k}={v}" for k, v in ref.values.items())
-    return f"<li>{escape(where)} {escape(ref.kind)}: {escape(values)}</li>"
+    mark = _provisional(ref.provisional_calendar_years)
+    return f"<li>{escape(where)} {escape(ref.kind)}: {escape(values)}{mark}</li>"
 
 
 def _finding(v: Verdict, indicator_title: str, locations: Sequence[str] | None) -> str:
@@ -194,7 +216,7 @@ def _finding(v: Verdict, indicator_title: str, locations: Sequence[str] | None) 
         f'<div class="finding {v.status.value}">'
         f'<p><span class="badge">{escape(word)}{cost}</span> <b>{escape(v.indicator)}</b> '
         f"{escape(indicator_title)} · <code>{escape(v.rule_id)}</code></p>"
-        f"<p>{escape(v.message)}</p>"
+        f"<p>{escape(v.message)}{_provisional(v.provisional_calendar_years)}</p>"
         + (f'<p class="items">清单 items: {escape(format_items(v))}</p>' if v.items else "")
         + (f'<ul class="evidence">{evidence}</ul>' if evidence else "")
         + f'<p class="cite">依据 {escape(v.citation.document)} {escape(v.citation.clause)}'
@@ -238,6 +260,7 @@ def cohort_html(cohort: CohortResult, grading: Grading, rubric: Rubric | None = 
         f"<h1>{escape(rubric.title if rubric is not None else heading)}</h1>",
         f'<p class="meta">{escape(heading)} · {cohort.region} {cohort.year} · '
         f"{len(cohort.results)} 个单位 units</p>",
+        _provisional_note(cohort.provisional_calendar_years),
     ]
     for group in cohort.groups:
         scale = scales.get(group.name, grading.scale)
@@ -281,7 +304,8 @@ def _group(cohort: CohortResult, group: GroupResult, scale: GradeScale, top: Dec
     )
     for p in group.placements:
         cells = (
-            f"<td class=n>{p.rank}</td><td>{escape(p.name)}</td>"
+            f"<td class=n>{p.rank}</td>"
+            f"<td>{escape(p.name)}{_provisional(p.provisional_calendar_years)}</td>"
             f"<td class=n>{format_points(p.total)}</td>"
             f"<td class=n>{_range(score_range(results[p.unit_id]))}</td>"
             f"<td class=k>{escape(p.tier or NOT_YET)}</td>"

@@ -1,16 +1,18 @@
 """One evaluation as plain text in Chinese (with English status words): every indicator, every
 finding with its evidence and clause, and what the evidence proves: the score range, the grade
-at its ends, and the missing-evidence policy behind each verdict that lacks evidence."""
+at its ends, and the missing-evidence policy behind each verdict that lacks evidence. A verdict
+or a fact whose working days came from a provisional calendar is marked on its line."""
 
 from __future__ import annotations
 
-from govopen_rules.evaluation.results import EvaluationResult, Status, Verdict
+from govopen_rules.evaluation.results import EvaluationResult, Status, Verdict, provisional_mark
 from govopen_rules.reports.formatting import (
     STATUS_WORDS,
     format_items,
     format_percent,
     format_points,
     format_range,
+    provisional_note,
 )
 from govopen_rules.rubric.evidence_policy import ResolvedMissing
 
@@ -48,6 +50,7 @@ def _verdict_lines(v: Verdict, *, cite: bool) -> list[str]:
         line += f" (至多 at stake -{format_points(v.at_stake)})"
     if v.assumptions:
         line += f" (假定值 assumed: {', '.join(v.assumptions)})"
+    line += provisional_mark(v.provisional_calendar_years)
     lines = [line]
     if v.items:
         lines.append(f"          清单 items: {format_items(v)}")
@@ -126,11 +129,7 @@ def render_text(result: EvaluationResult, *, verbose: bool = False) -> str:
     findings = result.findings()
     lines.append(f"问题清单 findings: {len(findings)}")
     if result.provisional_calendar_years:
-        years = ", ".join(map(str, result.provisional_calendar_years))
-        lines.append(
-            f"⚠ 临时日历 provisional calendar: {years} — 按法定节假日推算，未含调休 "
-            "(statutory holidays only, no official 调休 arrangement yet)"
-        )
+        lines.append(provisional_note(result.provisional_calendar_years))
     if result.assumed_parameters:
         lines.append(f"假定参数 assumed parameters: {', '.join(result.assumed_parameters)}")
     return "\n".join(lines)

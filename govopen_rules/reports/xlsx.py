@@ -23,8 +23,14 @@ from govopen_rules.evaluation.results import (
     EvidenceRef,
     Status,
     Verdict,
+    provisional_mark,
 )
-from govopen_rules.reports.formatting import STATUS_WORDS, format_points, message_with_items
+from govopen_rules.reports.formatting import (
+    STATUS_WORDS,
+    format_points,
+    message_with_items,
+    provisional_note,
+)
 from govopen_rules.reports.pending import (
     NOT_YET,
     PUBLISHED_LABEL,
@@ -37,6 +43,8 @@ from govopen_rules.rubric.model import Rubric
 
 __all__ = ["cohort_workbook", "result_workbook"]
 
+#: The ranking's column for the provisional calendar years a unit's result used.
+PROVISIONAL_LABEL = "临时日历 provisional calendar"
 _HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 _TOP = Border(top=Side(style="thin", color="999999"))
 _WRAP = Alignment(wrap_text=True, vertical="top")
@@ -127,7 +135,9 @@ def _evidence(refs: Sequence[EvidenceRef], locations: Sequence[str] | None) -> s
         where = f"facts[{ref.fact_index}]"
         if locations is not None and ref.fact_index < len(locations):
             where = locations[ref.fact_index]
-        lines.append(f"{where} {ref.kind}: {shown}")
+        lines.append(
+            f"{where} {ref.kind}: {shown}{provisional_mark(ref.provisional_calendar_years)}"
+        )
     return "\n".join(lines)
 
 
@@ -172,11 +182,13 @@ def _write_breakdown(
     sheet: Worksheet, result: EvaluationResult, locations: Sequence[str] | None
 ) -> None:
     unit = result.unit
+    note = provisional_note(result.provisional_calendar_years)
     table = _Table(
         sheet,
         [
             f"{unit.name}（{unit.id}）— {result.rubric_id} v{result.rubric_version}",
             _summary(result),
+            *([note] if note else []),
         ],
         _BREAKDOWN,
     )
@@ -281,8 +293,11 @@ def cohort_workbook(cohort: CohortResult) -> Workbook:
 
 
 def _write_tiers(sheet: Worksheet, cohort: CohortResult, heading: str) -> None:
+    note = provisional_note(cohort.provisional_calendar_years)
     table = _Table(
-        sheet, [f"等次 tiers — {heading}"], (("等次", 10), ("数量", 8), ("占比", 10), ("单位", 90))
+        sheet,
+        [f"等次 tiers — {heading}", *([note] if note else [])],
+        (("等次", 10), ("数量", 8), ("占比", 10), ("单位", 90)),
     )
     shares = [t.share for g in cohort.groups for t in g.tiers]
     share_format = _number_format(_decimals(shares)) + "%"
@@ -309,6 +324,9 @@ def _write_ranking(sheet: Worksheet, cohort: CohortResult, heading: str) -> None
     columns += [(SCORE_RANGE_LABEL, 12), ("等次", 10)]
     if compare:
         columns += [(PUBLISHED_LABEL, 12), ("一致", 6)]
+    provisional = bool(cohort.provisional_calendar_years)
+    if provisional:
+        columns += [(PROVISIONAL_LABEL, 24)]
     table = _Table(sheet, [f"排名 ranking — {heading}"], columns)
     results = {r.unit.id: r for r in cohort.results}
     places = _decimals([p.total for g in cohort.groups for p in g.placements])
@@ -322,6 +340,8 @@ def _write_ranking(sheet: Worksheet, cohort: CohortResult, heading: str) -> None
                     tier or NOT_YET,
                     agreement_word(cohort, p.unit_id),
                 ]
+            if provisional:
+                values.append(provisional_mark(p.provisional_calendar_years).strip())
             table.add(values, number_format=_number_format(places), numbers=(5,), rule_above=n == 0)
 
 

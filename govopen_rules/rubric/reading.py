@@ -24,8 +24,11 @@ __all__ = [
     "MAX_DEPTH",
     "MAX_NODES",
     "MAX_RUBRIC_BYTES",
+    "BoundedLoader",
     "LineIndex",
+    "TooDeepError",
     "check_shape",
+    "one_line",
     "read_rubric_document",
 ]
 
@@ -113,7 +116,7 @@ def read_rubric_document(path: Path) -> tuple[Any, LineIndex]:
         raise _problem(
             path, f"not UTF-8 text (byte {raw[exc.start]:#04x} at offset {exc.start})"
         ) from None
-    loader = _BoundedLoader(text)
+    loader = BoundedLoader(text)
     try:
         root = loader.get_single_node()
         if root is not None:
@@ -121,26 +124,28 @@ def read_rubric_document(path: Path) -> tuple[Any, LineIndex]:
         data = loader.construct_document(root) if root is not None else None
     except RubricError:
         raise
-    except _TooDeepError as exc:
+    except TooDeepError as exc:
         raise _problem(path, f"line {exc.line}: nested more than {MAX_DEPTH} levels deep") from None
     except yaml.YAMLError as exc:
-        raise _problem(path, f"cannot read: not valid YAML: {_one_line(exc)}") from None
+        raise _problem(path, f"cannot read: not valid YAML: {one_line(exc)}") from None
     except Exception as exc:
         # A scalar the safe loader resolves but cannot build: 2020-13-45, an int of 5,000
         # digits, ``!!timestamp x`` (AttributeError inside PyYAML).
-        raise _problem(path, f"cannot read: not valid YAML: {_one_line(exc)}") from None
+        raise _problem(path, f"cannot read: not valid YAML: {one_line(exc)}") from None
     finally:
         loader.dispose()
     return data, LineIndex(root)
 
 
-class _TooDeepError(Exception):
+class TooDeepError(Exception):
+    """A YAML document nests deeper than :data:`MAX_DEPTH`; ``line`` is where it went on."""
+
     def __init__(self, line: int) -> None:
         super().__init__(line)
         self.line = line
 
 
-class _BoundedLoader(yaml.SafeLoader):
+class BoundedLoader(yaml.SafeLoader):
     """The safe loader, stopping as soon as the document nests deeper than MAX_DEPTH (the YAML
     scanner slows down with the square of the nesting, so it must not read on)."""
 
@@ -151,13 +156,14 @@ class _BoundedLoader(yaml.SafeLoader):
         try:
             if self._depth > MAX_DEPTH + 1:
                 event = self.peek_event()  # type: ignore[no-untyped-call]
-                raise _TooDeepError(event.start_mark.line + 1)
+                raise TooDeepError(event.start_mark.line + 1)
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
 
 
-def _one_line(exc: BaseException) -> str:
+def one_line(exc: BaseException) -> str:
+    """An error's message on one line, at most 300 characters (YAML errors span several)."""
     text = " ".join(str(exc).split())
     return text if len(text) <= 300 else text[:300] + "..."
 

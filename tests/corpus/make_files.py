@@ -272,8 +272,33 @@ def make_rubrics() -> None:
     write_raw("rubrics/alias-bomb.yaml", "# billion laughs\n" + "\n".join(lines) + "\n" + bomb)
 
 
+def make_calendars() -> None:
+    """Calendar files (``--calendar``): each refused with its file named, fast and short."""
+    write_raw("calendars/valid-2027.yaml", "year: 2027\nholidays: [2027-01-01]\n")
+    write_raw("calendars/feb-30.yaml", "year: 2027\nholidays: [2027-02-30]\n")
+    write_raw("calendars/empty.yaml", "")
+    write_raw("calendars/list-of-junk.yaml", "- 1\n- [a]\n")
+    write_raw("calendars/not-utf8.yaml", "year: 2027\nsource: 国务院办公厅\n".encode("gbk"))
+    write_raw("calendars/syntax-error.yaml", "year: 2027\nholidays: [\n  2027-01-01\n")
+    write_raw("calendars/int-5000-digits.yaml", "year: " + "9" * 5000 + "\n")
+    write_raw("calendars/year-far.yaml", "year: 99999\nholidays: []\n")
+    # A range over every date there is: refused from its ends, never expanded (3.6 million days).
+    write_raw(
+        "calendars/range-every-day.yaml", "year: 2027\nholidays: ['0001-01-01 .. 9999-12-31']\n"
+    )
+    write_raw("calendars/deep.yaml", "year: 2027\nholidays: " + "[" * 5000 + "]" * 5000 + "\n")
+    # The billion laughs: 9**9 strings if expanded, or printed back in a message.
+    lines = ['l0: &l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"l{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * 9) + "]" for i in range(1, 9)]
+    write_raw("calendars/alias-bomb.yaml", "\n".join(lines) + "\nyear: 2027\nholidays: [*l8]\n")
+    # Long text where a key and a date belong: problems name the path and show a glimpse.
+    long = "k" * 10_000
+    write_raw("calendars/long-text.yaml", f"year: 2027\n? {long}\n: 1\nholidays: ['{long}']\n")
+
+
 if __name__ == "__main__":
     make_facts()
     make_cohorts()
     make_reports()
     make_rubrics()
+    make_calendars()
