@@ -42,7 +42,6 @@ from govopen_rules.facts.convert import structure_facts_file
 from govopen_rules.facts.kinds import DeriveContext, FactKind, FieldType
 from govopen_rules.facts.model import FactsFile, Unit
 from govopen_rules.facts.schema import facts_json_schema
-from govopen_rules.facts.workbook import FactsWorkbook, read_facts_workbook
 from govopen_rules.plugins.hookspecs import hookimpl
 from govopen_rules.plugins.registry import Registry, get_rubric, rubrics
 from govopen_rules.rubric.files import load_rubric
@@ -99,3 +98,13 @@ __all__ = [
     "to_json",
     "workdays_between",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """Workbook reading loads openpyxl (and numpy) only when a workbook is read: importing the
+    library, evaluating JSON facts and every cohort worker stay free of it."""
+    if name in ("FactsWorkbook", "read_facts_workbook"):
+        from govopen_rules.facts import workbook
+
+        return getattr(workbook, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -70,3 +71,19 @@ def test_the_engine_loads_when_first_built() -> None:
         "build_engine({'m0': Selection('submission')})"
     )
     assert "durable_rules_engine" in _modules_after(statement)
+
+
+def test_openpyxl_loads_only_when_a_workbook_is_read_or_written() -> None:
+    """Importing the library, the CLI, and evaluating a JSON facts file (what every cohort
+    worker does) load no openpyxl (nor the numpy it brings): it costs about 0.35 s a process."""
+    example = Path(__file__).resolve().parent.parent / "plugins/xuanwei/examples/xuanwei-2020.json"
+    evaluating = (
+        "import io, contextlib; from govopen_rules.cli.main import main; "
+        "out = io.StringIO(); "
+        "contextlib.redirect_stdout(out).__enter__(); "
+        f"main(['evaluate', {str(example)!r}, '--region', 'xuanwei', '--year', '2020'])"
+    )
+    for statement in ("import govopen_rules", "import govopen_rules.cli.main", evaluating):
+        assert "openpyxl" not in _modules_after(statement), statement
+    assert "openpyxl" in _modules_after("from govopen_rules import read_facts_workbook")
+    assert govopen_rules.read_facts_workbook.__doc__

@@ -34,7 +34,6 @@ from govopen_rules.evaluation.cohort import CohortResult, evaluate_many
 from govopen_rules.plugins.calendar_file import calendar_years
 from govopen_rules.reports.cohort import render_cohort_markdown
 from govopen_rules.reports.html_page import cohort_html
-from govopen_rules.reports.xlsx import cohort_workbook
 
 __all__ = ["add_parser", "run"]
 
@@ -141,6 +140,8 @@ def run(args: argparse.Namespace, registry: RegistryFactory) -> int:
     if args.format == "json":
         return write_output(args, to_json(cohort)) or status
     if args.format == "xlsx":
+        from govopen_rules.reports.xlsx import cohort_workbook  # loads openpyxl
+
         return write_output(args, cohort_workbook(cohort)) or status
     if args.format == "html":
         return write_output(args, cohort_html(cohort, runnable.compiled.grading, rubric)) or status

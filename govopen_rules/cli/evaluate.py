@@ -22,7 +22,6 @@ from govopen_rules.engines import ENGINE_NAMES
 from govopen_rules.evaluation.pipeline import evaluate
 from govopen_rules.reports.html_page import result_html
 from govopen_rules.reports.text import render_text
-from govopen_rules.reports.xlsx import result_workbook
 
 __all__ = ["add_parser", "run"]
 
@@ -74,6 +73,8 @@ def run(args: argparse.Namespace, registry: RegistryFactory) -> int:
     if args.format == "json":
         return write_output(args, to_json(result))
     if args.format == "xlsx":
+        from govopen_rules.reports.xlsx import result_workbook  # loads openpyxl
+
         return write_output(args, result_workbook(result, rubric, locations=locations))
     if args.format == "html":
         return write_output(args, result_html(result, rubric, locations=locations))

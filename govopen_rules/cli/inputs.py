@@ -7,14 +7,14 @@ import argparse
 import sys
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
-
-from openpyxl import Workbook
+from typing import TYPE_CHECKING, Any
 
 from govopen_rules.cli.common import error, read_json
 from govopen_rules.errors import InputError
 from govopen_rules.facts.kinds import FactKind
-from govopen_rules.facts.workbook import FactsWorkbook, read_facts_workbook
+
+if TYPE_CHECKING:  # openpyxl is loaded only when a workbook is read or written
+    from openpyxl import Workbook
 
 __all__ = ["Units", "add_output_option", "is_workbook", "read_units", "write_output"]
 
@@ -44,7 +44,9 @@ def read_units(path: Path, kinds: Mapping[str, FactKind], *, cohort: bool) -> Un
     used, and :class:`~govopen_rules.FactsValidationError` naming sheet and cell for a workbook's
     problems."""
     if is_workbook(path):
-        book: FactsWorkbook = read_facts_workbook(path, kinds)
+        from govopen_rules.facts.workbook import read_facts_workbook
+
+        book = read_facts_workbook(path, kinds)
         if not cohort and len(book.units) != 1:
             raise InputError(
                 f"{path}: the workbook holds {len(book.units)} units; evaluate takes one "
@@ -68,7 +70,7 @@ def add_output_option(parser: argparse.ArgumentParser) -> None:
 def write_output(args: argparse.Namespace, report: str | Workbook) -> int:
     """Write a text report to ``-o`` or stdout, a workbook to ``-o`` (which it needs)."""
     output: Path | None = args.output
-    if isinstance(report, Workbook):
+    if not isinstance(report, str):
         if output is None:
             return error(f"--format {args.format} writes a file: give -o FILE")
         try:

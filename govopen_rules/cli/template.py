@@ -16,7 +16,6 @@ from govopen_rules.errors import FactsValidationError, Problem
 from govopen_rules.facts.convert import structure_facts_file
 from govopen_rules.facts.kinds import FactKind
 from govopen_rules.facts.model import FactsFile
-from govopen_rules.reports.template import template_workbook
 
 __all__ = ["add_parser", "run"]
 
@@ -52,6 +51,8 @@ def run(args: argparse.Namespace, registry: RegistryFactory) -> int:
             return error(f'{args.source}: "units" is not a list')
         units = _structured(raw, reg.fact_kinds, args.source, cohort)
     try:
+        from govopen_rules.reports.template import template_workbook  # loads openpyxl
+
         book = template_workbook(
             compiled,
             reg.fact_kinds,

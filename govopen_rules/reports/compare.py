@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 from html import escape
-
-from openpyxl import Workbook
+from typing import TYPE_CHECKING
 
 from govopen_rules.evaluation.compare import Comparison
 from govopen_rules.evaluation.results import EvaluationResult, Status, Verdict, provisional_mark
@@ -21,6 +20,9 @@ from govopen_rules.reports.formatting import (
     provisional_note,
 )
 from govopen_rules.reports.pending import NOT_YET, SCORE_RANGE_LABEL, score_range
+
+if TYPE_CHECKING:  # openpyxl is loaded only when a workbook is written
+    from openpyxl import Workbook
 
 __all__ = [
     "comparison_html",
@@ -164,6 +166,8 @@ def comparison_html(comparison: Comparison) -> str:
 
 def comparison_workbook(comparison: Comparison) -> Workbook:
     """The comparison as a workbook: a sheet of totals and one of shared baseline rules."""
+    from openpyxl import Workbook
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None
