@@ -66,3 +66,54 @@ def test_the_engine_is_chosen_on_the_command_line(capsys: pytest.CaptureFixture[
     assert cli.main([*argv, "--engine", "python"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert (result["engine"], result["total"]) == ("python", "13.9")
+
+
+XUANWEI_2021 = Path(__file__).parent.parent / "docs/examples/xuanwei-2021.yaml"
+
+
+def _units_2021(n: int) -> list[dict[str, object]]:
+    """The example as 2021 units, without its self-score for C6 (the 2021 file removes C6)."""
+    units = []
+    for text in _units(n):
+        unit = json.loads(text)
+        facts = [f for f in unit["facts"] if f.get("indicator") != "C6"]
+        units.append(dict(unit, year=2021, facts=facts))
+    return units
+
+
+def test_a_cohort_takes_a_rubric_file_in_one_process_or_several(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A year's rubric that extends an installed one, given as a file: every worker reads it by
+    its path, and the cohort is the one-process cohort."""
+    source = tmp_path / "cohort.json"
+    source.write_text(json.dumps({"units": _units_2021(3)}, ensure_ascii=False), encoding="utf-8")
+    argv = ["cohort", str(source), "--region", "xuanwei", "--year", "2021", "--format", "json"]
+    assert cli.main(argv) == 1  # not installed: no xuanwei 2021 rubric
+    assert "xuanwei" in capsys.readouterr().err
+    outputs = []
+    for processes in ("0", "2"):
+        assert cli.main([*argv, "--rubric", str(XUANWEI_2021), "--processes", processes]) == 0
+        outputs.append(capsys.readouterr().out)
+    assert outputs[0] == outputs[1]
+    cohort = json.loads(outputs[0])
+    assert cohort["rubric_id"] == "xuanwei-2021-county"
+    assert [r["rubric_id"] for r in cohort["results"]] == ["xuanwei-2021-county"] * 3
+    # The 2021 file drops indicator C6: no result holds it.
+    assert all(i["code"] != "C6" for r in cohort["results"] for a in r["areas"]
+               for i in a["indicators"])  # fmt: skip
+
+
+def test_a_rubric_file_that_does_not_load_stops_the_cohort(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "cohort.json"
+    source.write_text(json.dumps({"units": _units_2021(1)}, ensure_ascii=False), encoding="utf-8")
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("extends: xuanwei:2020\nyear: [", encoding="utf-8")
+    for processes in ("0", "2"):
+        argv = ["cohort", str(source), "--region", "xuanwei", "--year", "2021",
+                "--rubric", str(broken), "--processes", processes]  # fmt: skip
+        assert cli.main(argv) == 1
+        err = capsys.readouterr().err
+        assert err.startswith("error: ") and "broken.yaml" in err and "Traceback" not in err

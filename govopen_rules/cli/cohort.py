@@ -8,6 +8,8 @@ units. The exit status is 1 when any unit could not be evaluated (each is listed
 
 ``--calendar FILE`` (repeatable) gives a year's official holiday arrangement, as for
 ``evaluate``: the files are read before any unit, and their years are sent to every worker.
+``--rubric FILE`` (repeatable) uses a rubric file besides the installed ones (a year's rubric
+that ``extends`` an installed one): with ``--processes``, every worker reads it by its path.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import Any
 
 from govopen_rules.cli.common import (
     RegistryFactory,
-    add_calendar_option,
+    add_extra_options,
     add_param_option,
     error,
     ignore_interrupts,
@@ -32,6 +34,7 @@ from govopen_rules.engines import ENGINE_NAMES
 from govopen_rules.errors import InputError
 from govopen_rules.evaluation.cohort import CohortResult, evaluate_many
 from govopen_rules.plugins.calendar_file import calendar_years
+from govopen_rules.plugins.extras import with_additions
 from govopen_rules.reports.cohort import render_cohort_markdown
 from govopen_rules.reports.html_page import cohort_html
 
@@ -66,7 +69,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     )
     add_output_option(co)
     add_param_option(co)
-    add_calendar_option(co)
+    add_extra_options(co)
 
 
 def _streamed(path: Path) -> tuple[Iterator[str], int]:
@@ -92,7 +95,9 @@ def _streamed(path: Path) -> tuple[Iterator[str], int]:
 
 
 def run(args: argparse.Namespace, registry: RegistryFactory) -> int:
-    reg = registry()
+    # Rubric files here (a file that does not load stops the command); calendar files are read
+    # by evaluate_many, which sends their years to the workers.
+    reg = with_additions(registry(), rubric_files=args.rubric)
     parameters = dict(args.param)
     calendar = calendar_years(args.calendar)  # read once here; the years travel to the workers
     runnable = reg.runnable(args.region, args.year, parameters, args.engine)  # unknown: fail first
@@ -129,7 +134,11 @@ def run(args: argparse.Namespace, registry: RegistryFactory) -> int:
                 with ProcessPoolExecutor(
                     max_workers=args.processes, initializer=ignore_interrupts
                 ) as pool:
-                    cohort = evaluate_many(units, executor=pool, **options)
+                    # The workers add the rubric files themselves (this registry has them).
+                    rubric_files = [path.resolve() for path in args.rubric]
+                    cohort = evaluate_many(
+                        units, executor=pool, rubric_files=rubric_files, **options
+                    )
             else:
                 cohort = evaluate_many(units, registry=reg, **options)
     finally:

@@ -24,10 +24,10 @@ from pathlib import Path
 from typing import Any
 
 from govopen_rules.conversion import InputLimitError, load_json_document
-from govopen_rules.errors import InputError, PluginError, Problem, ValidationError
+from govopen_rules.errors import InputError, Problem, ValidationError
 from govopen_rules.exact import parse_decimal
 from govopen_rules.plugins.calendar_file import CalendarFile
-from govopen_rules.plugins.extras import RubricFiles, with_plugins
+from govopen_rules.plugins.extras import RUBRIC_FILES, RubricFiles, refuse_problems_of, with_plugins
 from govopen_rules.plugins.registry import Registry
 
 __all__ = [
@@ -154,12 +154,10 @@ def with_extras(args: argparse.Namespace, registry: RegistryFactory) -> Registry
                 (f"calendar file {path}", CalendarFile(path)) for path in calendars
             ]
             if rubrics:
-                plugins.append(("rubric files", RubricFiles(rubrics)))
+                plugins.append((RUBRIC_FILES, RubricFiles(rubrics)))
             made = with_plugins(registry(), plugins)
             # A file named on the command line must load, even where broken plugins are skipped.
-            for problem in made.problems:
-                if "'rubric files'" in problem or any(str(p) in problem for p in calendars):
-                    raise PluginError(problem)
+            refuse_problems_of(made, [*rubrics, *calendars])
             built.append(made)
         return built[0]
 

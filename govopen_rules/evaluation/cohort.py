@@ -30,6 +30,7 @@ import enum
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -44,7 +45,7 @@ from govopen_rules.evaluation.scoring import UncoveredKind
 from govopen_rules.exact import percent_of
 from govopen_rules.facts.model import FactsFile, Unit
 from govopen_rules.plugins.calendar_file import CalendarSource, calendar_years
-from govopen_rules.plugins.extras import with_calendar
+from govopen_rules.plugins.extras import with_additions
 from govopen_rules.plugins.registry import Registry, default_registry
 from govopen_rules.rubric.grades import GradeScale, Grading, ResolvedGroup
 
@@ -264,6 +265,7 @@ def evaluate_many(
     published: Mapping[str, str] | None = None,
     uncovered_kind: UncoveredKind = "error",
     calendar: Iterable[CalendarSource] = (),
+    rubric_files: Iterable[Path | str] = (),
 ) -> CohortResult:
     """Evaluate every unit, then rank and tier them by the rubric's cohort policy.
 
@@ -287,12 +289,19 @@ def evaluate_many(
     paths (read here, before any unit; a later one wins for the same year). Their years are
     added to ``registry`` and travel with every unit to an executor's workers, so the cohort is
     the same in one process or many; without them such years are provisional and marked.
+
+    ``rubric_files`` are rubric files to use besides the installed rubrics (a draft, or a
+    year's rubric that ``extends`` an installed one): added to ``registry`` (a file that does
+    not load is a :class:`~govopen_rules.PluginError`), and sent to an executor's workers as
+    absolute paths, which must be readable where they run (the same machine, or a file system
+    the cluster shares).
     """
     if executor is not None and registry is not None:
         raise ValueError("pass either an executor or a registry: workers use their own plugins")
     years = calendar_years(calendar)
-    reg = with_calendar(registry or default_registry(), years)
-    sent = years if executor is not None else ()
+    files = tuple(str(Path(path).resolve()) for path in rubric_files)
+    reg = with_additions(registry or default_registry(), calendar=years, rubric_files=files)
+    sent = (years, files) if executor is not None else ((), ())
     runnable = reg.runnable(region, year, parameters, engine)
     rubric = runnable.compiled.rubric
     covers = rubric.unit_kinds
@@ -322,7 +331,9 @@ def evaluate_many(
                     index, facts, region, year, parameters, reg, engine, as_json
                 )
                 continue
-            yield Job(index, facts, region, year, parameters, engine, _standing_of, as_json, sent)
+            yield Job(
+                index, facts, region, year, parameters, engine, _standing_of, as_json, *sent
+            )
 
     def outcomes() -> Iterator[Outcome]:
         """Every outcome in input order: the jobs' and those produced here."""

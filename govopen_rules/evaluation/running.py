@@ -8,8 +8,9 @@ one, each in a process of its own, so a unit that kills its worker is reported a
 other unit is lost. Every failure is an outcome, never an exception.
 
 A worker uses its own installed plugins; what else it needs travels in the job as plain data:
-the years of an official holiday arrangement the caller was given (``--calendar``), which the
-worker adds to its registry once per distinct set, so a unit scores the same in any process.
+the years of an official holiday arrangement the caller was given (``--calendar``) and the paths
+of rubric files it was given (``--rubric``), which the worker adds to its registry once per
+distinct set, so a unit scores the same in any process.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from govopen_rules.conversion import load_json_document, to_json
 from govopen_rules.errors import FactsValidationError, GovOpenRulesError
 from govopen_rules.evaluation.pipeline import evaluate
 from govopen_rules.evaluation.results import EvaluationResult
-from govopen_rules.plugins.extras import with_calendar
+from govopen_rules.plugins.extras import with_additions
 from govopen_rules.plugins.registry import Registry, default_registry
 from govopen_rules.workdays import HolidayYear
 
@@ -57,6 +58,9 @@ class Job:
     #: Years of the official holiday arrangement the worker adds to its installed plugins (set
     #: for jobs sent to an executor; in this process the caller's registry already has them).
     calendar: tuple[HolidayYear, ...] = ()
+    #: Rubric files (absolute paths) the worker adds to its installed plugins, likewise: they
+    #: must be readable where the worker runs (the same machine, or a shared file system).
+    rubric_files: tuple[str, ...] = ()
 
 
 @attrs.frozen
@@ -95,17 +99,18 @@ def _identity(facts: object) -> tuple[str | None, str | None]:
 
 
 @lru_cache(maxsize=4)
-def _registry_with(calendar: tuple[HolidayYear, ...]) -> Registry:
-    """This process's installed plugins with the years a job carries: built once per set."""
-    return with_calendar(default_registry(), calendar)
+def _registry_with(calendar: tuple[HolidayYear, ...], rubric_files: tuple[str, ...]) -> Registry:
+    """This process's installed plugins with the years and rubric files a job carries: built
+    once per set."""
+    return with_additions(default_registry(), calendar=calendar, rubric_files=rubric_files)
 
 
 def evaluate_job(job: Job, registry: Registry | None = None) -> Outcome:
     """Evaluate one unit where it runs (with ``registry``, or this process's installed plugins
     and the job's calendar years); any failure becomes the unit's outcome."""
-    if registry is None and job.calendar:
+    if registry is None and (job.calendar or job.rubric_files):
         try:
-            registry = _registry_with(job.calendar)
+            registry = _registry_with(job.calendar, job.rubric_files)
         except Exception as exc:  # a broken plugin in this worker fails the unit, not the run
             return Outcome(job.index, errors=(f"worker failed: {type(exc).__name__}: {exc}"[:500],))
     facts = job.facts

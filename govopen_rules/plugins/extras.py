@@ -12,13 +12,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from govopen_rules.errors import PluginError
 from govopen_rules.plugins.calendar_file import CalendarYears
 from govopen_rules.plugins.hookspecs import hookimpl
 from govopen_rules.plugins.manager import INTERNAL_PLUGINS, make_plugin_manager
 from govopen_rules.plugins.registry import Registry
 from govopen_rules.workdays import HolidayYear
 
-__all__ = ["RubricFiles", "with_calendar", "with_plugins"]
+__all__ = ["RubricFiles", "refuse_problems_of", "with_additions", "with_calendar", "with_plugins"]
+
+#: The plugin name rubric files given for one run are registered under.
+RUBRIC_FILES = "rubric files"
 
 
 class RubricFiles:
@@ -54,5 +58,37 @@ def with_plugins(registry: Registry, plugins: Iterable[tuple[str, object]]) -> R
 
 def with_calendar(registry: Registry, years: Iterable[HolidayYear]) -> Registry:
     """``registry`` with these years of the official arrangement added (itself if none)."""
-    given = tuple(years)
-    return with_plugins(registry, [("calendar years", CalendarYears(given))] if given else [])
+    return with_additions(registry, calendar=years)
+
+
+def with_additions(
+    registry: Registry,
+    *,
+    calendar: Iterable[HolidayYear] = (),
+    rubric_files: Iterable[Path | str] = (),
+) -> Registry:
+    """``registry`` with years of the official arrangement and rubric files added (itself if
+    neither). A rubric file given here must load: its problem is a :class:`PluginError` even
+    where broken installed plugins are only listed."""
+    years = tuple(calendar)
+    files = tuple(rubric_files)
+    plugins: list[tuple[str, object]] = []
+    if years:
+        plugins.append(("calendar years", CalendarYears(years)))
+    if files:
+        plugins.append((RUBRIC_FILES, RubricFiles(files)))
+    made = with_plugins(registry, plugins)
+    refuse_problems_of(made, files)
+    return made
+
+
+def refuse_problems_of(registry: Registry, paths: Iterable[Path | str]) -> None:
+    """Raise :class:`PluginError` for a problem of a file given for this run (its path, or the
+    plugin holding the rubric files, is in the problem): a broken installed plugin may be
+    skipped, a file the user named never is."""
+    named = [str(path) for path in paths]
+    if not named:
+        return
+    for problem in registry.problems:
+        if f"'{RUBRIC_FILES}'" in problem or any(path in problem for path in named):
+            raise PluginError(problem)
