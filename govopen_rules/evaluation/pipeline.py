@@ -127,9 +127,11 @@ def _derive_and_encode(
             encoded = encode_fact(kind, fact, derived, fields)
         except CalendarYearMissingError as exc:
             errors.append(f"facts[{index}]: {exc}")
+            used.clear()  # what this fact touched is no other fact's
             continue
         except ValueError as exc:
             errors.append(f"facts[{index}].{exc}")
+            used.clear()
             continue
         provisional: tuple[int, ...] = ()
         if used:
