@@ -5,6 +5,8 @@ What a library user, a rubric author and a rule tester need is re-exported here 
 one step of the pipeline each (see ``docs/architecture.md``).
 """
 
+from typing import TYPE_CHECKING
+
 from govopen_rules._version import library_version
 from govopen_rules.conversion import from_json, to_json
 from govopen_rules.errors import (
@@ -99,11 +101,20 @@ __all__ = [
     "workdays_between",
 ]
 
+_LAZY = ("FactsWorkbook", "read_facts_workbook")
+
+if TYPE_CHECKING:  # type checkers see the real names; at run time they load on first use
+    from govopen_rules.facts.workbook import FactsWorkbook, read_facts_workbook
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_LAZY])
+
 
 def __getattr__(name: str) -> object:
     """Workbook reading loads openpyxl (and numpy) only when a workbook is read: importing the
     library, evaluating JSON facts and every cohort worker stay free of it."""
-    if name in ("FactsWorkbook", "read_facts_workbook"):
+    if name in _LAZY:
         from govopen_rules.facts import workbook
 
         return getattr(workbook, name)

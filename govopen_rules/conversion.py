@@ -385,7 +385,9 @@ def to_json(obj: object, *, indent: int | None = 2) -> str:
     Compact JSON (``indent=None``: one line, as a cohort streams its results) is written by
     orjson, five times faster than the standard library on a result; it is the same JSON
     value, without the spaces after separators. Anything orjson refuses (an integer past 64
-    bits) falls back to the standard library.
+    bits, a lone surrogate) falls back to the standard library. Model objects hold no floats;
+    for other data, compact output writes a float NaN or infinity as ``null`` (the standard
+    library writes ``NaN``, which is not JSON).
     """
     data = unstructure(obj)
     if indent is None:

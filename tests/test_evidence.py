@@ -151,3 +151,17 @@ def test_a_rule_that_tests_presence_still_sees_undated_facts(make_registry: Make
     reg = one(make_registry, rule("t.a.undated", "submission", when=unknown))
     verdict = run(reg, {"kind": "submission", "item": "季报"}).verdict("t.a.undated")
     assert verdict.status is Status.DEDUCTED
+
+
+def test_a_derived_measure_wins_over_the_facts_field_of_that_name_even_when_empty() -> None:
+    """Evidence shows each name once, at its first place; a measure the deriver set to None
+    hides the fact's field of the same name, and source and note come last."""
+    from govopen_rules.evaluation.scoring import PreparedFact, _Evidence
+
+    fact = Submission(item="月报", source="台账", note="原注")
+    shown = _Evidence([], []).ref(
+        PreparedFact(0, "submission", fact, {"note": None, "late": True}, {}), ("late",)
+    )
+    assert shown.values == {"item": "月报", "late": "true", "source": "台账"}
+    kept = _Evidence([], []).ref(PreparedFact(0, "submission", fact, {}, {}), ("late",))
+    assert list(kept.values) == ["item", "source", "note"]

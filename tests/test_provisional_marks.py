@@ -320,3 +320,9 @@ def test_the_2026_request_with_the_2027_file_is_exact_in_a_cohort(reg_2026: Regi
     assert result.provisional_calendar_years == cohort.provisional_calendar_years == ()
     assert marked_years(json.loads(to_json(cohort))) == []
     assert "临时日历" not in render_cohort_markdown(cohort)
+
+
+def test_the_calendar_reports_the_evaluations_provisional_years_afterwards(reg: Registry) -> None:
+    """Attributing years to each fact does not hide them from the calendar's own record."""
+    evaluate(UNITS[0], region="yanshan", year=2020, registry=reg)
+    assert reg.calendar.provisional_used() == frozenset({2035, 2036})

@@ -101,6 +101,7 @@ def _derive_and_encode(
     # Which provisional calendar years each fact's measures used, so that the verdicts and
     # evidence resting on it say so.
     used = reg.calendar.track_provisional()
+    evaluation_years: set[int] = set()
     codes = compiled.indicator_codes
     engine_fields = compiled.engine_fields
     rubric_kinds = compiled.fact_kinds
@@ -136,8 +137,12 @@ def _derive_and_encode(
         provisional: tuple[int, ...] = ()
         if used:
             provisional = tuple(sorted(used))
+            evaluation_years |= used
             used.clear()
         prepared.append(PreparedFact(index, kind_name, fact, derived, encoded, provisional))
+    # Afterwards the calendar reports the whole evaluation's years, as it did before facts were
+    # told apart (``WorkdayCalendar.provisional_used``).
+    used |= evaluation_years
     if errors:
         raise FactsValidationError(errors)
     return prepared, self_scores

@@ -177,16 +177,11 @@ class _Evidence:
             # it (deadlines, delays), and where it was seen: enough to check the verdict by hand.
             fact, derived = pf.fact, pf.derived
             values = {}
-            for name in _shown_fields(type(fact), consulted):
+            # Each name once, at its first place; a derived measure wins over the fact's field.
+            shown = (*_shown_fields(type(fact), consulted), *derived, "source", "note")
+            for name in dict.fromkeys(shown):
                 value = derived[name] if name in derived else getattr(fact, name, None)
                 if value is not None:
-                    values[name] = _display(value)
-            for name, value in derived.items():
-                if value is not None and name not in values:
-                    values[name] = _display(value)
-            for name in ("source", "note"):
-                value = getattr(fact, name, None)
-                if value is not None and name not in values:
                     values[name] = _display(value)
             found = EvidenceRef(
                 fact_index=pf.position,
