@@ -15,6 +15,12 @@ max rate of each path and of the two ratios the targets are set on (issue 12):
 
 It prints whether each target is met. Run it on an idle machine: other processes on its 2 cores
 change every figure.
+
+It also measures a floor: the time to construct, with the same field values, the objects that
+one evaluate() call must create (the typed facts, and the result's evidence references,
+verdicts, indicator and area results, score range and the result itself; verdicts shared
+between evaluations are not counted). No evaluate() returning these frozen objects can take less
+than the engine's match plus that floor, which bounds both ratios (``*_bound``).
 """
 
 from __future__ import annotations
@@ -161,12 +167,57 @@ def measure(evaluations: int, repeats: int) -> dict[str, float]:
         runnable.engine.match(encoded, check=False)
 
     full(), bare(), full_python()  # warm up
-    results: dict[str, list[float]] = {"evaluate": [], "engine": [], "evaluate_python": []}
+    construct = _construction(case, registry)
+    python_match = registry.runnable("bench", 2020, None, "python").engine
+    results: dict[str, list[float]] = {
+        "evaluate": [],
+        "engine": [],
+        "evaluate_python": [],
+        "construct": [],
+        "python_match": [],
+    }
     for _ in range(repeats):
         results["engine"].append(rate(bare, evaluations))
         results["evaluate"].append(rate(full, evaluations))
         results["evaluate_python"].append(rate(full_python, evaluations))
+        results["construct"].append(rate(construct, evaluations))
+        results["python_match"].append(
+            rate(lambda: python_match.match(encoded, check=False), evaluations)
+        )
     return {k: statistics.median(v) for k, v in results.items()}
+
+
+def _construction(case: dict[str, Any], registry: Registry) -> Any:
+    """A function that constructs, with the same field values, every object one evaluate()
+    call creates: the typed facts and the result's objects that no other evaluation shares."""
+    import attrs
+
+    from govopen_rules.facts.convert import structure_facts_file
+
+    def objects(result: Any) -> list[Any]:
+        found = [result, result.range, *result.areas]
+        for area in result.areas:
+            found += area.indicators
+            for indicator in area.indicators:
+                found += indicator.verdicts
+                for verdict in indicator.verdicts:
+                    found += verdict.evidence
+        return list({id(o): o for o in found}.values())
+
+    first = evaluate(case, region="bench", year=2020, registry=registry)
+    again = {id(o) for o in objects(evaluate(case, region="bench", year=2020, registry=registry))}
+    fresh = [o for o in objects(first) if id(o) not in again]
+    facts = list(structure_facts_file(case, registry.fact_kinds).facts)
+    made = [
+        (type(o), {a.name: getattr(o, a.name) for a in attrs.fields(type(o)) if a.init})
+        for o in (*facts, *fresh)
+    ]
+
+    def construct() -> None:
+        for cls, values in made:
+            cls(**values)
+
+    return construct
 
 
 def main() -> int:
@@ -259,6 +310,16 @@ def _compare(args: argparse.Namespace, baseline_dir: Path | None) -> int:
         "evaluate_python_us_per_eval": round(1e6 / statistics.median(python_engine)),
         "engine_us_per_eval": round(1e6 / statistics.median(engine)),
     }
+    floor = [1e6 / r["construct"] for r in runs if "construct" in r]
+    if floor:
+        engine_us = [1e6 / r["engine"] for r in runs]
+        python_us = [1e6 / r["python_match"] for r in runs]
+        report["objects_construct_us_per_eval"] = round(statistics.median(floor))
+        # evaluate() >= match + constructing its objects, whatever else it does.
+        report["evaluate_share_of_engine_bound"] = _spread(
+            [e / (e + c) for e, c in zip(engine_us, floor, strict=True)], 3
+        )
+        report["python_match_us_per_eval"] = round(statistics.median(python_us))
     share = statistics.median(shares)
     targets: dict[str, Any] = {
         "evaluate_share_of_engine": {"target": SHARE_TARGET, "met": share >= SHARE_TARGET}
@@ -271,6 +332,14 @@ def _compare(args: argparse.Namespace, baseline_dir: Path | None) -> int:
             [f / b for f, b in zip(full, before, strict=True)], 3
         )
         report["python_evaluate_speedup_over_baseline"] = _spread(speedups, 3)
+        if floor:
+            report["python_evaluate_speedup_over_baseline_bound"] = _spread(
+                [
+                    (1e6 / b) / (p + c)
+                    for b, p, c in zip(before, python_us, floor, strict=True)
+                ],
+                3,
+            )
         speedup = statistics.median(speedups)
         targets["python_evaluate_speedup_over_baseline"] = {
             "target": SPEEDUP_TARGET,

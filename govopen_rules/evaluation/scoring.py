@@ -15,9 +15,9 @@ import functools
 import unicodedata
 import weakref
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 import attrs
 
@@ -74,6 +74,9 @@ class PreparedFact(NamedTuple):
 
 
 def _display(value: object) -> str:
+    shown = _DISPLAY.get(type(value))
+    if shown is not None:
+        return shown(value)
     if isinstance(value, str):
         return value
     if isinstance(value, bool):
@@ -85,16 +88,32 @@ def _display(value: object) -> str:
     return str(value)
 
 
-_SHOWN: dict[tuple[type, tuple[str, ...]], tuple[str, ...]] = {}
+#: How evidence shows a value of each common type (others: :func:`_display`'s checks).
+_DISPLAY: dict[type, Callable[[Any], str]] = {
+    str: str,
+    bool: lambda value: "true" if value else "false",
+    int: str,
+    Decimal: str,
+    dt.date: dt.date.isoformat,
+    tuple: lambda value: "、".join(_display(v) for v in value),
+}
 
 
-def _shown_fields(cls: type, consulted: tuple[str, ...]) -> tuple[str, ...]:
-    """The fields an evidence reference shows, before the derived measures: which fact it is
-    (a name, a title) and what the rule read. Once per (fact class, fields read)."""
-    key = (cls, consulted)
+_SHOWN: dict[tuple[type, tuple[str, ...], tuple[str, ...]], tuple[str, ...]] = {}
+
+
+def _shown_fields(
+    cls: type, consulted: tuple[str, ...], measures: tuple[str, ...]
+) -> tuple[str, ...]:
+    """The names an evidence reference shows, each once at its first place: which fact it is
+    (a name, a title), what the rule read, the measures derived from it (deadlines, delays), and
+    where it was seen. Once per (fact class, fields read, measures derived)."""
+    key = (cls, consulted, measures)
     found = _SHOWN.get(key)
     if found is None:
-        found = tuple(dict.fromkeys((*identifying_fields(cls), *consulted)))
+        found = tuple(
+            dict.fromkeys((*identifying_fields(cls), *consulted, *measures, "source", "note"))
+        )
         if len(_SHOWN) > 4096:
             _SHOWN.clear()
         _SHOWN[key] = found
@@ -177,9 +196,8 @@ class _Evidence:
             # it (deadlines, delays), and where it was seen: enough to check the verdict by hand.
             fact, derived = pf.fact, pf.derived
             values = {}
-            # Each name once, at its first place; a derived measure wins over the fact's field.
-            shown = (*_shown_fields(type(fact), consulted), *derived, "source", "note")
-            for name in dict.fromkeys(shown):
+            # A derived measure wins over the fact's field of the same name.
+            for name in _shown_fields(type(fact), consulted, tuple(derived)):
                 value = derived[name] if name in derived else getattr(fact, name, None)
                 if value is not None:
                     values[name] = _display(value)
@@ -473,23 +491,23 @@ def score(
                     bonus += v.points
                 elif v.status is Status.DEDUCTED:
                     vetoed = True
-            cap = ind.points if ind.cap is None else ind.cap
-            deducted = min(lost, cap)
-            ind_score = ind.points - deducted
-            ends = Ends(min(low_lost, cap), min(high_lost, cap))
+            points = ind.points
+            cap = points if ind.cap is None else ind.cap
+            deducted = lost if lost <= cap else cap
+            ind_score = points - deducted
             own = self_scores.get(ind.code)
             indicators.append(
                 IndicatorResult(
                     code=ind.code,
                     title=ind.title,
-                    points=ind.points,
+                    points=points,
                     deducted=deducted,
                     score=ind_score,
                     verdicts=verdicts,
                     self_score=own,
                     self_score_gap=None if own is None else own - ind_score,
-                    low=ind.points - ends.low,
-                    high=ind.points - ends.high,
+                    low=points - (low_lost if low_lost <= cap else cap),
+                    high=points - (high_lost if high_lost <= cap else cap),
                 )
             )
         area_cap = area.points if area.cap is None else area.cap

@@ -20,6 +20,7 @@ from govopen_rules.conversion import Structurer, parse_date, unknown_fields
 from govopen_rules.errors import FactsValidationError
 from govopen_rules.exact import NumberError, fits_digits, parse_decimal, shown
 from govopen_rules.facts.encoding import INT64_MAX
+from govopen_rules.facts.fast_structure import FastBuild, fast_builder
 from govopen_rules.facts.kinds import FactKind
 from govopen_rules.facts.model import FactsFile, Unit
 
@@ -79,6 +80,20 @@ def _date(value: object, _: type) -> dt.date:
 
 
 _FACTS = Structurer({int: _whole_number, Decimal: _decimal, dt.date: _date})
+_BUILDERS: dict[type, FastBuild] = {}
+
+
+def _builder(cls: type) -> FastBuild:
+    """The fact class's generated structuring function, made at its first fact."""
+    found = _BUILDERS.get(cls)
+    if found is None:
+        found = fast_builder(
+            cls, _FACTS.fast.get_structure_hook, int_max=INT64_MAX, years=(FIRST_YEAR, LAST_YEAR)
+        )
+        if len(_BUILDERS) > 1024:  # classes made on the fly (tests) must not pile up
+            _BUILDERS.clear()
+        _BUILDERS[cls] = found
+    return found
 
 
 @attrs.frozen(kw_only=True)
@@ -208,5 +223,9 @@ def _structure_fact(raw: object, kinds: Mapping[str, FactKind], path: str) -> tu
     if kind is None:
         known = ", ".join(sorted(kinds))
         return None, [f"{path}.kind: unknown fact kind {shown(kind_name)}; known kinds: {known}"]
+    try:
+        return _builder(kind.cls)(raw), []
+    except Exception:  # the detailed path below says what is wrong
+        pass
     body = {k: v for k, v in raw.items() if k != "kind"}
     return _FACTS.structure_as(body, kind.cls, path)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
+from decimal import Decimal
 
 from govopen_rules.conversion import parse_date
 from govopen_rules.exact import parse_decimal
@@ -36,17 +37,18 @@ def encode_fact(
     """The engine's view of one fact: ``fields`` only (default: all). ValueError names the field."""
     out: dict[str, object] = {"kind": kind.name}
     size = 1
-    for name, ftype, is_measure, is_list in _plan(kind, None if fields is None else tuple(fields)):
+    key = fields if fields is None or type(fields) is tuple else tuple(fields)
+    for name, is_measure, is_list, encode in _plan(kind, key):
         value = derived.get(name) if is_measure else getattr(fact, name)
         if value is None:
             continue
         try:
             if is_list:
                 assert isinstance(value, tuple)
-                out[name] = [encode_value(item, ftype) for item in value]
+                out[name] = [encode(item) for item in value]
                 size += len(value)
             else:
-                out[name] = encode_value(value, ftype)
+                out[name] = encode(value)
                 size += 1
         except ValueError as exc:
             raise ValueError(f"{name}: {exc}") from None
@@ -55,13 +57,15 @@ def encode_fact(
     return out
 
 
-_Plan = tuple[tuple[str, FieldType, bool, bool], ...]
+_Encode = Callable[[object], "int | str | bool"]
+_Plan = tuple[tuple[str, bool, bool, _Encode], ...]
 _PLANS: dict[tuple[int, tuple[str, ...] | None], tuple[FactKind, _Plan]] = {}
 
 
 def _plan(kind: FactKind, fields: tuple[str, ...] | None) -> _Plan:
-    """Per field encoded: its name, type, whether it is a derived measure and whether a list;
-    worked out once per (kind, fields), not per fact. Nested values never reach the engine."""
+    """Per field encoded: its name, whether it is a derived measure, whether a list, and the
+    function that encodes one value of its type; worked out once per (kind, fields), not per
+    fact. Nested values never reach the engine."""
     key = (id(kind), fields)
     found = _PLANS.get(key)
     if found is None or found[0] is not kind:
@@ -71,7 +75,7 @@ def _plan(kind: FactKind, fields: tuple[str, ...] | None) -> _Plan:
             measure = name not in kind.fields
             ftype = kind.derived[name] if measure else kind.fields[name]
             if ftype is not FieldType.NESTED:
-                plan.append((name, ftype, measure, ftype in _LISTS))
+                plan.append((name, measure, ftype in _LISTS, _ENCODERS[ftype]))
         found = (kind, tuple(plan))
         if len(_PLANS) > 4096:
             _PLANS.clear()
@@ -110,6 +114,12 @@ def encode_value(value: object, ftype: FieldType) -> int | str | bool:
 
 def encode_decimal(value: object) -> int:
     """A decimal as integer millionths; exact or an error, never rounded."""
+    if type(value) is Decimal and value.is_finite():  # as facts are structured: checked there
+        scaled = value.scaleb(6)
+        if scaled == scaled.to_integral_value():
+            result = int(scaled)
+            if -INT64_MAX <= result <= INT64_MAX:
+                return result
     scaled = parse_decimal(value) * DECIMAL_SCALE
     if scaled != scaled.to_integral_value():
         raise ValueError(f"{value!r} has more than 6 decimal places")
@@ -117,3 +127,41 @@ def encode_decimal(value: object) -> int:
     if abs(result) > INT64_MAX:
         raise ValueError(f"{value!r} is outside the engine's range")
     return result
+
+
+def _generic(ftype: FieldType) -> _Encode:
+    return lambda value: encode_value(value, ftype)
+
+
+def _date(value: object) -> int | str | bool:
+    return value.toordinal() if type(value) is dt.date else encode_value(value, FieldType.DATE)
+
+
+def _str(value: object) -> int | str | bool:
+    if type(value) is str:
+        return unicodedata.normalize("NFC", value)
+    return encode_value(value, FieldType.STR)
+
+
+def _bool(value: object) -> int | str | bool:
+    return value if type(value) is bool else encode_value(value, FieldType.BOOL)
+
+
+def _int(value: object) -> int | str | bool:
+    if type(value) is int and -INT64_MAX <= value <= INT64_MAX:
+        return value
+    return encode_value(value, FieldType.INT)
+
+
+#: Each type's encoder: the common value (exactly that type) in line, anything else through
+#: :func:`encode_value`, which checks it and says what is wrong.
+_ENCODERS: dict[FieldType, _Encode] = {
+    FieldType.DATE: _date,
+    FieldType.DATE_LIST: _date,
+    FieldType.STR: _str,
+    FieldType.STR_LIST: _str,
+    FieldType.BOOL: _bool,
+    FieldType.INT: _int,
+    FieldType.DECIMAL: encode_decimal,
+    FieldType.NESTED: _generic(FieldType.NESTED),
+}

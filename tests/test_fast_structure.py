@@ -1,0 +1,150 @@
+"""The generated structuring of facts agrees with the detailed converter on every input.
+
+The fast path (:mod:`govopen_rules.facts.fast_structure`) may refuse what the detailed path
+accepts (the detailed path then builds the fact), but what it accepts it must build exactly as
+the detailed path does, and it must never accept what the detailed path refuses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import typing
+from decimal import Decimal
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from govopen_rules.facts.convert import _FACTS, _builder, read_facts
+from govopen_rules.plugins.registry import default_registry
+
+KINDS = default_registry().fact_kinds
+
+#: Values of every shape a JSON document (or a caller's mapping) can hold, valid and not.
+ODD = st.sampled_from(
+    [
+        None,
+        True,
+        False,
+        0,
+        -1,
+        7,
+        2**63 - 1,
+        2**63,
+        -(2**63),
+        "",
+        "文本",
+        "2020-06-01",
+        "2020-02-30",
+        "1899-12-31",
+        "2101-01-01",
+        "20200601",
+        "2020-W23-1",
+        "2020-06-01T00:00",
+        "２０２０-06-01",
+        "94.5",
+        "1e3",
+        "NaN",
+        "1234567890123.5",
+        "0.0000001",
+        Decimal("0.1"),
+        Decimal("-3"),
+        Decimal("100.5"),
+        1.5,
+        [],
+        ["a", "b"],
+        ["2020-01-02"],
+        [1],
+        {"a": 1},
+        dt.date(2020, 6, 1),
+        dt.date(1800, 1, 1),
+        dt.datetime(2020, 6, 1, 12, 0),
+    ]
+)
+
+
+def _field_values(cls: type) -> st.SearchStrategy[dict[str, Any]]:
+    hints = typing.get_type_hints(cls)
+    names = [a.name for a in attrs.fields(cls) if a.init]
+
+    def typed(tp: Any) -> st.SearchStrategy[Any]:
+        inner = [a for a in typing.get_args(tp) if a is not type(None)]
+        base = inner[0] if len(inner) == 1 else tp
+        if base is str:
+            return st.text(max_size=5)
+        if base is int:
+            return st.integers(min_value=-(2**64), max_value=2**64)
+        if base is bool:
+            return st.booleans()
+        if base is Decimal:
+            return st.decimals(allow_nan=False, places=3, min_value=-(10**6), max_value=10**6)
+        if base is dt.date:
+            return st.dates(dt.date(1890, 1, 1), dt.date(2110, 1, 1)).map(dt.date.isoformat)
+        return ODD
+
+    values = {name: st.one_of(typed(hints[name]), ODD) for name in names}
+    return st.fixed_dictionaries(
+        {}, optional={**values, "unknown_field": ODD, "kind": st.just(cls.__name__)}
+    )
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_fast_path_builds_what_the_detailed_path_builds(kind: str, data: st.DataObject) -> None:
+    cls = KINDS[kind].cls
+    raw = data.draw(_field_values(cls))
+    body = {k: v for k, v in raw.items() if k != "kind"}
+    try:
+        fast = _builder(cls)(raw)
+    except Exception:
+        return  # refused: the detailed path decides (checked below for whole files)
+    detailed, problems = _FACTS.structure_as(body, cls, "x")
+    assert problems == []
+    assert fast == detailed
+    assert type(fast) is type(detailed)
+
+
+def test_fast_path_takes_a_valid_fact_and_refuses_a_wrong_one() -> None:
+    cls = KINDS["information_request"].cls
+    build = _builder(cls)
+    fact = build(
+        {"kind": "information_request", "received_on": "2020-06-01", "fee_charged": Decimal(0)}
+    )
+    assert fact.received_on == dt.date(2020, 6, 1)
+    for wrong in (
+        {"received_on": "2020-06-31"},
+        {"received_on": "2020-W23-1"},
+        {"received_on": 20200601},
+        {"fee_charged": Decimal(-1)},  # the class's validator refuses it
+        {"received_on": "2020-06-01", "colour": "red"},
+    ):
+        with pytest.raises(ValueError):
+            build({"kind": "information_request", **wrong})
+
+
+def test_whole_files_read_the_same_with_or_without_the_fast_path(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Problems (and their order) and facts are the same when every fact takes the detailed path."""
+    facts: list[object] = [
+        {"kind": "submission", "item": "a", "due_on": "2020-06-01", "submitted_on": "2020-06-31"},
+        {"kind": "information_request", "received_on": "2020-06-01", "replied_on": "2020-06-05"},
+        {"kind": "hotline_figures", "period": "2020-01", "answered_within_15s_rate": "120"},
+        {"kind": "disclosure_item", "topic": "t", "published": "yes"},
+        {"kind": "disclosure_item", "topic": "t", "published": True, "extra": 1},
+        {"kind": "policy_interpretation", "policy_published_on": dt.date(2020, 1, 2)},
+    ]
+    data = {"unit": {"id": "u", "name": "n", "kind": "department"}, "year": 2020, "facts": facts}
+    fast = read_facts(data, KINDS)
+
+    def refuse(_: object) -> object:
+        raise ValueError("detailed path only")
+
+    monkeypatch.setattr("govopen_rules.facts.convert._builder", lambda cls: refuse)
+    slow = read_facts(data, KINDS)
+    assert fast == slow
+    assert [i for i, _ in fast.facts] == [1, 5]
+    assert len(fast.problems) == 4
