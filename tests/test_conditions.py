@@ -188,3 +188,56 @@ def test_decimal_thresholds_compare_exactly(name: str) -> None:
     ]
     assert {i for _r, i in engine.match(facts)} == {0}
     engine.close()
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(CONDITIONS, min_size=1, max_size=3), st.lists(fact(), max_size=6))
+def test_python_engine_agrees_with_the_reference_evaluator(
+    data: list[dict[str, Any]], facts: list[dict[str, object]]
+) -> None:
+    """The compiled python engine and the condition evaluator it is generated from agree on
+    every selection (several conditions each, several selections per kind)."""
+    conditions = tuple(parse(d) for d in data)
+    selections = {
+        "all": Selection("t", conditions),
+        "first": Selection("t", conditions[:1]),
+        "none": Selection("t", ()),
+        "other": Selection("u", conditions),
+    }
+    engine = build_engine(selections, engine="python")
+    got = sorted(engine.match(facts))
+    want = sorted(
+        (name, i)
+        for name, selection in selections.items()
+        for i, f in enumerate(facts)
+        if f.get("kind") == selection.kind and all(matches(c, f) for c in selection.conditions)
+    )
+    assert got == want, (data, facts)
+
+
+def test_python_engine_matches_conditions_nested_past_the_python_compiler() -> None:
+    """A condition nested deeper than Python's parser allows is evaluated, not refused."""
+    cond: Any = Compare("n", "gt", 1)
+    for depth in range(250):  # Python's parser stops at 200 nested parentheses
+        cond = All((cond,)) if depth % 2 else Any_((cond, Exists("s", True)))
+    engine = build_engine(
+        {"deep": Selection("t", (cond,)), "flat": Selection("t", ())}, engine="python"
+    )
+    facts: list[dict[str, object]] = [
+        {"kind": "t", "n": 2},
+        {"kind": "t", "n": 0},
+        {"kind": "t", "s": "x"},
+    ]
+    assert sorted(engine.match(facts)) == [
+        ("deep", 0),
+        ("deep", 2),
+        ("flat", 0),
+        ("flat", 1),
+        ("flat", 2),
+    ]
+
+
+def test_python_engine_never_orders_values_that_are_not_numbers() -> None:
+    engine = build_engine({"r": Selection("t", (parse({"field": "n", "gt": 1}),))}, engine="python")
+    facts: list[dict[str, object]] = [{"kind": "t", "n": "9"}, {"kind": "t", "n": 9}, {"n": 9}]
+    assert engine.match(facts) == [("r", 1)]

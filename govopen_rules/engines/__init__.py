@@ -2,8 +2,9 @@
 
 :mod:`.protocol` says what an engine does; :mod:`.durable` is the durable-rules adapter (the only
 importer of durable-rules, imported only when such an engine is first built, so importing the
-library or its testing kit never loads the C extension); :mod:`.reference` is the plain-Python
-engine, the oracle the adapter is tested against.
+library or its testing kit never loads the C extension); :mod:`.python` is the plain-Python
+engine (selections compiled into Python functions per fact kind); :mod:`.reference` is the
+condition evaluator both are tested against.
 
 Layer 4: may import ``rubric``, ``facts`` and the layers below them.
 """
@@ -72,6 +73,6 @@ def build_engine(
         from govopen_rules.engines.durable import DurableEngine
 
         return DurableEngine.from_selections(selections, label=label)
-    from govopen_rules.engines.reference import ReferenceEngine
+    from govopen_rules.engines.python import PythonEngine
 
-    return ReferenceEngine(selections)
+    return PythonEngine(selections)
