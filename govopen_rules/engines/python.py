@@ -78,7 +78,8 @@ class _Source:
             return f"({present} and f[{field}] {operator} {value})"
         # Ordered comparisons are between whole numbers (decimals and dates are encoded so);
         # a value of another type never matches.
-        return f"({present} and _isinstance(f[{field}], _int) and f[{field}] {_ORDER[cond.op]} {value})"
+        number = f"_isinstance(f[{field}], _int)"
+        return f"({present} and {number} and f[{field}] {_ORDER[cond.op]} {value})"
 
 
 def _compiled(selections: Sequence[tuple[str, tuple[Condition, ...]]]) -> _KindMatcher:
