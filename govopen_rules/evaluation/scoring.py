@@ -155,7 +155,8 @@ class _Evidence:
         """The facts a selection matched, in the facts file's order."""
         found = self._selected.get(name)
         if found is None:
-            found = [self._prepared[i] for i in sorted(self._matched.get(name, ()))]
+            positions = self._matched.get(name)
+            found = [self._prepared[i] for i in sorted(positions)] if positions else []
             self._selected[name] = found
         return found
 
@@ -166,6 +167,9 @@ class _Evidence:
         if key in self._seen:
             return self._seen[key]
         rule = plan.rule
+        if rule.evidence_name not in self._matched:  # nothing selected: no evidence
+            self._seen[key] = None
+            return None
         evidence = self.selected(rule.evidence_name)
         problems = self.selected(rule.problem_name)
         read = plan.deadline_read
