@@ -58,9 +58,13 @@ def _whole_number(value: object, _: type) -> int:
 
 
 def _decimal(value: object, _: type) -> Decimal:
-    if type(value) is Decimal and value.is_finite():  # as JSON numbers are read: checked once
-        if fits_digits(value, DECIMAL_INTEGER_DIGITS, DECIMAL_FRACTION_DIGITS):
-            return value
+    # A Decimal as JSON numbers are read is checked once, against the narrower bounds.
+    if (
+        type(value) is Decimal
+        and value.is_finite()
+        and fits_digits(value, DECIMAL_INTEGER_DIGITS, DECIMAL_FRACTION_DIGITS)
+    ):
+        return value
     try:
         number = parse_decimal(value)
     except NumberError as exc:
