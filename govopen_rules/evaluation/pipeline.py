@@ -124,7 +124,8 @@ def _derive_and_encode(
             continue
         kind = rubric_kinds.get(kind_name) or reg.fact_kinds[kind_name]
         try:
-            derived = dict(kind.derive(fact, ctx)) if kind.derive is not None else {}
+            measured = kind.derive(fact, ctx) if kind.derive is not None else {}
+            derived = measured if type(measured) is dict else dict(measured)
             encoded = encode_fact(kind, fact, derived, fields)
         except CalendarYearMissingError as exc:
             errors.append(f"facts[{index}]: {exc}")
