@@ -204,7 +204,7 @@ class _Evidence:
             for name in _shown_fields(type(fact), consulted, tuple(derived)):
                 value = derived[name] if name in derived else getattr(fact, name, None)
                 if value is not None:
-                    values[name] = _display(value)
+                    values[name] = value if type(value) is str else _display(value)
             found = EvidenceRef(
                 fact_index=pf.position,
                 kind=pf.kind,
@@ -299,6 +299,7 @@ class _RulePlan:
 
     __slots__ = (
         "applies_to",
+        "by_count",
         "deadline_read",
         "facts_key",
         "fixed",
@@ -334,6 +335,7 @@ class _RulePlan:
             "baseline": rule.rule.include,
         }
         self.not_covered: dict[str, Verdict] = {}
+        self.by_count: dict[int, tuple[Decimal, str]] = {}
         scope = ", ".join(rule.rule.applies_to)
         self.out_of_scope = self._verdict(
             Status.NOT_APPLICABLE, ZERO, f"不适用 (applies to {scope} only)"
@@ -382,6 +384,17 @@ class _RulePlan:
             self.not_covered[unit_kind] = found
         return found
 
+    def charged(self, n: int) -> tuple[Decimal, str]:
+        """What ``n`` problems cost and how the verdict says so: worked out once per count."""
+        found = self.by_count.get(n)
+        if found is None:
+            rule = self.rule
+            points = deduction_for(rule.rule.deduct.mode, rule.points, rule.tiers, rule.cap, n)
+            found = (points, rule.rule.message.format(count=n))
+            if len(self.by_count) < 64:  # counts are small; a stray large one is not kept
+                self.by_count[n] = found
+        return found
+
     def decide(self, unit: Unit, observed: _Evidence) -> Verdict:
         """The verdict on what the engine matched."""
         if self.applies_to and unit.kind not in self.applies_to:
@@ -400,12 +413,12 @@ class _RulePlan:
                 provisional_calendar_years=seen.provisional,
                 **self.fixed,  # type: ignore[arg-type]
             )
-        rule = self.rule
+        points, message = self.charged(n)
         return Verdict(
             status=Status.DEDUCTED,
-            points=deduction_for(rule.rule.deduct.mode, rule.points, rule.tiers, rule.cap, n),
+            points=points,
             count=n,
-            message=rule.rule.message.format(count=n),
+            message=message,
             evidence=seen.evidence,
             items=seen.items,
             more_items=seen.more_items,
