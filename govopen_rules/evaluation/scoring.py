@@ -138,7 +138,7 @@ class _Evidence:
     Rules that read the same fields of the same fact share one immutable reference.
     """
 
-    __slots__ = ("_decides", "_labels", "_matched", "_prepared", "_refs", "_seen", "_selected")
+    __slots__ = ("_labels", "_matched", "_prepared", "_refs", "_seen", "_selected")
 
     def __init__(self, prepared: Sequence[PreparedFact], matches: Iterable[Match]) -> None:
         self._prepared = prepared
@@ -147,7 +147,6 @@ class _Evidence:
             self._matched[name].add(position)
         self._selected: dict[str, list[PreparedFact]] = {}
         self._refs: dict[tuple[int, tuple[str, ...]], EvidenceRef] = {}
-        self._decides: dict[tuple[int, frozenset[str]], bool] = {}
         self._labels: dict[int, str | None] = {}
         self._seen: dict[tuple[object, ...], _Seen | None] = {}
 
@@ -174,8 +173,8 @@ class _Evidence:
         problems = self.selected(rule.problem_name)
         read = plan.deadline_read
         if read is not None:
-            evidence = [pf for pf in evidence if self.decides(pf, read)]
-            problems = [pf for pf in problems if self.decides(pf, read)]
+            evidence = [pf for pf in evidence if _states_any(pf, read)]
+            problems = [pf for pf in problems if _states_any(pf, read)]
         found = None
         if evidence:
             n = _count(rule, problems)
@@ -220,19 +219,6 @@ class _Evidence:
         consulted = rule.consulted
         return tuple([self.ref(pf, consulted) for pf in facts])
 
-    def decides(self, pf: PreparedFact, read: frozenset[str]) -> bool:
-        """Whether the fact states any of the deadline measures a rule reads."""
-        key = (pf.position, read)
-        found = self._decides.get(key)
-        if found is None:
-            derived, fact = pf.derived, pf.fact
-            found = any(
-                (derived[name] if name in derived else getattr(fact, name, None)) is not None
-                for name in read
-            )
-            self._decides[key] = found
-        return found
-
     def label(self, fact: object) -> str | None:
         """How a finding's item list names this fact (facts live as long as the evaluation,
         so their identity is the key)."""
@@ -241,6 +227,16 @@ class _Evidence:
             return self._labels[key]
         found = self._labels[key] = fact_label(fact)
         return found
+
+
+def _states_any(pf: PreparedFact, read: frozenset[str]) -> bool:
+    """Whether the fact states any of the deadline measures a rule reads."""
+    derived = pf.derived
+    for name in read:
+        value = derived[name] if name in derived else getattr(pf.fact, name, None)
+        if value is not None:
+            return True
+    return False
 
 
 @functools.lru_cache(maxsize=4096)
