@@ -31,6 +31,7 @@ from cattrs.errors import (
 
 from govopen_rules.errors import Problem, ValidationError
 from govopen_rules.exact import NumberError, json_decimal, json_int, parse_decimal, shown
+from govopen_rules.serialising import CompactJson, configure_unstructuring, json_default
 
 __all__ = [
     "InputLimitError",
@@ -228,26 +229,6 @@ def _validated_factory(conv: cattrs.Converter) -> Callable[[Any], Callable[[Any,
     return factory
 
 
-def _is_fact_class(cls: Any) -> bool:
-    return isinstance(cls, type) and attrs.has(cls) and isinstance(getattr(cls, "KIND", None), str)
-
-
-def _fact_unstructure_factory(
-    conv: cattrs.Converter,
-) -> Callable[[Any], Callable[[Any], dict[str, Any]]]:
-    """Facts unstructure with their ``kind`` first, so a facts file reads back as written."""
-
-    def factory(cls: Any) -> Callable[[Any], dict[str, Any]]:
-        plain = cattrs.gen.make_dict_unstructure_fn(cls, conv)
-
-        def unstructure(fact: Any) -> dict[str, Any]:
-            return {"kind": cls.KIND, **plain(fact)}
-
-        return unstructure
-
-    return factory
-
-
 StructureHook = Callable[[Any, Any], Any]
 
 
@@ -267,9 +248,7 @@ def make_converter(
     conv.register_structure_hook_factory(_is_homogeneous_tuple, _tuple_hook_factory(conv))
     if detailed_validation:
         conv.register_structure_hook_factory(_has_validators, _validated_factory(conv))
-    conv.register_unstructure_hook_factory(_is_fact_class, _fact_unstructure_factory(conv))
-    conv.register_unstructure_hook(Decimal, str)
-    conv.register_unstructure_hook(dt.date, dt.date.isoformat)
+    configure_unstructuring(conv)
     return conv
 
 
@@ -383,29 +362,23 @@ def to_json(obj: object, *, indent: int | None = 2) -> str:
     """Serialise a result (or any model object) to JSON, losslessly.
 
     Compact JSON (``indent=None``: one line, as a cohort streams its results) is written by
-    orjson, five times faster than the standard library on a result; it is the same JSON
-    value, without the spaces after separators. Anything orjson refuses (an integer past 64
-    bits, a lone surrogate) falls back to the standard library. Model objects hold no floats;
-    for other data, compact output writes a float NaN or infinity as ``null`` (the standard
-    library writes ``NaN``, which is not JSON).
+    orjson, the same JSON value as the standard library's without the spaces after separators;
+    what repeats from one result to the next (the rubric's citations, shared verdicts) is
+    written once and reused (``serialising.CompactJson``). Anything orjson refuses (an integer
+    past 64 bits, a lone surrogate) falls back to the standard library. Model objects hold no
+    floats; for other data, compact output writes a float NaN or infinity as ``null`` (the
+    standard library writes ``NaN``, which is not JSON). A model object is never changed once
+    written: frozen classes, and no one edits a dict inside one.
     """
-    data = unstructure(obj)
     if indent is None:
         try:
-            text = orjson.dumps(data, default=_json_default, option=orjson.OPT_NON_STR_KEYS)
-            return text.decode()
+            return _COMPACT.dumps(obj).decode()
         except orjson.JSONEncodeError:
             pass
-    return json.dumps(data, ensure_ascii=False, indent=indent, default=_json_default)
+    return json.dumps(unstructure(obj), ensure_ascii=False, indent=indent, default=json_default)
 
 
-def _json_default(value: object) -> object:
-    """What the converter left unconverted (a Decimal or date in an untyped mapping)."""
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+_COMPACT = CompactJson()
 
 
 def from_json(text: str | bytes, cls: type[T]) -> T:

@@ -23,6 +23,7 @@ LAYERS = {
     "errors": 0,
     "exact": 0,
     "_version": 0,
+    "serialising": 0,
     "conversion": 1,
     "workdays": 1,
     "facts": 2,
