@@ -69,12 +69,12 @@ def evaluate(
             [f"year: the facts are for {draft.year}, the rubric asked for is {year}"]
         )
     compiled = runnable.compiled
-    prepared, self_scores = _derive_and_encode(draft, reg, compiled)
-    facts_file = draft.facts_file()
+    prepared, self_scores = _derive_and_encode(draft, reg, compiled)  # raises on any problem
+    assert draft.unit is not None
     matches = runnable.engine.match([pf.encoded for pf in prepared], check=False)
     result = score(
         compiled,
-        facts_file.unit,
+        draft.unit,
         year,
         prepared,
         matches,
