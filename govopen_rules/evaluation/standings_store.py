@@ -160,11 +160,6 @@ class StandingStore:
         self._indexed = False
         self._pending: list[tuple[object, ...]] = []
 
-    @property
-    def folder(self) -> Path:
-        """The directory holding the file (removed on close)."""
-        return self._folder
-
     def close(self) -> None:
         """Close the database and remove its file."""
         try:
