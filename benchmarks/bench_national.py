@@ -13,10 +13,13 @@ root:
 For each size it prints units per second and the peak resident memory of the parent and of the
 workers, and the ratio of the sweep's rate to two cores' worth of in-process evaluate() measured
 in the same run (the target is 0.85), and to two cores' worth of the same work the workers do
-(evaluate() and, when results are written, the result serialised). The parent keeps each unit's
-standing (id, name, kind, total, range: what the ranking needs) and every unit's placement in
-the returned cohort, so its memory grows by about a kilobyte per unit; per-unit results are
-streamed out and never held.
+(evaluate() and, when results are written, the result serialised); at the end, the parent's
+peak for each size side by side, where "flat" (issue 12: no growth from 15,000 to 150,000
+units) is read off. The parent holds nothing per unit: results are streamed to a JSON Lines file
+by the workers, each unit's standing and id wait in the cohort's temporary SQLite file
+(``evaluate_many(…, keep_placements=False)``), and every placement is streamed to a second
+JSON Lines file as the ranking decides it; ``ranking_s`` is the time from the last result to
+the end of the ranking.
 """
 
 from __future__ import annotations
@@ -108,6 +111,7 @@ def _peak_mib(who: int) -> int:
 def child(args: argparse.Namespace) -> dict[str, Any]:
     """One measurement in a fresh process, so peak memory is this size's alone."""
     from govopen_rules import Registry, evaluate, evaluate_many, to_json
+    from govopen_rules.cli.cohort import placement_line
     from govopen_rules.conversion import load_json_document
 
     county_file, department_file = (Path(p) for p in args.jsonl)
@@ -132,14 +136,27 @@ def child(args: argparse.Namespace) -> dict[str, Any]:
     single = in_process(serialise=False)
     same_work = in_process(serialise=args.write_results)
 
-    out = Path(tempfile.mkdtemp()) / "results.jsonl"
+    folder = Path(tempfile.mkdtemp())
+    out, placements = folder / "results.jsonl", folder / "placements.jsonl"
     done = failed = 0
+    ranking = 0.0
     start = time.perf_counter()
-    with out.open("w", encoding="utf-8") as sink, ProcessPoolExecutor(args.processes) as pool:
+    with (
+        out.open("w", encoding="utf-8") as sink,
+        placements.open("w", encoding="utf-8") as ranked,
+        ProcessPoolExecutor(args.processes) as pool,
+    ):
+        last = start
 
         def write(result: str) -> None:
+            nonlocal last
             sink.write(result)
             sink.write("\n")
+            last = time.perf_counter()
+
+        def place(group: str, placement: Any) -> None:
+            ranked.write(placement_line(group, placement))
+            ranked.write("\n")
 
         for path, region, year in plan:
             cohort = evaluate_many(
@@ -150,12 +167,17 @@ def child(args: argparse.Namespace) -> dict[str, Any]:
                 engine=args.engine,
                 on_json=write if args.write_results else None,
                 keep_results=False,
+                on_placement=place,
+                keep_placements=False,
             )
+            ranking += time.perf_counter() - last
             done += sum(g.size for g in cohort.groups) + len(cohort.ungrouped)
             failed += len(cohort.failures)
     elapsed = time.perf_counter() - start
-    size = out.stat().st_size
+    size, placed = out.stat().st_size, placements.stat().st_size
     out.unlink()
+    placements.unlink()
+    folder.rmdir()
     return {
         "engine": registry.engine,
         "units": done + failed,
@@ -170,6 +192,8 @@ def child(args: argparse.Namespace) -> dict[str, Any]:
         "peak_parent_mib": _peak_mib(resource.RUSAGE_SELF),
         "peak_worker_mib": _peak_mib(resource.RUSAGE_CHILDREN),
         "results_mib": round(size / (1 << 20)),
+        "placements_mib": round(placed / (1 << 20)),
+        "ranking_s": round(ranking, 1) if args.write_results else None,
     }
 
 
@@ -210,6 +234,13 @@ def main() -> int:
                 print(json.dumps(rows[-1]), file=sys.stderr)
             departments_file.unlink()
     print(json.dumps(rows, indent=2))
+    for engine in engines:  # flat or not, at a glance
+        peaks = ", ".join(
+            f"{row['units']:,} units: {row['peak_parent_mib']} MiB"
+            for row in rows
+            if row["engine"] == engine
+        )
+        print(f"parent peak ({engine}): {peaks}")
     return 0
 
 

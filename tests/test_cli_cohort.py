@@ -117,3 +117,49 @@ def test_a_rubric_file_that_does_not_load_stops_the_cohort(
         assert cli.main(argv) == 1
         err = capsys.readouterr().err
         assert err.startswith("error: ") and "broken.yaml" in err and "Traceback" not in err
+
+
+YANAN = Path(__file__).parent.parent / "plugins/yanan/examples/yanan-2020-cohort.json"
+YANAN_ARGS = [str(YANAN), "--region", "yanan", "--year", "2020"]
+
+
+def test_placements_stream_to_a_json_lines_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One line per placement, group by group in ranking order (what the kept cohort lists);
+    the report keeps every count, share and comparison, without the lists."""
+    assert cli.main(["cohort", *YANAN_ARGS, "--format", "json"]) == 0
+    kept = json.loads(capsys.readouterr().out)
+    placements = tmp_path / "placements.jsonl"
+    argv = ["cohort", *YANAN_ARGS, "--format", "json", "--placements", str(placements)]
+    assert cli.main([*argv, "--processes", "2"]) == 0
+    streamed = json.loads(capsys.readouterr().out)
+    lines = [json.loads(line) for line in placements.read_text(encoding="utf-8").splitlines()]
+    assert lines == [{"group": g["name"], **p} for g in kept["groups"] for p in g["placements"]]
+    assert len(lines) == sum(g["size"] for g in kept["groups"]) > 10
+    for group in kept["groups"]:
+        group["placements"] = []
+        for table in [group["tiers"], (group["published"] or {}).get("tiers", [])]:
+            for tier in table:
+                tier["members"] = []
+    assert streamed == kept
+
+
+def test_streamed_placements_still_report_duplicates_across_processes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "units.jsonl"
+    units = _units(3)
+    source.write_text("\n".join([*units, units[0], "{broken"]), encoding="utf-8")
+    placements, results = tmp_path / "placements.jsonl", tmp_path / "results.jsonl"
+    argv = ["cohort", str(source), "--region", "xuanwei", "--year", "2020", "--processes", "2",
+            "--placements", str(placements), "--results", str(results)]  # fmt: skip
+    assert cli.main(argv) == 1
+    captured = capsys.readouterr()
+    assert f"error: 3 units in {source} could not be evaluated:" in captured.err
+    assert "  - units[0] (u0): unit.id: 'u0' is also the id of units[3]" in captured.err
+    assert "  - units[3] (u0): unit.id: 'u0' is also the id of units[0]" in captured.err
+    placed = [json.loads(line)["unit_id"] for line in placements.read_text().splitlines()]
+    assert placed == ["u1", "u2"]
+    assert "the ranking was streamed to the placements file" in captured.out
+    assert "（2个）" in captured.out

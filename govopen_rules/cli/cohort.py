@@ -5,6 +5,9 @@ Input: a JSON cohort file or a workbook (read whole), or — for large cohorts �
 is due and parsed where it is evaluated, and with ``--results FILE`` every result is written to
 a JSON Lines file as it arrives instead of being kept, so memory stays flat in the number of
 units. The exit status is 1 when any unit could not be evaluated (each is listed on stderr).
+``--placements FILE`` streams the ranking too: every placement is written to a JSON Lines file
+(its group, then the placement's fields) as it is decided, while the ranking itself waits in a
+temporary file rather than in memory; the report keeps each group's counts, shares and warnings.
 
 ``--calendar FILE`` (repeatable) gives a year's official holiday arrangement, as for
 ``evaluate``: the files are read before any unit, and their years are sent to every worker.
@@ -17,8 +20,9 @@ from __future__ import annotations
 import argparse
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import ExitStack
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from govopen_rules.cli.common import (
     RegistryFactory,
@@ -29,10 +33,10 @@ from govopen_rules.cli.common import (
 )
 from govopen_rules.cli.inputs import add_output_option, read_units, write_output
 from govopen_rules.cli.progress import bar
-from govopen_rules.conversion import to_json
+from govopen_rules.conversion import to_json, unstructure
 from govopen_rules.engines import ENGINE_NAMES
 from govopen_rules.errors import InputError
-from govopen_rules.evaluation.cohort import CohortResult, evaluate_many
+from govopen_rules.evaluation.cohort import CohortResult, Placement, evaluate_many
 from govopen_rules.plugins.calendar_file import calendar_years
 from govopen_rules.plugins.extras import with_additions
 from govopen_rules.reports.cohort import render_cohort_markdown
@@ -66,6 +70,14 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         type=Path,
         metavar="FILE.jsonl",
         help="stream every unit's result to this JSON Lines file instead of keeping it",
+    )
+    co.add_argument(
+        "--placements",
+        type=Path,
+        metavar="FILE.jsonl",
+        help="stream every placement (group, rank, tier, range…) to this JSON Lines file, group "
+        "by group in ranking order, instead of keeping them: the ranking waits in a temporary "
+        "file, so with --results as well memory stays flat however many units",
     )
     add_output_option(co)
     add_param_option(co)
@@ -108,14 +120,19 @@ def run(args: argparse.Namespace, registry: RegistryFactory) -> int:
     else:
         given = read_units(args.file, reg.fact_kinds, cohort=True)
         units, total = given.units, len(given.units)
-    sink = args.results.open("w", encoding="utf-8") if args.results else None
-    try:
+    with ExitStack() as files:
+        sink = files.enter_context(_open(args.results)) if args.results else None
+        ranking = files.enter_context(_open(args.placements)) if args.placements else None
         with bar(total, "评估 evaluating") as advance:
 
             def write(line: str) -> None:
                 assert sink is not None
                 sink.write(line + "\n")
                 advance()
+
+            def place(group: str, placement: Placement) -> None:
+                assert ranking is not None
+                ranking.write(placement_line(group, placement) + "\n")
 
             options: dict[str, Any] = {
                 "region": args.region,
@@ -129,6 +146,9 @@ def run(args: argparse.Namespace, registry: RegistryFactory) -> int:
                     if sink is not None
                     else {"on_result": advance}
                 ),
+                **(
+                    {"on_placement": place, "keep_placements": False} if ranking is not None else {}
+                ),
             }
             if args.processes > 0:
                 with ProcessPoolExecutor(
@@ -141,9 +161,6 @@ def run(args: argparse.Namespace, registry: RegistryFactory) -> int:
                     )
             else:
                 cohort = evaluate_many(units, registry=reg, **options)
-    finally:
-        if sink is not None:
-            sink.close()
     status = _report_failures(args.file, cohort)
     rubric = reg.get_rubric(args.region, args.year)
     if args.format == "json":
@@ -156,6 +173,16 @@ def run(args: argparse.Namespace, registry: RegistryFactory) -> int:
         return write_output(args, cohort_html(cohort, runnable.compiled.grading, rubric)) or status
     written = write_output(args, render_cohort_markdown(cohort))
     return written or status
+
+
+def _open(path: Path) -> TextIO:
+    """A JSON Lines file to write (a failure names it: see ``cli.main``)."""
+    return path.open("w", encoding="utf-8")
+
+
+def placement_line(group: str, placement: Placement) -> str:
+    """One line of ``--placements``: the placement's fields after its group's name."""
+    return to_json({"group": group, **unstructure(placement)}, indent=None)
 
 
 #: Failures listed on stderr; the rest are in the report.

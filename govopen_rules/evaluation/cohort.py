@@ -22,14 +22,22 @@ Where a unit's result used a provisional calendar (a year with no official holid
 arrangement), its placement says which years, and so does the cohort. The official arrangement
 can be given (``calendar=``, ``--calendar FILE``): files are read here, once, and their years
 travel with every unit to whatever process evaluates it.
+
+Memory. Results can be streamed out (``on_result``/``on_json`` with ``keep_results=False``),
+and so can the ranking (``on_placement`` with ``keep_placements=False``): then what ranking
+needs of each unit, and every unit id seen (duplicates), waits in a temporary SQLite file
+(:mod:`.standings_store`) rather than in this process, and is read back group by group in
+ranking order (:mod:`.ranking_stored`) — so the parent holds nothing per unit, however large
+the cohort. Kept in memory (the default), standings are ranked by :mod:`.ranking`; both ways
+share :mod:`.placing` and give the same placements, counts, shares and warnings (a streamed
+warning names at most 20 units, then says how many more).
 """
 
 from __future__ import annotations
 
-import enum
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Executor
-from decimal import Decimal
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -38,16 +46,27 @@ import attrs
 from govopen_rules._version import library_version
 from govopen_rules.conversion import load_json_document, to_json
 from govopen_rules.errors import FactsValidationError, GovOpenRulesError
+from govopen_rules.evaluation.cohort_results import (
+    Agreement,
+    CohortResult,
+    GroupResult,
+    Placement,
+    PublishedComparison,
+    TierCount,
+    UnitFailure,
+)
 from govopen_rules.evaluation.pipeline import evaluate
-from govopen_rules.evaluation.results import EvaluationResult, ScoreRange
+from govopen_rules.evaluation.placing import Standing, standing_of
+from govopen_rules.evaluation.ranking import rank_and_tier
+from govopen_rules.evaluation.ranking_stored import group_number, rank_stored
+from govopen_rules.evaluation.results import EvaluationResult
 from govopen_rules.evaluation.running import Job, Outcome, run_jobs
 from govopen_rules.evaluation.scoring import UncoveredKind
-from govopen_rules.exact import percent_of
-from govopen_rules.facts.model import FactsFile, Unit
+from govopen_rules.evaluation.standings_store import StandingStore
+from govopen_rules.facts.model import FactsFile
 from govopen_rules.plugins.calendar_file import CalendarSource, calendar_years
 from govopen_rules.plugins.extras import with_additions
 from govopen_rules.plugins.registry import Registry, default_registry
-from govopen_rules.rubric.grades import GradeScale, Grading, ResolvedGroup
 
 __all__ = [
     "Agreement",
@@ -59,112 +78,6 @@ __all__ = [
     "UnitFailure",
     "evaluate_many",
 ]
-
-
-@attrs.frozen(kw_only=True)
-class UnitFailure:
-    """A unit that could not be evaluated, with every problem found; the others go on."""
-
-    index: int
-    unit_id: str | None
-    name: str | None
-    errors: tuple[str, ...]
-
-
-class Agreement(str, enum.Enum):
-    """How a published tier compares with what the evidence allows."""
-
-    AGREES = "agrees"  # the evidence settles the tier, and it is the published one
-    DISAGREES = "disagrees"  # the evidence rules the published tier out
-    UNDETERMINED = "undetermined"  # the evidence allows the published tier and others
-
-
-@attrs.frozen(kw_only=True)
-class Placement:
-    """A unit's place in its group. Tied totals share a rank (1, 2, 2, 4).
-
-    ``low`` and ``high`` are the unit's score range, ``tier_low`` and ``tier_high`` the tiers at
-    its ends; ``determined`` when both ends give ``tier``. ``published`` is the tier the cohort
-    file says was published, and ``agreement`` how it compares.
-    """
-
-    unit_id: str
-    name: str
-    total: Decimal
-    rank: int
-    tier: str | None
-    low: Decimal = Decimal(0)
-    high: Decimal = Decimal(0)
-    tier_low: str | None = None
-    tier_high: str | None = None
-    determined: bool = False
-    published: str | None = None
-    agreement: Agreement | None = None
-    #: Years of a provisional calendar the unit's result used (its total may still change).
-    provisional_calendar_years: tuple[int, ...] = ()
-
-
-@attrs.frozen(kw_only=True)
-class TierCount:
-    """One tier of a group: how many units, their share in percent, who they are, and how many
-    of them the evidence settles in it."""
-
-    label: str
-    count: int
-    share: Decimal
-    members: tuple[str, ...]
-    determined: int = 0
-
-
-@attrs.frozen(kw_only=True)
-class PublishedComparison:
-    """A group's published tiers against its evidence: the published table (counts and shares
-    by published tier) and how many units agree, disagree or are undetermined."""
-
-    tiers: tuple[TierCount, ...]
-    agrees: int
-    disagrees: int
-    undetermined: int
-    #: Units of the group for which no tier was published.
-    unpublished: int
-
-
-@attrs.frozen(kw_only=True)
-class GroupResult:
-    """A group's ranking and tier table; ``determined`` counts units whose tier the evidence
-    settles."""
-
-    name: str
-    size: int
-    placements: tuple[Placement, ...]
-    tiers: tuple[TierCount, ...]
-    warnings: tuple[str, ...] = ()
-    determined: int = 0
-    published: PublishedComparison | None = None
-
-
-@attrs.frozen(kw_only=True)
-class CohortResult:
-    """Every unit's result, failures, and the ranking and tiers of each group."""
-
-    region: str
-    year: int
-    rubric_id: str
-    rubric_version: str
-    library_version: str
-    results: tuple[EvaluationResult, ...]
-    failures: tuple[UnitFailure, ...]
-    groups: tuple[GroupResult, ...]
-    ungrouped: tuple[str, ...] = ()
-    #: Every year of a provisional calendar that some unit's result used.
-    provisional_calendar_years: tuple[int, ...] = ()
-
-    def group(self, name: str) -> GroupResult:
-        """The group with this name."""
-        for group in self.groups:
-            if group.name == name:
-                return group
-        raise KeyError(name)
 
 
 @attrs.frozen(kw_only=True)
@@ -227,29 +140,6 @@ def _identity(facts: object) -> tuple[str | None, str | None]:
     return None, None
 
 
-@attrs.frozen
-class _Standing:
-    """What ranking needs of a unit's result: kept for every unit even when results stream."""
-
-    unit: Unit
-    total: Decimal
-    vetoed: bool
-    range: ScoreRange
-    published: str | None = None
-    provisional_calendar_years: tuple[int, ...] = ()
-
-
-def _standing_of(result: EvaluationResult) -> _Standing:
-    """Computed where the unit is evaluated (module level, so workers can run it)."""
-    return _Standing(
-        result.unit,
-        result.total,
-        result.vetoed,
-        result.range,
-        provisional_calendar_years=result.provisional_calendar_years,
-    )
-
-
 def evaluate_many(
     units: Iterable[FactsFile | Mapping[str, object] | str | bytes],
     *,
@@ -266,6 +156,8 @@ def evaluate_many(
     uncovered_kind: UncoveredKind = "error",
     calendar: Iterable[CalendarSource] = (),
     rubric_files: Iterable[Path | str] = (),
+    on_placement: Callable[[str, Placement], None] | None = None,
+    keep_placements: bool = True,
 ) -> CohortResult:
     """Evaluate every unit, then rank and tier them by the rubric's cohort policy.
 
@@ -295,6 +187,20 @@ def evaluate_many(
     not load is a :class:`~govopen_rules.PluginError`), and sent to an executor's workers as
     absolute paths, which must be readable where they run (the same machine, or a file system
     the cluster shares).
+
+    ``on_placement(group_name, placement)`` sees every placement once ranking is done, group by
+    group (the rubric's order), each group in ranking order: the order of
+    ``GroupResult.placements``. With ``keep_placements=False`` placements are not kept: each
+    unit's standing and id wait in a temporary SQLite file (in a folder of its own under the
+    system's temporary directory, ``TMPDIR``; removed when the cohort is done or fails) instead
+    of in memory, are read back group by group in ranking order, and each placement goes to
+    ``on_placement`` as it is decided. The returned groups then have no ``placements`` and
+    every ``TierCount.members`` is empty; every count, share, rank, tier, quota move and
+    published comparison is what the kept placements give, and so are the warnings, except that
+    a warning names at most 20 units (or unknown published tiers) and then says how many more.
+    With ``keep_results=False`` as well, the parent's memory stays flat in the number of units;
+    failures and the ids of units no group admits are still listed in full (each is a problem
+    to read).
     """
     if executor is not None and registry is not None:
         raise ValueError("pass either an executor or a registry: workers use their own plugins")
@@ -331,9 +237,7 @@ def evaluate_many(
                     index, facts, region, year, parameters, reg, engine, as_json
                 )
                 continue
-            yield Job(
-                index, facts, region, year, parameters, engine, _standing_of, as_json, *sent
-            )
+            yield Job(index, facts, region, year, parameters, engine, standing_of, as_json, *sent)
 
     def outcomes() -> Iterator[Outcome]:
         """Every outcome in input order: the jobs' and those produced here."""
@@ -347,48 +251,56 @@ def evaluate_many(
             done = outcome.index + 1
         yield from (local.pop(i) for i in sorted(local))
 
-    first_place: dict[str, int] = {}
-    standings: dict[int, _Standing] = {}
-    results: dict[int, EvaluationResult] = {}
-    failures: dict[int, tuple[str, ...]] = {}
-    failed_identity: dict[int, tuple[str | None, str | None]] = {}
-    for outcome in outcomes():
-        index = outcome.index
-        identity = identities.pop(index)  # only units in flight are kept
-        if outcome.identity != (None, None):
-            identity = outcome.identity  # the worker read it from the unit's JSON text
-        unit_id = identity[0]
-        if unit_id is not None and unit_id in first_place:
-            first = first_place[unit_id]
-            failures[index] = (f"unit.id: {unit_id!r} is also the id of units[{first}]",)
-            failed_identity[index] = identity
-            failed_identity.setdefault(first, identity)
-            standings.pop(first, None)
-            results.pop(first, None)
-            also = f"unit.id: {unit_id!r} is also the id of units[{index}]"
-            failures[first] = (*failures.get(first, ()), also)
-            continue
-        if unit_id is not None:
-            first_place[unit_id] = index
-        if not outcome.ok:
-            failures[index] = outcome.errors
-            failed_identity[index] = identity
-            continue
-        tier = tiers_published.pop(index, None)
-        if tier is None and published is not None and unit_id is not None:
-            tier = published.get(unit_id)
-        standings[index] = attrs.evolve(outcome.summary, published=tier)
-        if outcome.result is not None:
-            if keep_results:
-                results[index] = outcome.result
-            if on_result is not None:
-                on_result(outcome.result)
-        if outcome.text is not None and on_json is not None:
-            on_json(outcome.text)
-    groups, ungrouped = _rank_and_tier(
-        [standings[i] for i in sorted(standings)], runnable.compiled.grading
-    )
-    provisional = sorted({y for s in standings.values() for y in s.provisional_calendar_years})
+    grading = runnable.compiled.grading
+    with ExitStack() as cleanup:
+        standings: _KeptStandings | StandingStore = (
+            _KeptStandings()
+            if keep_placements
+            else cleanup.enter_context(StandingStore(group_number(grading)))
+        )
+        results: dict[int, EvaluationResult] = {}
+        failures: dict[int, tuple[str, ...]] = {}
+        failed_identity: dict[int, tuple[str | None, str | None]] = {}
+        for outcome in outcomes():
+            index = outcome.index
+            identity = identities.pop(index)  # only units in flight are kept
+            tier = tiers_published.pop(index, None)
+            if outcome.identity != (None, None):
+                identity = outcome.identity  # the worker read it from the unit's JSON text
+            unit_id = identity[0]
+            first = standings.claim(unit_id, index) if unit_id is not None else None
+            if first is not None:
+                failures[index] = (f"unit.id: {unit_id!r} is also the id of units[{first}]",)
+                failed_identity[index] = identity
+                first_name = standings.drop(first)  # None when the first failed too
+                failed_identity.setdefault(first, (unit_id, first_name))
+                results.pop(first, None)
+                also = f"unit.id: {unit_id!r} is also the id of units[{index}]"
+                failures[first] = (*failures.get(first, ()), also)
+                continue
+            if not outcome.ok:
+                failures[index] = outcome.errors
+                failed_identity[index] = identity
+                continue
+            if tier is None and published is not None and unit_id is not None:
+                tier = published.get(unit_id)
+            standings.add(index, attrs.evolve(outcome.summary, published=tier))
+            if outcome.result is not None:
+                if keep_results:
+                    results[index] = outcome.result
+                if on_result is not None:
+                    on_result(outcome.result)
+            if outcome.text is not None and on_json is not None:
+                on_json(outcome.text)
+        if isinstance(standings, _KeptStandings):
+            groups, ungrouped = rank_and_tier(standings.in_input_order(), grading)
+            if on_placement is not None:
+                for group in groups:
+                    for placement in group.placements:
+                        on_placement(group.name, placement)
+        else:
+            groups, ungrouped = rank_stored(standings, grading, on_placement)
+        provisional = standings.provisional_years()
     return CohortResult(
         region=region,
         year=year,
@@ -406,6 +318,36 @@ def evaluate_many(
         ungrouped=ungrouped,
         provisional_calendar_years=tuple(provisional),
     )
+
+
+class _KeptStandings:
+    """Standings in memory, by input index, with the first index of every unit id (the
+    interface of :class:`~.standings_store.StandingStore`)."""
+
+    def __init__(self) -> None:
+        self._first: dict[str, int] = {}
+        self._standings: dict[int, Standing] = {}
+
+    def claim(self, unit_id: str, index: int) -> int | None:
+        """Record that unit ``index`` has this id; the index of an earlier unit that has it."""
+        first = self._first.get(unit_id)
+        if first is None:
+            self._first[unit_id] = index
+        return first
+
+    def add(self, index: int, standing: Standing) -> None:
+        self._standings[index] = standing
+
+    def drop(self, index: int) -> str | None:
+        """Forget unit ``index``'s standing; its name, if it had one."""
+        standing = self._standings.pop(index, None)
+        return None if standing is None else standing.unit.name
+
+    def in_input_order(self) -> list[Standing]:
+        return [self._standings[i] for i in sorted(self._standings)]
+
+    def provisional_years(self) -> list[int]:
+        return sorted({y for s in self._standings.values() for y in s.provisional_calendar_years})
 
 
 def _evaluate_here(
@@ -436,159 +378,5 @@ def _evaluate_here(
     except GovOpenRulesError as exc:
         return Outcome(index, errors=(str(exc),))
     if as_json:
-        return Outcome(index, text=to_json(result, indent=None), summary=_standing_of(result))
-    return Outcome(index, result=result, summary=_standing_of(result))
-
-
-def _rank_and_tier(
-    results: Sequence[_Standing], grading: Grading
-) -> tuple[tuple[GroupResult, ...], tuple[str, ...]]:
-    members: dict[str, list[_Standing]] = {g.name: [] for g in grading.groups}
-    ungrouped: list[str] = []
-    for result in results:
-        group = grading.group_of(result.unit)
-        if group is None:
-            ungrouped.append(result.unit.id)
-        else:
-            members[group.name].append(result)
-    if not grading.groups:  # no cohort policy: one group of everyone, the rubric's grades
-        everyone = ResolvedGroup(name="全部", unit_kinds=(), categories=(), scale=grading.scale)
-        return (_group_result(everyone, list(results), grading),), ()
-    groups = tuple(_group_result(g, members[g.name], grading) for g in grading.groups)
-    return groups, tuple(ungrouped)
-
-
-def _group_result(group: ResolvedGroup, results: list[_Standing], grading: Grading) -> GroupResult:
-    ordered = sorted(results, key=lambda r: -r.total)  # stable: ties keep input order
-    ranks: list[int] = []
-    for position, result in enumerate(ordered):
-        tied = position and result.total == ordered[position - 1].total
-        ranks.append(ranks[-1] if tied else position + 1)
-    tiers = [group.scale.grade(r.total, r.vetoed) for r in ordered]
-    warnings = _apply_quotas(group, ordered, ranks, tiers, grading)
-    labels = list(group.scale.labels)
-    if group.scale.veto_grade and group.scale.veto_grade not in labels:
-        labels.append(group.scale.veto_grade)
-    placements = tuple(
-        _placement(r, rank, tier, labels)
-        for r, rank, tier in zip(ordered, ranks, tiers, strict=True)
-    )
-    size = len(ordered)
-
-    def table(tier_of: Callable[[Placement], str | None]) -> tuple[TierCount, ...]:
-        return tuple(
-            TierCount(
-                label=label,
-                count=len(members),
-                share=percent_of(len(members), size, grading.share_decimals),
-                members=tuple(p.name for p in members),
-                determined=sum(1 for p in members if p.determined and p.tier == label),
-            )
-            for label in labels
-            for members in [[p for p in placements if tier_of(p) == label]]
-        )
-
-    published = None
-    if any(p.published is not None for p in placements):
-        unknown = sorted({p.published for p in placements if p.published} - set(labels))
-        if unknown:
-            warnings += (f"published tiers {unknown} are not grades of this group",)
-        published = PublishedComparison(
-            tiers=table(lambda p: p.published),
-            agrees=sum(1 for p in placements if p.agreement is Agreement.AGREES),
-            disagrees=sum(1 for p in placements if p.agreement is Agreement.DISAGREES),
-            undetermined=sum(1 for p in placements if p.agreement is Agreement.UNDETERMINED),
-            unpublished=sum(1 for p in placements if p.published is None),
-        )
-    return GroupResult(
-        name=group.name,
-        size=size,
-        placements=placements,
-        tiers=table(lambda p: p.tier),
-        warnings=warnings,
-        determined=sum(1 for p in placements if p.determined),
-        published=published,
-    )
-
-
-def _placement(r: _Standing, rank: int, tier: str | None, labels: Sequence[str]) -> Placement:
-    """A unit's placement with the tiers at the ends of its range and, where a tier was
-    published, how it compares."""
-    low, high = r.range.low_grade, r.range.high_grade
-    determined = low == high == tier
-    agreement = None
-    if r.published is not None:
-        if determined:
-            agreement = Agreement.AGREES if r.published == tier else Agreement.DISAGREES
-        else:
-            allowed = _between(labels, high, low)
-            agreement = Agreement.UNDETERMINED if r.published in allowed else Agreement.DISAGREES
-    return Placement(
-        unit_id=r.unit.id,
-        name=r.unit.name,
-        total=r.total,
-        rank=rank,
-        tier=tier,
-        low=r.range.low,
-        high=r.range.high,
-        tier_low=low,
-        tier_high=high,
-        determined=determined,
-        published=r.published,
-        agreement=agreement,
-        provisional_calendar_years=r.provisional_calendar_years,
-    )
-
-
-def _between(labels: Sequence[str], high: str | None, low: str | None) -> set[str]:
-    """The tiers from ``high`` down to ``low`` (labels are highest first; None is below all)."""
-
-    def position(label: str | None) -> int:
-        return labels.index(label) if label in labels else len(labels)
-
-    return set(labels[position(high) : position(low) + 1])
-
-
-def _apply_quotas(
-    group: ResolvedGroup,
-    ordered: Sequence[_Standing],
-    ranks: Sequence[int],
-    tiers: list[str | None],
-    grading: Grading,
-) -> tuple[str, ...]:
-    """Move units over a tier's quota down one grade, lowest ranked first; report it."""
-    warnings: list[str] = []
-    scale: GradeScale = group.scale
-    for quota in grading.quotas:
-        if quota.label not in scale.labels:
-            continue
-        holders = [i for i, tier in enumerate(tiers) if tier == quota.label]
-        allowed = int(quota.max_share * len(ordered) / 100)  # floor: never over the share
-        if len(holders) <= allowed:
-            continue
-        boundary_rank = ranks[holders[allowed]]
-        straddles = allowed > 0 and ranks[holders[allowed - 1]] == boundary_rank
-        keep_ties = quota.ties == "keep"
-        moved = [
-            i
-            for i in holders[allowed:]
-            if not (keep_ties and straddles and ranks[i] == boundary_rank)
-        ]
-        if straddles and not keep_ties:
-            moved = [i for i in holders if ranks[i] >= boundary_rank]
-        lower = scale.below(quota.label)
-        for i in moved:
-            tiers[i] = lower
-        names = "、".join(ordered[i].unit.name for i in moved)
-        warnings.append(
-            f"{quota.label} quota {quota.max_share}% of {len(ordered)} allows {allowed}; "
-            f"moved to {lower}: {names}"
-            + (
-                " (tied at the boundary: all tied units moved)"
-                if straddles and not keep_ties
-                else " (tied at the boundary: all tied units kept)"
-                if straddles
-                else ""
-            )
-        )
-    return tuple(warnings)
+        return Outcome(index, text=to_json(result, indent=None), summary=standing_of(result))
+    return Outcome(index, result=result, summary=standing_of(result))

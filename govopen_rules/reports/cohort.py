@@ -1,6 +1,8 @@
 """A cohort as Markdown, in the layout of a 通报: per group, the tier table and the ranking, with
 what the evidence settles, and the published tiers compared where the cohort file carries them;
-a unit whose result used a provisional calendar is marked in the ranking."""
+a unit whose result used a provisional calendar is marked in the ranking. A cohort whose
+placements were streamed (``--placements``) has its tables and warnings, and a line saying where
+the ranking went."""
 
 from __future__ import annotations
 
@@ -56,6 +58,8 @@ def _published_lines(group: GroupResult) -> list[str]:
 
 
 def _ranking_lines(group: GroupResult) -> list[str]:
+    if group.size and not group.placements:  # streamed to a file (``--placements``), not kept
+        return ["排名已逐条写出 the ranking was streamed to the placements file, not kept", ""]
     compare = group.published is not None
     head = "| 名次 | 单位 | 得分 | 证据可证 range | 等次 | 两端 ends | 确定 determined |"
     rule = "|---|---|---|---|---|---|---|"

@@ -280,7 +280,6 @@ def cohort_html(cohort: CohortResult, grading: Grading, rubric: Rubric | None = 
 
 
 def _group(cohort: CohortResult, group: GroupResult, scale: GradeScale, top: Decimal) -> str:
-    results = {r.unit.id: r for r in cohort.results}
     published = {p.unit_id: published_tier(cohort, p.unit_id) for p in group.placements}
     compare = any(tier is not None for tier in published.values())
     parts = [
@@ -307,7 +306,7 @@ def _group(cohort: CohortResult, group: GroupResult, scale: GradeScale, top: Dec
             f"<td class=n>{p.rank}</td>"
             f"<td>{escape(p.name)}{_provisional(p.provisional_calendar_years)}</td>"
             f"<td class=n>{format_points(p.total)}</td>"
-            f"<td class=n>{_range(score_range(results[p.unit_id]))}</td>"
+            f"<td class=n>{_range((format_points(p.low), format_points(p.high)))}</td>"
             f"<td class=k>{escape(p.tier or NOT_YET)}</td>"
         )
         if compare:

@@ -328,12 +328,12 @@ def _write_ranking(sheet: Worksheet, cohort: CohortResult, heading: str) -> None
     if provisional:
         columns += [(PROVISIONAL_LABEL, 24)]
     table = _Table(sheet, [f"排名 ranking — {heading}"], columns)
-    results = {r.unit.id: r for r in cohort.results}
     places = _decimals([p.total for g in cohort.groups for p in g.placements])
     for group in cohort.groups:
         for n, p in enumerate(group.placements):
             values: list[Value] = [group.name, p.rank, p.unit_id, p.name, p.total]
-            values += [_range_text(score_range(results[p.unit_id])), p.tier or NOT_YET]
+            ends = (format_points(p.low), format_points(p.high))  # results may be streamed out
+            values += [_range_text(ends), p.tier or NOT_YET]
             if compare:
                 tier = published[p.unit_id]
                 values += [
