@@ -122,7 +122,8 @@ def configure_unstructuring(conv: cattrs.Converter) -> None:
     conv.register_unstructure_hook_factory(_is_fact_class, lambda cls: _fact_hook(conv, cls))
 
 
-#: Objects remembered at most (then forgotten all at once): a few hundred results' worth.
+#: Objects of one class remembered at most (then forgotten all at once): a few hundred
+#: results' worth.
 MEMO_LIMIT = 4096
 #: A class is remembered until this many of its objects were met for the first time, and after
 #: that only if objects were met again a quarter as often by then (a result, an area or an
@@ -130,48 +131,45 @@ MEMO_LIMIT = 4096
 TRIAL = 256
 
 
-class _Memo:
-    """The objects of frozen classes met so far, by identity, each with its JSON once met twice.
+def _remembering(plain: UnstructureHook) -> UnstructureHook:
+    """``plain`` for one frozen class, returning an orjson ``Fragment`` for an object met before.
 
-    An entry holds a weak reference, so remembering keeps no result alive, and an object that
-    died cannot be taken for a new one that got its ``id``. Frozen objects never change; the
-    library never edits a dict inside one after building it either.
+    Objects are remembered by identity, each with its JSON once met twice. An entry holds a weak
+    reference, so remembering keeps no result alive, and an object that died cannot be taken for
+    a new one that got its ``id``. Each class remembers its own objects: an object reached
+    through a field declared as its base class is written as that class, and must not be taken
+    for its own JSON. Frozen objects never change; the library never edits a dict inside one
+    after building it either (and says so to its users, ``to_json``).
     """
+    entries: dict[int, list[Any]] = {}
+    ref = weakref.ref
+    fragment_of = orjson.Fragment
+    dumps = orjson.dumps
+    option = orjson.OPT_NON_STR_KEYS
+    counts = [0, 0]  # objects met for the first time, meetings again
+    trying = [True]
 
-    def __init__(self) -> None:
-        self.entries: dict[int, list[Any]] = {}
-
-    def wrap(self, plain: UnstructureHook) -> UnstructureHook:
-        """``plain`` for one class, returning a ``Fragment`` for an object met before."""
-        entries = self.entries
-        ref = weakref.ref
-        fragment_of = orjson.Fragment
-        dumps = orjson.dumps
-        option = orjson.OPT_NON_STR_KEYS
-        counts = [0, 0]  # objects met for the first time, meetings again
-        trying = [True]
-
-        def unstructure(obj: Any) -> Any:
-            if not trying[0]:
-                return plain(obj)
-            key = id(obj)
-            entry = entries.get(key)
-            if entry is not None and entry[0]() is obj:
-                counts[1] += 1
-                fragment = entry[1]
-                if fragment is None:
-                    text = dumps(plain(obj), default=json_default, option=option)
-                    fragment = entry[1] = fragment_of(text)
-                return fragment
-            counts[0] += 1
-            if counts[0] == TRIAL and counts[1] * 4 < TRIAL:
-                trying[0] = False
-            if len(entries) >= MEMO_LIMIT:
-                entries.clear()
-            entries[key] = [ref(obj), None]
+    def unstructure(obj: Any) -> Any:
+        if not trying[0]:
             return plain(obj)
+        key = id(obj)
+        entry = entries.get(key)
+        if entry is not None and entry[0]() is obj:
+            counts[1] += 1
+            fragment = entry[1]
+            if fragment is None:
+                text = dumps(plain(obj), default=json_default, option=option)
+                fragment = entry[1] = fragment_of(text)
+            return fragment
+        counts[0] += 1
+        if counts[0] == TRIAL and counts[1] * 4 < TRIAL:
+            trying[0] = False
+        if len(entries) >= MEMO_LIMIT:
+            entries.clear()
+        entries[key] = [ref(obj), None]
+        return plain(obj)
 
-        return unstructure
+    return unstructure
 
 
 def _memoisable(cls: type) -> bool:
@@ -192,7 +190,6 @@ class CompactJson:
     """
 
     def __init__(self) -> None:
-        self._memo = _Memo()
         conv = cattrs.Converter()
         configure_unstructuring(conv)
         conv.register_unstructure_hook_factory(
@@ -224,7 +221,7 @@ class CompactJson:
             if _is_fact_class(cls)
             else cattrs.gen.make_dict_unstructure_fn(cls, conv)
         )
-        return self._memo.wrap(plain) if _memoisable(cls) else plain
+        return _remembering(plain) if _memoisable(cls) else plain
 
     def dumps(self, obj: object) -> bytes:
         """The JSON of ``obj``; raises ``orjson.JSONEncodeError`` for what orjson refuses (an

@@ -148,3 +148,29 @@ def test_whole_files_read_the_same_with_or_without_the_fast_path(
     assert fast == slow
     assert [i for i, _ in fast.facts] == [1, 5]
     assert len(fast.problems) == 4
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["1.0000000000000000000000000001", "1E-2000000", "9E+999999", "12345678901234567.5"],
+)
+def test_decimals_past_the_exact_range_are_refused_when_encoded(value: str) -> None:
+    """Encoding takes a Decimal in line only within what ``parse_decimal`` takes (found in
+    review: scaling first rounded such values, or raised ``decimal.Overflow``)."""
+    from govopen_rules.facts.encoding import encode_decimal
+
+    with pytest.raises(ValueError, match="out of range"):
+        encode_decimal(Decimal(value))
+
+
+def test_a_facts_file_object_with_a_decimal_out_of_range_is_reported_not_rounded() -> None:
+    from govopen_rules import FactsFile, FactsValidationError, Unit, evaluate
+
+    cls = KINDS["information_request"].cls
+    facts = FactsFile(
+        unit=Unit(id="u", name="n", kind="department"),
+        year=2020,
+        facts=(cls(received_on=dt.date(2020, 6, 1), fee_charged=Decimal("9E+999999")),),
+    )
+    with pytest.raises(FactsValidationError, match=r"facts\[0\]\.fee_charged: .*out of range"):
+        evaluate(facts, region="yanan", year=2020, engine="python")

@@ -296,3 +296,28 @@ def test_any_result_is_written_as_before(result: EvaluationResult) -> None:
     assert_unchanged(result)
     # The same areas twice: every verdict, citation and policy met again within one result.
     assert_unchanged(attrs.evolve(result, areas=result.areas + result.areas), times=2)
+
+
+@attrs.frozen
+class _Base:
+    a: int
+
+
+@attrs.frozen
+class _Sub(_Base):
+    b: int
+
+
+@attrs.frozen
+class _Holder:
+    base: _Base
+    sub: _Sub
+
+
+def test_an_object_met_as_its_base_class_and_as_itself_is_written_as_declared() -> None:
+    """cattrs writes a field as its declared class: the JSON remembered for one class is never
+    reused for another (found in review: one memory for every class wrote ``base`` with ``b``)."""
+    shared = _Sub(a=1, b=2)
+    holder = _Holder(base=shared, sub=shared)
+    expected = '{"base":{"a":1},"sub":{"a":1,"b":2}}'
+    assert [to_json(holder, indent=None) for _ in range(4)] == [expected] * 4

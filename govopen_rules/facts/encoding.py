@@ -13,7 +13,12 @@ from collections.abc import Callable, Collection, Mapping
 from decimal import Decimal
 
 from govopen_rules.conversion import parse_date
-from govopen_rules.exact import parse_decimal
+from govopen_rules.exact import (
+    MAX_FRACTION_DIGITS,
+    MAX_INTEGER_DIGITS,
+    fits_digits,
+    parse_decimal,
+)
 from govopen_rules.facts.kinds import FactKind, FieldType
 
 __all__ = ["DECIMAL_SCALE", "MAX_PROPERTIES", "encode_decimal", "encode_fact", "encode_value"]
@@ -114,7 +119,11 @@ def encode_value(value: object, ftype: FieldType) -> int | str | bool:
 
 def encode_decimal(value: object) -> int:
     """A decimal as integer millionths; exact or an error, never rounded."""
-    if type(value) is Decimal and value.is_finite():  # as facts are structured: checked there
+    if (
+        type(value) is Decimal
+        and value.is_finite()
+        and fits_digits(value, MAX_INTEGER_DIGITS, MAX_FRACTION_DIGITS)
+    ):  # within what parse_decimal takes, so scaling is exact (28 digits at most)
         scaled = value.scaleb(6)
         if scaled == scaled.to_integral_value():
             result = int(scaled)
