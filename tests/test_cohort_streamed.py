@@ -5,7 +5,7 @@ and warnings, for generated cohorts and gradings and for the real rubrics' cohor
 from __future__ import annotations
 
 import json
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from decimal import Decimal, localcontext
 from pathlib import Path
 from typing import Any
@@ -505,3 +505,34 @@ def test_the_temporary_file_is_removed_when_done_or_failed(
         )
     assert during[-1] == ["standings.sqlite"]
     assert list(tmp_path.iterdir()) == []
+
+
+class _Recording(Executor):
+    """Runs each chunk where it is submitted and keeps what came back."""
+
+    def __init__(self) -> None:
+        self.outcomes: list[Any] = []
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
+        done: Future[Any] = Future()
+        out = fn(*args, **kwargs)
+        self.outcomes += out
+        done.set_result(out)
+        return done
+
+
+@pytest.mark.parametrize(("keep_results", "sent_back"), [(False, False), (True, True)])
+def test_workers_send_results_back_only_when_the_caller_keeps_them(
+    keep_results: bool, sent_back: bool
+) -> None:
+    """A ranking without results gets each unit's standing, not its whole result (pickling
+    every result back once cost the calling process more than the workers' evaluating)."""
+    units = _example("plugins/yanan/examples/yanan-2020-cohort.json")
+    executor = _Recording()
+    cohort = evaluate_many(
+        units, region="yanan", year=2020, executor=executor, keep_results=keep_results
+    )
+    assert len(executor.outcomes) == len(units) > 10
+    assert all(o.summary is not None for o in executor.outcomes)
+    assert all((o.result is not None) is sent_back for o in executor.outcomes)
+    assert len(cohort.results) == (len(units) if keep_results else 0)

@@ -219,6 +219,7 @@ def evaluate_many(
     local: dict[int, Outcome] = {}
 
     as_json = on_json is not None and on_result is None and not keep_results
+    wants_results = keep_results or on_result is not None
     if on_json is not None and not as_json:
         raise ValueError("on_json streams results as text: use it with keep_results=False")
 
@@ -237,7 +238,18 @@ def evaluate_many(
                     index, facts, region, year, parameters, reg, engine, as_json
                 )
                 continue
-            yield Job(index, facts, region, year, parameters, engine, standing_of, as_json, *sent)
+            yield Job(
+                index,
+                facts,
+                region,
+                year,
+                parameters,
+                engine,
+                standing_of,
+                as_json,
+                *sent,
+                return_result=wants_results,
+            )
 
     def outcomes() -> Iterator[Outcome]:
         """Every outcome in input order: the jobs' and those produced here."""

@@ -61,6 +61,10 @@ class Job:
     #: Rubric files (absolute paths) the worker adds to its installed plugins, likewise: they
     #: must be readable where the worker runs (the same machine, or a shared file system).
     rubric_files: tuple[str, ...] = ()
+    #: Whether the result itself comes back (pickled, from a worker). False when the caller
+    #: keeps only the summary (a cohort ranking without results): sending every result back
+    #: would cost the calling process more than the workers spend evaluating.
+    return_result: bool = True
 
 
 @attrs.frozen
@@ -144,7 +148,7 @@ def _evaluate(job: Job, facts: Any, registry: Registry | None) -> Outcome:
         return Outcome(job.index, errors=(str(exc),))
     except Exception as exc:  # one unit's failure must never cost the others their results
         return Outcome(job.index, errors=(f"evaluation failed: {type(exc).__name__}: {exc}"[:500],))
-    return Outcome(job.index, result=result, summary=summary)
+    return Outcome(job.index, result=result if job.return_result else None, summary=summary)
 
 
 def evaluate_chunk(jobs: Sequence[Job]) -> list[Outcome]:
