@@ -86,8 +86,13 @@ class Outcome:
         return not self.errors
 
 
-#: Units sent to a worker at once, and chunks in flight per worker.
-CHUNK = 8
+#: Units sent to a worker at once, and chunks in flight per worker. The first chunks are small
+#: (``FIRST_CHUNK``), so a small cohort still spreads over every worker; a large one then
+#: travels in chunks of ``CHUNK``: per chunk, the calling process pickles, sends and receives,
+#: and with chunks of 8 that work, not the workers, limited a national sweep (1,868 against
+#: 2,335-2,749 units/s with 32, 20,000 Baoshan departments on 2 processes).
+FIRST_CHUNK = 8
+CHUNK = 32
 WINDOW_PER_WORKER = 4
 
 
@@ -183,8 +188,10 @@ class _PoolRunner:
     def run(self, jobs: Iterator[Job]) -> Iterator[Outcome]:
         pending: deque[tuple[list[Job], Future[list[Outcome]], Executor]] = deque()
         window = max(2, self.workers * WINDOW_PER_WORKER)
+        submitted = 0
         while True:
-            chunk = list(islice(jobs, CHUNK))
+            chunk = list(islice(jobs, CHUNK if submitted >= window else FIRST_CHUNK))
+            submitted += 1
             if chunk:
                 pending.append((chunk, *self._submit(chunk)))
             if pending and (len(pending) >= window or not chunk):
