@@ -41,6 +41,8 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+#: Units of each rubric the in-process yardsticks evaluate (each pass).
+YARDSTICK_UNITS = 1000
 XUANWEI = ROOT / "plugins/xuanwei/examples/xuanwei-2020.json"
 BAOSHAN = ROOT / "plugins/baoshan/examples/baoshan-2019-cohort.json"
 
@@ -121,18 +123,24 @@ def child(args: argparse.Namespace) -> dict[str, Any]:
     # In-process rates on the same lines, this run: evaluate() (parsing included), the issue's
     # yardstick; and the sweep's whole work per unit (the same, and the result serialised as
     # the workers do when results are written), which shows how well the pool itself scales.
-    def in_process(serialise: bool) -> float:
+    # Each rubric is timed on its own and weighted by its share of the sweep's units (a county
+    # under Xuanwei's rubric costs about three departments under Baoshan's).
+    def seconds_per_unit(path: Path, region: str, year: int, serialise: bool) -> float:
         start = time.perf_counter()
         evaluated = 0
-        for path, region, year in plan:
-            for line in _lines(path, limit=300):
-                result = evaluate(
-                    load_json_document(line), region=region, year=year, registry=registry
-                )
-                if serialise:
-                    to_json(result, indent=None)
-                evaluated += 1
-        return evaluated / (time.perf_counter() - start)
+        for line in _lines(path, limit=YARDSTICK_UNITS):
+            result = evaluate(load_json_document(line), region=region, year=year, registry=registry)
+            if serialise:
+                to_json(result, indent=None)
+            evaluated += 1
+        return (time.perf_counter() - start) / evaluated
+
+    sizes = [sum(1 for _ in _lines(path)) for path, _, _ in plan]
+
+    def in_process(serialise: bool) -> float:
+        """Units per second in this process over the sweep's mix of rubrics."""
+        cost = [seconds_per_unit(*step, serialise) for step in plan]
+        return sum(sizes) / sum(n * c for n, c in zip(sizes, cost, strict=True))
 
     for path, region, year in plan:  # rubrics compiled and code warm before anything is timed
         for line in _lines(path, limit=20):
@@ -140,8 +148,12 @@ def child(args: argparse.Namespace) -> dict[str, Any]:
                 evaluate(load_json_document(line), region=region, year=year, registry=registry),
                 indent=None,
             )
-    single = in_process(serialise=False)
-    same_work = in_process(serialise=args.write_results)
+    # Twice each, alternating, and the faster of each kept: one pass swings with the machine,
+    # and the faster yardstick only makes the sweep's share harder to reach.
+    single = same_work = 0.0
+    for _ in range(2):
+        single = max(single, in_process(serialise=False))
+        same_work = max(same_work, in_process(serialise=args.write_results))
 
     folder = Path(tempfile.mkdtemp())
     out, placements = folder / "results.jsonl", folder / "placements.jsonl"

@@ -150,7 +150,7 @@ class StandingStore:
             self._db = sqlite3.connect(self._folder / "standings.sqlite", isolation_level=None)
             for pragma in ("journal_mode=OFF", "synchronous=OFF", "temp_store=FILE"):
                 self._db.execute(f"PRAGMA {pragma}")
-            self._db.execute("PRAGMA cache_size=-8192")  # KiB: what SQLite keeps in memory
+            self._db.execute("PRAGMA cache_size=-2048")  # KiB: what SQLite keeps in memory
             self._db.create_collation("total_descending", _by_total_descending)
             self._db.executescript(_SCHEMA)
             self._db.execute("BEGIN")  # one transaction, never committed: the file is scratch
