@@ -2,10 +2,10 @@
 
 Units are generated from the bundled examples (the 宣威 self-inspection for county governments
 under the Xuanwei 2020 rubric, the 保山 departments under the Baoshan 2019 rubric), each varied
-deterministically so results differ, about 30 facts each, and never held all at once: they are
-written once to JSON Lines files (one facts file per line; not timed), read back line by line,
-parsed by the workers, and their results streamed to a JSON Lines file. Run from the repository
-root:
+deterministically so results differ, about 30 facts each (see :func:`departments`), and never
+held all at once: they are written once to JSON Lines files (one facts file per line; not
+timed), read back line by line, parsed by the workers, and their results streamed to a JSON
+Lines file (as UTF-8 bytes, ``on_json_bytes``). Run from the repository root:
 
     python benchmarks/bench_national.py [--county 3000] [--departments 150000 15000]
                                         [--processes 2] [--engine durable|python|both]
@@ -40,11 +40,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 ROOT = Path(__file__).resolve().parent.parent
 #: Units of each rubric the in-process yardsticks evaluate (each pass).
 YARDSTICK_UNITS = 1000
 XUANWEI = ROOT / "plugins/xuanwei/examples/xuanwei-2020.json"
 BAOSHAN = ROOT / "plugins/baoshan/examples/baoshan-2019-cohort.json"
+BAOSHAN_CASES = ROOT / "plugins/baoshan/tests/rules.cases.yaml"
 
 
 def _load(path: Path) -> Any:
@@ -75,12 +78,36 @@ def counties(n: int) -> Iterator[dict[str, Any]]:
         yield _vary(template, i, "county")
 
 
+def department_facts() -> list[dict[str, Any]]:
+    """What every synthetic department has observed besides its own rectification fact: the
+    base facts of Baoshan's rule cases (a department with every check recorded, one fact of
+    each kind the rubric reads) and eight information requests answered 4 to 32 days after they
+    arrived, so that some are late: 29 facts."""
+    base = yaml.safe_load(BAOSHAN_CASES.read_text(encoding="utf-8"))["facts"]
+    requests = []
+    for month in range(1, 9):
+        received = dt.date(2019, month, 5)
+        replied = received + dt.timedelta(days=4 * month)
+        requests.append(
+            {
+                "kind": "information_request",
+                "received_on": received.isoformat(),
+                "replied_on": replied.isoformat(),
+            }
+        )
+    return [fact for fact in base if fact["kind"] != "rectification"] + requests
+
+
 def departments(n: int) -> Iterator[dict[str, Any]]:
+    """The 41 departments of the Baoshan cohort in turn, each with the 29 facts of
+    :func:`department_facts` before its own (the 通报 records one fact per department: too few
+    for a sweep of units of about 30 facts)."""
     cohort = _load(BAOSHAN)
+    shared = department_facts()
     # A cohort entry may carry the tier a 通报 published beside its facts; a single evaluate()
     # takes facts alone, so that is left aside here.
     templates = [
-        {k: v for k, v in u.items() if k != "published"}
+        {**{k: v for k, v in u.items() if k != "published"}, "facts": shared + u["facts"]}
         for u in cohort["units"]
         if u["unit"]["kind"] == "department"
     ]
@@ -112,7 +139,7 @@ def _peak_mib(who: int) -> int:
 
 def child(args: argparse.Namespace) -> dict[str, Any]:
     """One measurement in a fresh process, so peak memory is this size's alone."""
-    from govopen_rules import Registry, evaluate, evaluate_many, to_json
+    from govopen_rules import Registry, evaluate, evaluate_many, to_json_bytes
     from govopen_rules.cli.cohort import placement_line
     from govopen_rules.conversion import load_json_document
 
@@ -123,15 +150,15 @@ def child(args: argparse.Namespace) -> dict[str, Any]:
     # In-process rates on the same lines, this run: evaluate() (parsing included), the issue's
     # yardstick; and the sweep's whole work per unit (the same, and the result serialised as
     # the workers do when results are written), which shows how well the pool itself scales.
-    # Each rubric is timed on its own and weighted by its share of the sweep's units (a county
-    # under Xuanwei's rubric costs about three departments under Baoshan's).
+    # Each rubric is timed on its own and weighted by its share of the sweep's units (the two
+    # rubrics' units do not cost the same).
     def seconds_per_unit(path: Path, region: str, year: int, serialise: bool) -> float:
         start = time.perf_counter()
         evaluated = 0
         for line in _lines(path, limit=YARDSTICK_UNITS):
             result = evaluate(load_json_document(line), region=region, year=year, registry=registry)
             if serialise:
-                to_json(result, indent=None)
+                to_json_bytes(result)
             evaluated += 1
         return (time.perf_counter() - start) / evaluated
 
@@ -144,9 +171,8 @@ def child(args: argparse.Namespace) -> dict[str, Any]:
 
     for path, region, year in plan:  # rubrics compiled and code warm before anything is timed
         for line in _lines(path, limit=20):
-            to_json(
-                evaluate(load_json_document(line), region=region, year=year, registry=registry),
-                indent=None,
+            to_json_bytes(
+                evaluate(load_json_document(line), region=region, year=year, registry=registry)
             )
     # Twice each, alternating, and the faster of each kept: one pass swings with the machine,
     # and the faster yardstick only makes the sweep's share harder to reach.
@@ -161,16 +187,16 @@ def child(args: argparse.Namespace) -> dict[str, Any]:
     ranking = 0.0
     start = time.perf_counter()
     with (
-        out.open("w", encoding="utf-8") as sink,
+        out.open("wb") as sink,
         placements.open("w", encoding="utf-8") as ranked,
         ProcessPoolExecutor(args.processes) as pool,
     ):
         last = start
 
-        def write(result: str) -> None:
+        def write(result: bytes) -> None:
             nonlocal last
             sink.write(result)
-            sink.write("\n")
+            sink.write(b"\n")
             last = time.perf_counter()
 
         def place(group: str, placement: Any) -> None:
@@ -184,7 +210,7 @@ def child(args: argparse.Namespace) -> dict[str, Any]:
                 year=year,
                 executor=pool,
                 engine=args.engine,
-                on_json=write if args.write_results else None,
+                on_json_bytes=write if args.write_results else None,
                 keep_results=False,
                 on_placement=place,
                 keep_placements=False,

@@ -8,7 +8,7 @@ one step of the pipeline each (see ``docs/architecture.md``).
 from typing import TYPE_CHECKING
 
 from govopen_rules._version import library_version
-from govopen_rules.conversion import from_json, to_json
+from govopen_rules.conversion import from_json, to_json, to_json_bytes
 from govopen_rules.errors import (
     CalendarYearMissingError,
     DuplicateRubricError,
@@ -98,6 +98,7 @@ __all__ = [
     "rubrics",
     "structure_facts_file",
     "to_json",
+    "to_json_bytes",
     "workdays_between",
 ]
 

@@ -34,6 +34,7 @@ from govopen_rules.exact import NumberError, json_decimal, json_int, parse_decim
 from govopen_rules.serialising import CompactJson, configure_unstructuring, json_default
 
 __all__ = [
+    "SURROGATE",
     "InputLimitError",
     "Structurer",
     "error_messages",
@@ -43,6 +44,7 @@ __all__ = [
     "parse_date",
     "structure_as",
     "to_json",
+    "to_json_bytes",
     "unknown_fields",
     "unstructure",
 ]
@@ -50,9 +52,21 @@ __all__ = [
 T = TypeVar("T")
 
 
+#: A UTF-16 surrogate code point: JSON's ``"\\ud800"`` escape puts one in a string, but it is not
+#: text (no encoding has it, durable-rules refuses it, no file can hold it).
+SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _strict_str(value: object, _: type) -> str:
     if not isinstance(value, str):
         raise ValueError(f"{shown(value)} is not a string")
+    if not value.isascii():  # O(1): CPython knows
+        found = SURROGATE.search(value)
+        if found is not None:
+            raise ValueError(
+                f"{shown(value)} holds a lone surrogate, U+{ord(found.group()):04X}, which is not "
+                "text (a JSON \\u escape of half a character)"
+            )
     return value
 
 
@@ -376,6 +390,21 @@ def to_json(obj: object, *, indent: int | None = 2) -> str:
         except orjson.JSONEncodeError:
             pass
     return json.dumps(unstructure(obj), ensure_ascii=False, indent=indent, default=json_default)
+
+
+def to_json_bytes(obj: object) -> bytes:
+    """Compact JSON (``to_json(obj, indent=None)``) as UTF-8 bytes, never made a ``str``.
+
+    What a worker sends back and a JSON Lines file opened in binary mode takes as it is: orjson
+    writes bytes, and decoding them to text only for the text to be encoded again on its way to
+    a file cost a cohort's calling process more than writing them.
+    """
+    try:
+        return _COMPACT.dumps(obj)
+    except orjson.JSONEncodeError:
+        # A lone surrogate (JSON input may carry one) has no UTF-8: it is written as JSON's own
+        # escape, ``\ud800``, which reads back as the same string.
+        return to_json(obj, indent=None).encode("utf-8", "backslashreplace")
 
 
 _COMPACT = CompactJson()

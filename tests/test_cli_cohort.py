@@ -163,3 +163,40 @@ def test_streamed_placements_still_report_duplicates_across_processes(
     assert placed == ["u1", "u2"]
     assert "the ranking was streamed to the placements file" in captured.out
     assert "（2个）" in captured.out
+
+
+def test_lone_surrogates_are_refused_in_units_and_escaped_where_written(tmp_path: Path) -> None:
+    """JSON may carry a lone surrogate (``"\\ud800"``: half a character, which no encoding has).
+    A unit holding one is refused with the path (once, every writer ended in UnicodeEncodeError
+    on its name); a published tier, compared and never evaluated, is written as JSON's escape,
+    which reads back as the same text. A real stdout, in a subprocess: a captured one would not
+    encode."""
+    import subprocess
+    import sys
+
+    units = _units(3)
+    units[1] = units[1].replace('"name": "', '"name": "\\ud800', 1)
+    tier = "\ud800优秀"
+    units[2] = json.dumps({**json.loads(units[2]), "published": {"tier": tier}})
+    source = tmp_path / "units.jsonl"
+    source.write_text("\n".join(units) + "\n", encoding="utf-8")
+    results, placements = tmp_path / "results.jsonl", tmp_path / "placements.jsonl"
+    command = [sys.executable, "-m", "govopen_rules", "cohort", str(source), *ARGS]
+    streamed = ["--results", str(results), "--placements", str(placements)]
+    for extra in ([], ["--processes", "2", *streamed]):
+        done = subprocess.run([*command, *extra], capture_output=True, timeout=120)
+        assert done.returncode == 1
+        assert b"units[1] (u1): unit.name: '\\ud800" in done.stderr
+        assert b"holds a lone surrogate, U+D800" in done.stderr
+        cohort = json.loads(done.stdout)  # valid UTF-8, valid JSON
+        assert [f["index"] for f in cohort["failures"]] == [1]
+        (warning,) = cohort["groups"][0]["warnings"]  # the tier's repr: escaped
+        assert "['\\ud800优秀'] are not grades" in warning
+    assert [json.loads(line)["unit"]["id"] for line in results.read_bytes().splitlines()] == [
+        "u0",
+        "u2",
+    ]
+    placed = [json.loads(line) for line in placements.read_bytes().splitlines()]
+    assert [p["published"] for p in placed] == [None, tier] or [
+        p["published"] for p in placed
+    ] == [tier, None]

@@ -347,6 +347,39 @@ def test_results_stream_as_json_lines_serialised_where_evaluated() -> None:
         evaluate_many(units, region="xuanwei", year=2020, on_json=lines.append)
 
 
+def test_results_stream_as_utf8_bytes_equal_to_the_text() -> None:
+    """``on_json_bytes`` receives what ``on_json`` does, as UTF-8 bytes, from workers and from
+    units evaluated in this process (a kind the rubric does not cover, scored not applicable)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    data = json.loads(Path("plugins/xuanwei/examples/xuanwei-2020.json").read_text(encoding="utf-8"))
+    units = []
+    for i in range(5):
+        unit = json.loads(json.dumps(data))
+        unit["unit"]["id"] = f"u{i}"
+        if i == 3:
+            unit["unit"]["kind"] = "city_government"  # not covered: evaluated here
+        units.append(unit)
+    options: dict[str, Any] = {"region": "xuanwei", "year": 2020, "keep_results": False,
+                               "uncovered_kind": "not_applicable"}
+    texts: list[str] = []
+    evaluate_many(units, on_json=texts.append, **options)
+    in_process: list[bytes] = []
+    evaluate_many(units, on_json_bytes=in_process.append, **options)
+    pooled: list[bytes] = []
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        cohort = evaluate_many(units, executor=pool, on_json_bytes=pooled.append, **options)
+    assert cohort.results == () and not cohort.failures
+    assert all(type(line) is bytes for line in in_process + pooled)
+    assert in_process == pooled == [text.encode() for text in texts]
+    assert [json.loads(line)["unit"]["id"] for line in pooled] == [f"u{i}" for i in range(5)]
+    assert json.loads(pooled[3])["total"] == "15"  # every rule not applicable
+    with pytest.raises(ValueError, match="not both"):
+        evaluate_many(units, on_json=texts.append, on_json_bytes=pooled.append, **options)
+    with pytest.raises(ValueError, match="keep_results=False"):
+        evaluate_many(units, region="xuanwei", year=2020, on_json_bytes=pooled.append)
+
+
 def test_units_may_arrive_as_json_text_parsed_where_evaluated() -> None:
     from concurrent.futures import ProcessPoolExecutor
 

@@ -210,3 +210,41 @@ def test_schema_covers_every_registered_kind(core_registry: Registry) -> None:
     schema = facts_json_schema(core_registry.fact_kinds)
     kinds = {v["properties"]["kind"]["const"] for v in schema["$defs"].values()}
     assert kinds == set(core_registry.fact_kinds)
+
+
+def test_a_lone_surrogate_is_refused_with_its_path_on_every_engine(
+    core_registry: Registry,
+) -> None:
+    """JSON's ``"\\ud800"`` escape puts half a character in a string: not text (durable-rules
+    once failed on it with ``pyAssertFacts Invalid argument`` while the python engine scored
+    it). Refused wherever a string is read: a field, a list's item, the unit; a whole
+    character outside the basic plane (a surrogate pair in JSON) is text."""
+    from govopen_rules import evaluate
+
+    data = facts_file(
+        {"kind": "disclosure_item", "topic": "\ud800预算", "published": True},
+        {"kind": "disclosure_item", "topic": "决算😀", "published": True,
+         "missing_items": ["ok", "\udfff"]},
+    )  # fmt: skip
+    data["unit"]["name"] = "甲\udc00"
+    expected = [
+        "unit.name: '甲\\udc00' holds a lone surrogate, U+DC00, which is not text (a JSON \\u "
+        "escape of half a character)",
+        "facts[0].topic: '\\ud800预算' holds a lone surrogate, U+D800, which is not text (a JSON "
+        "\\u escape of half a character)",
+        "facts[1].missing_items[1]: '\\udfff' holds a lone surrogate, U+DFFF, which is not "
+        "text (a JSON \\u escape of half a character)",
+    ]
+    assert problems(core_registry, data) == expected
+    read = json.loads(json.dumps(data))  # what a JSON file with \u escapes gives
+    assert problems(core_registry, read) == expected
+    from govopen_rules.engines import durable_available
+
+    for engine in ("python", "durable") if durable_available() else ("python",):
+        with pytest.raises(FactsValidationError) as info:
+            evaluate(data, region="xuanwei", year=2020, engine=engine)
+        assert list(info.value.errors) == expected
+    data["unit"]["name"] = "甲"
+    del data["facts"][0]
+    data["facts"][0]["missing_items"] = ["ok"]
+    assert structure_facts_file(data, core_registry.fact_kinds).facts[0].topic == "决算😀"

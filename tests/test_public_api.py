@@ -20,7 +20,7 @@ PUBLIC = {
     "Effect", "Citation", "CohortResult", "GroupResult", "Placement", "TierCount", "UnitFailure",
     # facts and rubrics
     "FactsFile", "Unit", "Rubric", "load_rubric", "structure_facts_file", "facts_json_schema",
-    "to_json", "from_json", "read_facts_workbook", "FactsWorkbook",
+    "to_json", "to_json_bytes", "from_json", "read_facts_workbook", "FactsWorkbook",
     # plugin authors
     "hookimpl", "FactKind", "FieldType", "DeriveContext", "HolidayYear",
     "add_workdays", "workdays_between", "is_workday",

@@ -20,6 +20,7 @@ from pathlib import Path
 from govopen_rules.annual_reports.folder import FileOutcome, check_files, find_report_files
 from govopen_rules.annual_reports.report import AnnualReport
 from govopen_rules.cli.common import RegistryFactory, error, ignore_interrupts, tolerance
+from govopen_rules.cli.inputs import UNENCODABLE, printable
 from govopen_rules.conversion import unstructure
 from govopen_rules.reports.findings import render_csv, render_json, render_text
 
@@ -95,7 +96,7 @@ def run(args: argparse.Namespace, registry: RegistryFactory) -> int:
         return error(outcomes[0].error)  # one file that cannot be read: one line, as elsewhere
     render = {"json": render_json, "csv": render_csv}.get(args.format, render_text)
     output = render(outcomes)
-    print(output, end="" if output.endswith("\n") else "\n")
+    print(printable(output), end="" if output.endswith("\n") else "\n")
     if any(o.error is not None for o in outcomes):
         for outcome in outcomes:
             if outcome.error is not None:
@@ -125,7 +126,7 @@ def _dump(outcomes: Sequence[FileOutcome], folder: Path) -> None:
         if outcome.report is None:
             continue
         target = folder / f"{outcome.path.stem}.json"
-        target.write_text(_report_json(outcome.report), encoding="utf-8")
+        target.write_text(_report_json(outcome.report), encoding="utf-8", errors=UNENCODABLE)
         print(f"note: wrote {target}", file=sys.stderr)
 
 

@@ -31,7 +31,7 @@ from govopen_rules.cli.common import (
     error,
     ignore_interrupts,
 )
-from govopen_rules.cli.inputs import add_output_option, read_units, write_output
+from govopen_rules.cli.inputs import UNENCODABLE, add_output_option, read_units, write_output
 from govopen_rules.cli.progress import bar
 from govopen_rules.conversion import to_json, unstructure
 from govopen_rules.engines import ENGINE_NAMES
@@ -121,13 +121,14 @@ def run(args: argparse.Namespace, registry: RegistryFactory) -> int:
         given = read_units(args.file, reg.fact_kinds, cohort=True)
         units, total = given.units, len(given.units)
     with ExitStack() as files:
-        sink = files.enter_context(_open(args.results)) if args.results else None
+        sink = files.enter_context(args.results.open("wb")) if args.results else None
         ranking = files.enter_context(_open(args.placements)) if args.placements else None
         with bar(total, "评估 evaluating") as advance:
 
-            def write(line: str) -> None:
+            def write(line: bytes) -> None:
                 assert sink is not None
-                sink.write(line + "\n")
+                sink.write(line)
+                sink.write(b"\n")
                 advance()
 
             def place(group: str, placement: Placement) -> None:
@@ -142,7 +143,7 @@ def run(args: argparse.Namespace, registry: RegistryFactory) -> int:
                 "uncovered_kind": args.uncovered_kind,
                 "calendar": calendar,
                 **(
-                    {"on_json": write, "keep_results": False}
+                    {"on_json_bytes": write, "keep_results": False}
                     if sink is not None
                     else {"on_result": advance}
                 ),
@@ -177,7 +178,7 @@ def run(args: argparse.Namespace, registry: RegistryFactory) -> int:
 
 def _open(path: Path) -> TextIO:
     """A JSON Lines file to write (a failure names it: see ``cli.main``)."""
-    return path.open("w", encoding="utf-8")
+    return path.open("w", encoding="utf-8", errors=UNENCODABLE)
 
 
 def placement_line(group: str, placement: Placement) -> str:

@@ -16,7 +16,15 @@ from govopen_rules.facts.kinds import FactKind
 if TYPE_CHECKING:  # openpyxl is loaded only when a workbook is read or written
     from openpyxl import Workbook
 
-__all__ = ["Units", "add_output_option", "is_workbook", "read_units", "write_output"]
+__all__ = [
+    "UNENCODABLE",
+    "Units",
+    "add_output_option",
+    "is_workbook",
+    "printable",
+    "read_units",
+    "write_output",
+]
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
@@ -67,6 +75,21 @@ def add_output_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-o", "--output", type=Path, help="write the report to FILE")
 
 
+#: How text the CLI writes treats a lone surrogate, which JSON input may carry (``"\\ud800"``) and
+#: no encoding has: written as its escape, ``\\ud800`` (inside a JSON string, the same string).
+UNENCODABLE = "backslashreplace"
+
+
+def printable(text: str) -> str:
+    """``text`` as any UTF-8 stream takes it (see :data:`UNENCODABLE`): a report naming a unit
+    whose name holds a lone surrogate must not end in a traceback."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", UNENCODABLE).decode("utf-8")
+    return text
+
+
 def write_output(args: argparse.Namespace, report: str | Workbook) -> int:
     """Write a text report to ``-o`` or stdout, a workbook to ``-o`` (which it needs)."""
     output: Path | None = args.output
@@ -79,10 +102,10 @@ def write_output(args: argparse.Namespace, report: str | Workbook) -> int:
             return error(f"cannot write {output}: {exc}")
         return 0
     if output is None:
-        sys.stdout.write(report if report.endswith("\n") else report + "\n")
+        sys.stdout.write(printable(report if report.endswith("\n") else report + "\n"))
         return 0
     try:
-        output.write_text(report, encoding="utf-8")
+        output.write_text(report, encoding="utf-8", errors=UNENCODABLE)
     except OSError as exc:
         return error(f"cannot write {output}: {exc}")
     return 0

@@ -44,7 +44,7 @@ from typing import Any
 import attrs
 
 from govopen_rules._version import library_version
-from govopen_rules.conversion import load_json_document, to_json
+from govopen_rules.conversion import load_json_document, to_json, to_json_bytes
 from govopen_rules.errors import FactsValidationError, GovOpenRulesError
 from govopen_rules.evaluation.cohort_results import (
     Agreement,
@@ -158,6 +158,7 @@ def evaluate_many(
     rubric_files: Iterable[Path | str] = (),
     on_placement: Callable[[str, Placement], None] | None = None,
     keep_placements: bool = True,
+    on_json_bytes: Callable[[bytes], None] | None = None,
 ) -> CohortResult:
     """Evaluate every unit, then rank and tier them by the rubric's cohort policy.
 
@@ -167,7 +168,10 @@ def evaluate_many(
     results are not kept in the returned cohort, so memory grows only by each unit's standing
     (id, name, kind, total, range: what ranks and tiers need). ``on_json`` (with
     ``keep_results=False`` and no ``on_result``) receives each result as one line of JSON,
-    serialised where the unit was evaluated: the fastest way to stream a large cohort to a file.
+    serialised where the unit was evaluated; ``on_json_bytes`` (instead of ``on_json``) receives
+    the same JSON as UTF-8 bytes, which cross from a worker and into a file opened in binary
+    mode as they are: the fastest way to stream a large cohort to a file (the text is never
+    decoded only to be encoded again).
     With an ``executor``, each unit is evaluated where the executor runs it, using that
     process's installed plugins (a custom ``registry`` cannot travel to another process).
 
@@ -218,10 +222,17 @@ def evaluate_many(
     # units the rubric does not cover when the caller asked for them to be scored not applicable.
     local: dict[int, Outcome] = {}
 
-    as_json = on_json is not None and on_result is None and not keep_results
+    if on_json is not None and on_json_bytes is not None:
+        raise ValueError("pass on_json (text) or on_json_bytes (UTF-8 bytes), not both")
+    streamed = on_json is not None or on_json_bytes is not None
+    as_json = streamed and on_result is None and not keep_results
+    json_bytes = on_json_bytes is not None
     wants_results = keep_results or on_result is not None
-    if on_json is not None and not as_json:
-        raise ValueError("on_json streams results as text: use it with keep_results=False")
+    if streamed and not as_json:
+        raise ValueError(
+            "on_json and on_json_bytes stream results as JSON: use them with keep_results=False "
+            "and no on_result"
+        )
 
     def jobs() -> Iterator[Job]:
         for index, given in enumerate(units):
@@ -235,7 +246,7 @@ def evaluate_many(
                 tiers_published[index] = tier.tier
             if look_at_kind and _unit_kind(facts) not in covers:
                 local[index] = _evaluate_here(
-                    index, facts, region, year, parameters, reg, engine, as_json
+                    index, facts, region, year, parameters, reg, engine, as_json, json_bytes
                 )
                 continue
             yield Job(
@@ -249,6 +260,7 @@ def evaluate_many(
                 as_json,
                 *sent,
                 return_result=wants_results,
+                json_bytes=json_bytes,
             )
 
     def outcomes() -> Iterator[Outcome]:
@@ -302,8 +314,12 @@ def evaluate_many(
                     results[index] = outcome.result
                 if on_result is not None:
                     on_result(outcome.result)
-            if outcome.text is not None and on_json is not None:
-                on_json(outcome.text)
+            text = outcome.text
+            if isinstance(text, bytes):
+                if on_json_bytes is not None:
+                    on_json_bytes(text)
+            elif text is not None and on_json is not None:
+                on_json(text)
         if isinstance(standings, _KeptStandings):
             groups, ungrouped = rank_and_tier(standings.in_input_order(), grading)
             if on_placement is not None:
@@ -371,6 +387,7 @@ def _evaluate_here(
     reg: Registry,
     engine: str | None,
     as_json: bool,
+    json_bytes: bool = False,
 ) -> Outcome:
     """One unit evaluated in this process with every rule not applicable (its kind is not
     covered); a failure is its outcome, as for a job."""
@@ -390,5 +407,6 @@ def _evaluate_here(
     except GovOpenRulesError as exc:
         return Outcome(index, errors=(str(exc),))
     if as_json:
-        return Outcome(index, text=to_json(result, indent=None), summary=standing_of(result))
+        text = to_json_bytes(result) if json_bytes else to_json(result, indent=None)
+        return Outcome(index, text=text, summary=standing_of(result))
     return Outcome(index, result=result, summary=standing_of(result))

@@ -26,7 +26,7 @@ from typing import Any
 
 import attrs
 
-from govopen_rules.conversion import load_json_document, to_json
+from govopen_rules.conversion import load_json_document, to_json, to_json_bytes
 from govopen_rules.errors import FactsValidationError, GovOpenRulesError
 from govopen_rules.evaluation.pipeline import evaluate
 from govopen_rules.evaluation.results import EvaluationResult
@@ -43,7 +43,8 @@ Summarize = Callable[[EvaluationResult], Any]
 class Job:
     """One unit to evaluate. ``summarize`` (a module-level function, so it can be pickled)
     reduces a result to what the caller keeps of every unit; with ``as_json`` the worker also
-    serialises the result, so the calling process only writes text."""
+    serialises the result, so the calling process only writes it (as text, or with
+    ``json_bytes`` as UTF-8 bytes, which cross between processes and into a file as they are)."""
 
     index: int
     #: A facts mapping or ``FactsFile``, or a facts file's JSON text (parsed where it runs, so
@@ -65,16 +66,19 @@ class Job:
     #: keeps only the summary (a cohort ranking without results): sending every result back
     #: would cost the calling process more than the workers spend evaluating.
     return_result: bool = True
+    #: With ``as_json``, the JSON as UTF-8 bytes rather than text.
+    json_bytes: bool = False
 
 
 @attrs.frozen
 class Outcome:
-    """What came back for one unit: the result (unless ``as_json``), its JSON text (if asked),
-    its summary (if asked), or the problems that stopped it."""
+    """What came back for one unit: the result (unless ``as_json``), its JSON (if asked: text,
+    or UTF-8 bytes for a job with ``json_bytes``), its summary (if asked), or the problems that
+    stopped it."""
 
     index: int
     result: EvaluationResult | None = None
-    text: str | None = None
+    text: str | bytes | None = None
     summary: Any = None
     errors: tuple[str, ...] = ()
     #: (unit id, name) as the worker read them, for units sent as JSON text.
@@ -146,7 +150,8 @@ def _evaluate(job: Job, facts: Any, registry: Registry | None) -> Outcome:
         )
         summary = job.summarize(result) if job.summarize is not None else None
         if job.as_json:
-            return Outcome(job.index, text=to_json(result, indent=None), summary=summary)
+            text = to_json_bytes(result) if job.json_bytes else to_json(result, indent=None)
+            return Outcome(job.index, text=text, summary=summary)
     except FactsValidationError as exc:
         return Outcome(job.index, errors=exc.errors or ("invalid facts",))
     except GovOpenRulesError as exc:

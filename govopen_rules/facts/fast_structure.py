@@ -20,6 +20,8 @@ from typing import Any
 
 import attrs
 
+from govopen_rules.conversion import SURROGATE
+
 __all__ = ["FastBuild", "fast_builder"]
 
 #: Builds a fact from its raw mapping, or raises (anything) when the detailed path must decide.
@@ -43,8 +45,9 @@ Hooks = Callable[[Any], Callable[[Any, Any], Any]]
 
 def _check(tp: Any, var: str, name: str, names: dict[str, Any], hook_for: Hooks) -> list[str]:
     """Lines that check ``var`` as ``tp`` and leave the structured value in ``var``."""
-    if tp is str:
-        return [f"if type({var}) is not str: raise _Slow"]
+    if tp is str:  # a lone surrogate: the detailed path names it
+        surrogate = f"not {var}.isascii() and _surrogate({var})"
+        return [f"if type({var}) is not str or {surrogate}: raise _Slow"]
     if tp is bool:
         return [f"if type({var}) is not bool: raise _Slow"]
     if tp is int:
@@ -89,6 +92,7 @@ def fast_builder(
         "_fromiso": dt.date.fromisoformat,
         "_date": dt.date,
         "_allowed": frozenset(a.name for a in attrs.fields(cls) if a.init) | ignored,
+        "_surrogate": SURROGATE.search,
     }
     lines = [
         "def build(o):",
