@@ -60,7 +60,7 @@ SURROGATE = re.compile("[\ud800-\udfff]")
 def _strict_str(value: object, _: type) -> str:
     if not isinstance(value, str):
         raise ValueError(f"{shown(value)} is not a string")
-    if not value.isascii():  # O(1): CPython knows
+    if not str.isascii(value):  # O(1): CPython knows (and a subclass cannot say otherwise)
         found = SURROGATE.search(value)
         if found is not None:
             raise ValueError(
@@ -393,18 +393,20 @@ def to_json(obj: object, *, indent: int | None = 2) -> str:
 
 
 def to_json_bytes(obj: object) -> bytes:
-    """Compact JSON (``to_json(obj, indent=None)``) as UTF-8 bytes, never made a ``str``.
+    """Compact JSON (``to_json(obj, indent=None)``) as UTF-8 bytes.
 
     What a worker sends back and a JSON Lines file opened in binary mode takes as it is: orjson
     writes bytes, and decoding them to text only for the text to be encoded again on its way to
-    a file cost a cohort's calling process more than writing them.
+    a file cost a cohort's calling process more than writing them. What orjson refuses is
+    written by the standard library, as :func:`to_json` writes it, and encoded; a surrogate code
+    point in a string (facts never hold one, but other data may) has no UTF-8 and is written as
+    JSON's own escape, ``\\ud800``.
     """
     try:
         return _COMPACT.dumps(obj)
     except orjson.JSONEncodeError:
-        # A lone surrogate (JSON input may carry one) has no UTF-8: it is written as JSON's own
-        # escape, ``\ud800``, which reads back as the same string.
-        return to_json(obj, indent=None).encode("utf-8", "backslashreplace")
+        text = json.dumps(unstructure(obj), ensure_ascii=False, default=json_default)
+        return text.encode("utf-8", "backslashreplace")
 
 
 _COMPACT = CompactJson()

@@ -380,6 +380,27 @@ def test_results_stream_as_utf8_bytes_equal_to_the_text() -> None:
         evaluate_many(units, region="xuanwei", year=2020, on_json_bytes=pooled.append)
 
 
+def test_a_result_in_the_other_form_is_converted_never_dropped(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A worker of another version may send text where bytes were asked for (or bytes where
+    text was): the caller still gets every result, in the form it asked for."""
+    from govopen_rules import to_json, to_json_bytes
+    from govopen_rules.evaluation import running
+
+    data = json.loads(Path("plugins/xuanwei/examples/xuanwei-2020.json").read_text(encoding="utf-8"))
+    options: dict[str, Any] = {"region": "xuanwei", "year": 2020, "keep_results": False}
+    expected = to_json_bytes(evaluate_many([data], region="xuanwei", year=2020).results[0])
+    monkeypatch.setattr(running, "to_json_bytes", lambda result: to_json(result, indent=None))
+    as_bytes: list[bytes] = []
+    evaluate_many([data], on_json_bytes=as_bytes.append, **options)
+    assert as_bytes == [expected]
+    monkeypatch.setattr(running, "to_json", lambda result, indent: to_json_bytes(result))
+    as_text: list[str] = []
+    evaluate_many([data], on_json=as_text.append, **options)
+    assert as_text == [expected.decode()]
+
+
 def test_units_may_arrive_as_json_text_parsed_where_evaluated() -> None:
     from concurrent.futures import ProcessPoolExecutor
 

@@ -248,3 +248,14 @@ def test_a_lone_surrogate_is_refused_with_its_path_on_every_engine(
     del data["facts"][0]
     data["facts"][0]["missing_items"] = ["ok"]
     assert structure_facts_file(data, core_registry.fact_kinds).facts[0].topic == "决算😀"
+
+
+def test_a_rubric_constant_holding_a_lone_surrogate_is_refused() -> None:
+    """The engines compare encoded constants: durable-rules once failed on this one
+    (``pyCreateRuleset Invalid argument``) while the python engine compiled it."""
+    from govopen_rules.facts.encoding import encode_value
+    from govopen_rules.facts.kinds import FieldType
+
+    with pytest.raises(ValueError, match=r"'\\ud800预算' holds a lone surrogate, which is not text"):
+        encode_value("\ud800预算", FieldType.STR)
+    assert encode_value("预算😀", FieldType.STR) == "预算😀"

@@ -20,9 +20,9 @@ from pathlib import Path
 from govopen_rules.annual_reports.folder import FileOutcome, check_files, find_report_files
 from govopen_rules.annual_reports.report import AnnualReport
 from govopen_rules.cli.common import RegistryFactory, error, ignore_interrupts, tolerance
-from govopen_rules.cli.inputs import UNENCODABLE, printable
 from govopen_rules.conversion import unstructure
 from govopen_rules.reports.findings import render_csv, render_json, render_text
+from govopen_rules.reports.formatting import UNENCODABLE, printable
 
 __all__ = ["add_parser", "run"]
 

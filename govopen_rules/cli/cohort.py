@@ -31,7 +31,7 @@ from govopen_rules.cli.common import (
     error,
     ignore_interrupts,
 )
-from govopen_rules.cli.inputs import UNENCODABLE, add_output_option, read_units, write_output
+from govopen_rules.cli.inputs import add_output_option, read_units, write_output
 from govopen_rules.cli.progress import bar
 from govopen_rules.conversion import to_json, unstructure
 from govopen_rules.engines import ENGINE_NAMES
@@ -40,6 +40,7 @@ from govopen_rules.evaluation.cohort import CohortResult, Placement, evaluate_ma
 from govopen_rules.plugins.calendar_file import calendar_years
 from govopen_rules.plugins.extras import with_additions
 from govopen_rules.reports.cohort import render_cohort_markdown
+from govopen_rules.reports.formatting import UNENCODABLE
 from govopen_rules.reports.html_page import cohort_html
 
 __all__ = ["add_parser", "run"]

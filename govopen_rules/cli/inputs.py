@@ -12,19 +12,12 @@ from typing import TYPE_CHECKING, Any
 from govopen_rules.cli.common import error, read_json
 from govopen_rules.errors import InputError
 from govopen_rules.facts.kinds import FactKind
+from govopen_rules.reports.formatting import UNENCODABLE, printable
 
 if TYPE_CHECKING:  # openpyxl is loaded only when a workbook is read or written
     from openpyxl import Workbook
 
-__all__ = [
-    "UNENCODABLE",
-    "Units",
-    "add_output_option",
-    "is_workbook",
-    "printable",
-    "read_units",
-    "write_output",
-]
+__all__ = ["Units", "add_output_option", "is_workbook", "read_units", "write_output"]
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
@@ -73,21 +66,6 @@ def read_units(path: Path, kinds: Mapping[str, FactKind], *, cohort: bool) -> Un
 def add_output_option(parser: argparse.ArgumentParser) -> None:
     """``-o/--output FILE``: where the report goes (stdout when left out, except workbooks)."""
     parser.add_argument("-o", "--output", type=Path, help="write the report to FILE")
-
-
-#: How text the CLI writes treats a lone surrogate, which JSON input may carry (``"\\ud800"``) and
-#: no encoding has: written as its escape, ``\\ud800`` (inside a JSON string, the same string).
-UNENCODABLE = "backslashreplace"
-
-
-def printable(text: str) -> str:
-    """``text`` as any UTF-8 stream takes it (see :data:`UNENCODABLE`): a report naming a unit
-    whose name holds a lone surrogate must not end in a traceback."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return text.encode("utf-8", UNENCODABLE).decode("utf-8")
-    return text
 
 
 def write_output(args: argparse.Namespace, report: str | Workbook) -> int:

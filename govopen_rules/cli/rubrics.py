@@ -12,6 +12,7 @@ import re
 from govopen_rules.cli.common import RegistryFactory, add_extra_options, with_extras
 from govopen_rules.errors import InputError
 from govopen_rules.plugins.registry import Registry
+from govopen_rules.reports.formatting import printable
 from govopen_rules.rubric.diff import diff_rubrics, render_diff
 from govopen_rules.rubric.model import Rubric
 
@@ -45,20 +46,21 @@ def run(args: argparse.Namespace, registry: RegistryFactory) -> int:
     reg = with_extras(args, registry)()
     if args.diff:
         old, new = (_rubric(reg, reference) for reference in args.diff)
-        print(render_diff(old, new, diff_rubrics(old, new)))
+        print(printable(render_diff(old, new, diff_rubrics(old, new))))
         return 0
     if args.libraries:
         for library in reg.rule_libraries.values():
-            print(f"{library.name} v{library.version}\t{library.title}")
+            print(printable(f"{library.name} v{library.version}\t{library.title}"))
             for rule_id, rule in library.rules.items():
                 points = "" if "deduct" in rule else "\t(points: the including rubric's)"
-                print(f"  {rule_id}\t{rule.get('title', '')}{points}")
+                print(printable(f"  {rule_id}\t{rule.get('title', '')}{points}"))
         return 0
     for rubric in reg.rubrics():
         plugin = reg.plugin_of(rubric.region, rubric.year)
         extends = f"\textends {rubric.extends}" if rubric.extends else ""
-        print(
+        line = (
             f"{rubric.region}\t{rubric.year}\t{rubric.id} v{rubric.version}\t"
             f"{rubric.points}分\t{rubric.title}\t[{plugin}]{extends}"
         )
+        print(printable(line))
     return 0

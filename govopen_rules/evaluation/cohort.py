@@ -315,11 +315,11 @@ def evaluate_many(
                 if on_result is not None:
                     on_result(outcome.result)
             text = outcome.text
-            if isinstance(text, bytes):
+            if text is not None:  # in the form asked for, whatever a worker sent
                 if on_json_bytes is not None:
-                    on_json_bytes(text)
-            elif text is not None and on_json is not None:
-                on_json(text)
+                    on_json_bytes(_utf8(text))
+                elif on_json is not None:
+                    on_json(text.decode() if isinstance(text, bytes) else text)
         if isinstance(standings, _KeptStandings):
             groups, ungrouped = rank_and_tier(standings.in_input_order(), grading)
             if on_placement is not None:
@@ -346,6 +346,12 @@ def evaluate_many(
         ungrouped=ungrouped,
         provisional_calendar_years=tuple(provisional),
     )
+
+
+def _utf8(text: str | bytes) -> bytes:
+    """A result's JSON text as UTF-8 (a worker of another version may send text), with any
+    surrogate written as its escape (see :func:`~govopen_rules.to_json_bytes`)."""
+    return text if isinstance(text, bytes) else text.encode("utf-8", "backslashreplace")
 
 
 class _KeptStandings:

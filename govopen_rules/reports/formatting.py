@@ -8,11 +8,13 @@ from govopen_rules.evaluation.results import Status, Verdict, provisional_mark
 
 __all__ = [
     "STATUS_WORDS",
+    "UNENCODABLE",
     "format_items",
     "format_percent",
     "format_points",
     "format_range",
     "message_with_items",
+    "printable",
     "provisional_note",
 ]
 
@@ -23,6 +25,23 @@ STATUS_WORDS = {
     Status.NO_EVIDENCE: "缺证据",
     Status.NOT_APPLICABLE: "不适用",
 }
+
+
+#: How a report's text treats a surrogate code point, which no encoding has (facts are refused
+#: with one, but a cohort entry's ``published`` tier, compared and never evaluated, may carry
+#: one from JSON's ``"\\ud800"``): written as its escape, ``\\ud800``; inside a JSON string, the
+#: same escape JSON would read.
+UNENCODABLE = "backslashreplace"
+
+
+def printable(text: str) -> str:
+    """``text`` as any UTF-8 stream takes it (see :data:`UNENCODABLE`): a report must not end in
+    a traceback for a name it quotes."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", UNENCODABLE).decode("utf-8")
+    return text
 
 
 def format_points(value: Decimal) -> str:

@@ -7,10 +7,13 @@ the rubric's points need (0.5 and 0.1 → one decimal), never rounded away.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
@@ -29,6 +32,7 @@ from govopen_rules.reports.formatting import (
     STATUS_WORDS,
     format_points,
     message_with_items,
+    printable,
     provisional_note,
 )
 from govopen_rules.reports.pending import (
@@ -63,13 +67,27 @@ def _number_format(places: int) -> str:
     return "0" if places == 0 else "0." + "0" * places
 
 
+def _cell_value(value: Any) -> Any:
+    """What a cell can hold: text without a surrogate or a control character, which no
+    worksheet takes (openpyxl refuses them), each written as its escape (``\\ud800``,
+    ``\\x01``) so a name quoted in a report never ends the report."""
+    if type(value) is not str:
+        return value
+    return ILLEGAL_CHARACTERS_RE.sub(_escaped, printable(value))
+
+
+def _escaped(found: re.Match[str]) -> str:
+    return f"\\x{ord(found.group()):02x}"
+
+
 class _Table:
     """One sheet: a title block, a header row that is frozen and printed on every page."""
 
     def __init__(self, sheet: Worksheet, titles: Sequence[str], columns: Sequence[tuple[str, int]]):
         self.sheet = sheet
         for row, text in enumerate(titles, start=1):
-            sheet.cell(row, 1, text).font = Font(bold=row == 1, size=13 if row == 1 else 11)
+            font = Font(bold=row == 1, size=13 if row == 1 else 11)
+            sheet.cell(row, 1, _cell_value(text)).font = font
         self.head = len(titles) + 1
         for col, (title, width) in enumerate(columns, start=1):
             cell = sheet.cell(self.head, col, title)
@@ -96,7 +114,7 @@ class _Table:
         rule_above: bool = False,
     ) -> None:
         for col, value in enumerate(values, start=1):
-            cell = self.sheet.cell(self.row, col, value)
+            cell = self.sheet.cell(self.row, col, _cell_value(value))
             cell.alignment = _WRAP
             if bold:
                 cell.font = Font(bold=True)
