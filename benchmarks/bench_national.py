@@ -13,7 +13,9 @@ Lines file (as UTF-8 bytes, ``on_json_bytes``). Run from the repository root:
 For each size it prints units per second and the peak resident memory of the parent and of the
 workers, and the ratio of the sweep's rate to two cores' worth of in-process evaluate() measured
 in the same run (the target is 0.85), and to two cores' worth of the same work the workers do
-(evaluate() and, when results are written, the result serialised); at the end, the parent's
+(evaluate() and, when results are written, the result serialised), and to the same work done by
+as many independent processes at once (``share_of_independent_processes``: what is left once the
+machine's own scaling is taken out is the pool's cost); at the end, the parent's
 peak for each size side by side, where "flat" (issue 12: no growth from 15,000 to 150,000
 units) is read off. The parent holds nothing per unit: results are streamed to a JSON Lines file
 by the workers, each unit's standing and id wait in the cohort's temporary SQLite file
@@ -28,6 +30,7 @@ import argparse
 import copy
 import datetime as dt
 import json
+import multiprocessing
 import os
 import resource
 import subprocess
@@ -137,49 +140,103 @@ def _peak_mib(who: int) -> int:
     return resource.getrusage(who).ru_maxrss // 1024
 
 
-def child(args: argparse.Namespace) -> dict[str, Any]:
-    """One measurement in a fresh process, so peak memory is this size's alone."""
-    from govopen_rules import Registry, evaluate, evaluate_many, to_json_bytes
-    from govopen_rules.cli.cohort import placement_line
+Plan = list[tuple[Path, str, int]]
+_REGISTRIES: dict[str, Any] = {}
+
+
+def _registry(engine: str) -> Any:
+    from govopen_rules import Registry
+
+    if engine not in _REGISTRIES:
+        _REGISTRIES[engine] = Registry(engine=engine)
+    return _REGISTRIES[engine]
+
+
+def _seconds_per_unit(path: Path, region: str, year: int, engine: str, serialise: bool) -> float:
+    """evaluate() on the first units of a file in this process, parsing included (and the
+    result serialised as the workers do when results are written, with ``serialise``)."""
+    from govopen_rules import evaluate, to_json_bytes
     from govopen_rules.conversion import load_json_document
 
+    registry = _registry(engine)
+    start = time.perf_counter()
+    evaluated = 0
+    for line in _lines(path, limit=YARDSTICK_UNITS):
+        result = evaluate(load_json_document(line), region=region, year=year, registry=registry)
+        if serialise:
+            to_json_bytes(result)
+        evaluated += 1
+    return (time.perf_counter() - start) / evaluated
+
+
+def _in_process(plan: Plan, sizes: list[int], engine: str, serialise: bool) -> float:
+    """Units per second in this process over the sweep's mix of rubrics: each rubric timed on
+    its own and weighted by its share of the sweep's units (their units do not cost the same)."""
+    cost = [_seconds_per_unit(path, region, year, engine, serialise) for path, region, year in plan]
+    return sum(sizes) / sum(n * c for n, c in zip(sizes, cost, strict=True))
+
+
+def _warm(plan: Plan, engine: str) -> None:
+    """Rubrics compiled and code warm before anything is timed."""
+    from govopen_rules import evaluate, to_json_bytes
+    from govopen_rules.conversion import load_json_document
+
+    for path, region, year in plan:
+        for line in _lines(path, limit=20):
+            document = load_json_document(line)
+            to_json_bytes(evaluate(document, region=region, year=year, registry=_registry(engine)))
+
+
+def _at_once(
+    out: Any, plan: Plan, sizes: list[int], engine: str, serialise: bool, at: float
+) -> None:
+    """One of several processes timing the same work at the same moment, with no pool and
+    nothing sent between them: what the machine gives several independent processes."""
+    _warm(plan, engine)
+    time.sleep(max(0.0, at - time.time()))
+    out.put(_in_process(plan, sizes, engine, serialise))
+
+
+def concurrent_rate(plan: Plan, sizes: list[int], engine: str, serialise: bool, n: int) -> float:
+    """The summed rate of ``n`` processes each doing :func:`_in_process` at the same time."""
+    context = multiprocessing.get_context()
+    out = context.Queue()
+    at = time.time() + 3.0  # every process started and warm by then
+    processes = [
+        context.Process(target=_at_once, args=(out, plan, sizes, engine, serialise, at))
+        for _ in range(n)
+    ]
+    for process in processes:
+        process.start()
+    rates = [out.get() for _ in processes]
+    for process in processes:
+        process.join()
+    return float(sum(rates))
+
+
+def child(args: argparse.Namespace) -> dict[str, Any]:
+    """One measurement in a fresh process, so peak memory is this size's alone."""
+    from govopen_rules import evaluate_many
+    from govopen_rules.cli.cohort import placement_line
+
     county_file, department_file = (Path(p) for p in args.jsonl)
-    plan = [(county_file, "xuanwei", 2020), (department_file, "baoshan", 2019)]
-    registry = Registry(engine=args.engine)
-
-    # In-process rates on the same lines, this run: evaluate() (parsing included), the issue's
-    # yardstick; and the sweep's whole work per unit (the same, and the result serialised as
-    # the workers do when results are written), which shows how well the pool itself scales.
-    # Each rubric is timed on its own and weighted by its share of the sweep's units (the two
-    # rubrics' units do not cost the same).
-    def seconds_per_unit(path: Path, region: str, year: int, serialise: bool) -> float:
-        start = time.perf_counter()
-        evaluated = 0
-        for line in _lines(path, limit=YARDSTICK_UNITS):
-            result = evaluate(load_json_document(line), region=region, year=year, registry=registry)
-            if serialise:
-                to_json_bytes(result)
-            evaluated += 1
-        return (time.perf_counter() - start) / evaluated
-
+    plan: Plan = [(county_file, "xuanwei", 2020), (department_file, "baoshan", 2019)]
+    registry = _registry(args.engine)
     sizes = [sum(1 for _ in _lines(path)) for path, _, _ in plan]
 
-    def in_process(serialise: bool) -> float:
-        """Units per second in this process over the sweep's mix of rubrics."""
-        cost = [seconds_per_unit(*step, serialise) for step in plan]
-        return sum(sizes) / sum(n * c for n, c in zip(sizes, cost, strict=True))
-
-    for path, region, year in plan:  # rubrics compiled and code warm before anything is timed
-        for line in _lines(path, limit=20):
-            to_json_bytes(
-                evaluate(load_json_document(line), region=region, year=year, registry=registry)
-            )
+    # Yardsticks on the same lines, this run. In this process: evaluate() (parsing included),
+    # the issue's yardstick, and the sweep's whole work per unit (the same, and the result
+    # serialised as the workers do when results are written). Then the same work in as many
+    # independent processes as the pool has, all at once: how far this machine's cores scale
+    # with nothing coordinated, which tells the pool's own cost from the machine's.
+    _warm(plan, args.engine)
     # Twice each, alternating, and the faster of each kept: one pass swings with the machine,
     # and the faster yardstick only makes the sweep's share harder to reach.
     single = same_work = 0.0
     for _ in range(2):
-        single = max(single, in_process(serialise=False))
-        same_work = max(same_work, in_process(serialise=args.write_results))
+        single = max(single, _in_process(plan, sizes, args.engine, serialise=False))
+        same_work = max(same_work, _in_process(plan, sizes, args.engine, args.write_results))
+    together = concurrent_rate(plan, sizes, args.engine, args.write_results, args.processes)
 
     folder = Path(tempfile.mkdtemp())
     out, placements = folder / "results.jsonl", folder / "placements.jsonl"
@@ -234,6 +291,8 @@ def child(args: argparse.Namespace) -> dict[str, Any]:
         "share_of_two_cores": round(done / elapsed / (args.processes * single), 3),
         "single_process_same_work_per_s": round(same_work),
         "share_of_two_cores_same_work": round(done / elapsed / (args.processes * same_work), 3),
+        "independent_processes_same_work_per_s": round(together),
+        "share_of_independent_processes": round(done / elapsed / together, 3),
         "peak_parent_mib": _peak_mib(resource.RUSAGE_SELF),
         "peak_worker_mib": _peak_mib(resource.RUSAGE_CHILDREN),
         "results_mib": round(size / (1 << 20)),
