@@ -86,6 +86,8 @@ def _from_text(value: str) -> Decimal:
         raise NumberError(
             value, "is out of range", f"a number is at most {MAX_NUMBER_TEXT} characters"
         )
+    if "_" in value:  # Decimal("0_5") is 5: digits grouped as Python writes them are not a number
+        raise NumberError(value, "is not a number")
     exponent = _EXPONENT.search(value)
     if exponent is not None and len(exponent.group(1).lstrip("0")) > 4:
         raise NumberError(value, "is out of range", _RANGE)

@@ -133,3 +133,19 @@ def test_progress_only_on_a_terminal(
     )
     assert "reading reports" in terminal.getvalue()
     assert "reading reports" not in capsys.readouterr().out
+
+
+def test_a_previous_year_file_that_loops_is_one_error_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A symlink to itself as ``previous_year_file`` ended in ``RuntimeError: Symlink loop``."""
+    report = json.loads(
+        (Path(__file__).parent / "corpus/files/reports/valid.json").read_text(encoding="utf-8")
+    )
+    (tmp_path / "loop.json").symlink_to(tmp_path / "loop.json")
+    path = tmp_path / "report.json"
+    path.write_text(json.dumps(report | {"previous_year_file": "loop.json"}), encoding="utf-8")
+    assert main(["check-stats", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert f"error: {path}: previous_year_file 'loop.json' cannot be opened:" in err
+    assert "Traceback" not in err

@@ -200,3 +200,52 @@ def test_lone_surrogates_are_refused_in_units_and_escaped_where_written(tmp_path
     assert [p["published"] for p in placed] == [None, tier] or [
         p["published"] for p in placed
     ] == [tier, None]
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc (Linux)")
+def test_workers_die_with_the_command_however_it_is_stopped(tmp_path: Path) -> None:
+    """A cohort stopped with SIGTERM (a job scheduler's stop, ``timeout``) once left its workers
+    evaluating, one holding 750 MB a hundred seconds later."""
+    import contextlib
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    source = tmp_path / "units.jsonl"
+    source.write_text("\n".join(_units(3000)) + "\n", encoding="utf-8")
+    command = [sys.executable, "-m", "govopen_rules", "cohort", str(source), *ARGS]
+    parent = subprocess.Popen([*command, "--processes", "2"], stdout=subprocess.DEVNULL)
+
+    def children() -> list[int]:
+        try:
+            text = Path(f"/proc/{parent.pid}/task/{parent.pid}/children").read_text()
+        except OSError:
+            return []
+        return [int(pid) for pid in text.split()]
+
+    def alive(pid: int) -> bool:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            return False
+        return state not in ("Z", "X")  # a zombie no one has reaped yet is dead
+
+    deadline = time.monotonic() + 60
+    while len(workers := children()) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    try:
+        assert len(workers) >= 2, "the workers never started"
+        time.sleep(0.5)  # working, not starting
+        parent.send_signal(signal.SIGTERM)
+        assert parent.wait(timeout=30) == -signal.SIGTERM
+        deadline = time.monotonic() + 10
+        while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not [pid for pid in workers if alive(pid)]
+    finally:  # nothing left behind when the test fails
+        parent.kill()
+        for pid in workers:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)

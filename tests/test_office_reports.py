@@ -266,3 +266,26 @@ def test_one_line_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert status == 1
     assert "依申请公开!B3: unknown unit 'nobody'; units: yanan-01、" in err
     assert "Traceback" not in err
+
+
+def test_text_that_looks_like_a_formula_stays_text_in_a_workbook(tmp_path: Path) -> None:
+    """A unit named ``=HYPERLINK(…)`` was written as a live formula (and ``=1+1`` as an invalid
+    one that Excel offers to repair); a control character, which openpyxl refuses, crashed."""
+    cohort = load(YANAN)
+    name = '=HYPERLINK("http://example.invalid","点此")'
+    cohort["units"][0]["unit"]["name"] = name
+    cohort["units"][1]["unit"]["name"] = "宝塔区\x01"
+    result = evaluate_many(cohort["units"], region="yanan", year=2020)
+    path = tmp_path / "tongbao.xlsx"
+    cohort_workbook(result).save(path)
+    book = load_workbook(path)
+    cells = [c for ws in book.worksheets for row in ws.iter_rows() for c in row]
+    named = [c for c in cells if c.value == name]
+    assert named and all(c.data_type == "s" for c in named)
+    assert not [c for c in cells if c.data_type == "f"]
+    assert any(isinstance(c.value, str) and "宝塔区\\x01" in c.value for c in cells)
+    facts = {k: v for k, v in cohort["units"][0].items() if k != "published"}
+    unit = evaluate(facts, region="yanan", year=2020)
+    result_workbook(unit).save(path)
+    titles = [c for ws in load_workbook(path).worksheets for c in ws["A"][:1]]
+    assert any(c.value.startswith(name) and c.data_type == "s" for c in titles)

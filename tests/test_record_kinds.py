@@ -172,3 +172,47 @@ def test_new_media_days_since_last_post_without_a_post() -> None:
 def test_request_answer_deadline(fields: dict[str, Any], deadline: dt.date) -> None:
     request = f.InformationRequest(received_on=D(2020, 9, 28), **fields)
     assert derive.information_request(request, ctx())["deadline"] == deadline
+
+
+@pytest.mark.parametrize(
+    ("fact", "problem"),
+    [
+        (f.Consultation(received_on=D(2020, 6, 30), replied_on=D(2020, 6, 1)),
+         "replied_on: 2020-06-01 is before received_on 2020-06-30"),
+        (f.InformationRequest(received_on=D(2020, 6, 30), replied_on=D(2020, 6, 29)),
+         "replied_on: 2020-06-29 is before received_on 2020-06-30"),
+        (f.DisclosureItem(topic="t", published=True, formed_on=D(2020, 3, 2),
+                          published_on=D(2020, 3, 1)),
+         "published_on: 2020-03-01 is before formed_on 2020-03-02"),
+        (f.NewMediaAccount(name="a", observed_from=D(2020, 12, 1), observed_to=D(2020, 11, 1)),
+         "observed_to: 2020-11-01 is before observed_from 2020-12-01"),
+        (f.NewMediaAccount(name="a", observed_from=D(2019, 1, 1), observed_to=D(2021, 1, 2)),
+         "observed_to: the window 2019-01-01 to 2021-01-02 is 732 days long; at most 731"),
+    ],
+)  # fmt: skip
+def test_an_event_before_the_one_it_follows_is_refused(fact: Any, problem: str) -> None:
+    """Scored as they stood, a reply before its request read as "on time" and a window ending
+    before it starts as "never silent"; a window of two centuries took 2 GB to list."""
+    with pytest.raises(ValueError, match=problem):
+        getattr(derive, fact.KIND)(fact, ctx(as_of=D(2020, 12, 31)))
+
+
+@pytest.mark.parametrize(
+    "fact",
+    [
+        f.Consultation(received_on=D(2020, 6, 30), replied_on=D(2020, 6, 30)),
+        f.InformationRequest(received_on=D(2020, 6, 30), replied_on=D(2020, 6, 30)),
+        f.DisclosureItem(topic="t", published=True, formed_on=D(2020, 3, 2),
+                         published_on=D(2020, 3, 2)),
+        f.NewMediaAccount(name="a", observed_from=D(2020, 12, 1), observed_to=D(2020, 12, 1)),
+        f.NewMediaAccount(name="a", observed_from=D(2019, 1, 1), observed_to=D(2021, 1, 1)),
+    ],
+)  # fmt: skip
+def test_the_same_day_and_the_longest_window_are_read(fact: Any) -> None:
+    """The boundaries: a reply on the day of its request (0 working days), a one-day window,
+    a window of exactly 731 days."""
+    measures = getattr(derive, fact.KIND)(fact, ctx(as_of=D(2020, 12, 31)))
+    assert measures.get("reply_workdays", 0) == 0
+    assert measures.get("publish_delay_workdays", 0) == 0
+    if fact.KIND == "new_media_account":
+        assert measures["longest_days_without_original"] in (0, 731)

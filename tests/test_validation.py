@@ -75,6 +75,8 @@ def quickly(seconds: float = 1.0) -> Any:
         (float("inf"), "is not a finite number"),
         ("12abc", "is not a number"),
         (True, "is not a number"),
+        ("0_5", "is not a number"),  # Decimal("0_5") is 5
+        ("1_000.5", "is not a number"),
     ],
 )
 def test_numbers_are_bounded_before_they_are_used(value: object, problem: str) -> None:

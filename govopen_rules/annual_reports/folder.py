@@ -109,8 +109,14 @@ def _outside_folder(path: Path, report: AnnualReport) -> str | None:
     name = report.previous_year_file
     if not name:
         return None
-    folder = path.parent.resolve()
-    if (path.parent / name).resolve().is_relative_to(folder):
+    try:
+        folder = path.parent.resolve()
+        named = (path.parent / name).resolve()
+    except (OSError, RuntimeError, ValueError) as exc:  # a NUL byte, a symlink loop
+        return f"{path}: previous_year_file {name!r} cannot be opened: {exc}"
+    if named == path.resolve():  # once compared with itself: bogus year-on-year findings
+        return f"{path}: previous_year_file {name!r} is this report itself"
+    if named.is_relative_to(folder):
         return None
     return (
         f"{path}: previous_year_file {name!r} is not in the report's folder; "

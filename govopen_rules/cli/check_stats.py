@@ -19,7 +19,13 @@ from pathlib import Path
 
 from govopen_rules.annual_reports.folder import FileOutcome, check_files, find_report_files
 from govopen_rules.annual_reports.report import AnnualReport
-from govopen_rules.cli.common import RegistryFactory, error, ignore_interrupts, tolerance
+from govopen_rules.cli.common import (
+    RegistryFactory,
+    error,
+    ignore_interrupts,
+    process_count,
+    tolerance,
+)
 from govopen_rules.conversion import unstructure
 from govopen_rules.reports.findings import render_csv, render_json, render_text
 from govopen_rules.reports.formatting import UNENCODABLE, printable
@@ -55,7 +61,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     )
     st.add_argument(
         "--processes",
-        type=int,
+        type=process_count,
         default=0,
         help="read files in N processes (default: one per CPU when there are several files)",
     )
@@ -78,7 +84,9 @@ def run(args: argparse.Namespace, registry: RegistryFactory) -> int:
             min(len(files), os.cpu_count() or 1) if len(files) > 1 else 1
         )
         if processes > 1:
-            with ProcessPoolExecutor(max_workers=processes, initializer=ignore_interrupts) as pool:
+            with ProcessPoolExecutor(
+                max_workers=processes, initializer=ignore_interrupts, initargs=(os.getpid(),)
+            ) as pool:
                 outcomes = check_files(
                     files,
                     headings=headings,

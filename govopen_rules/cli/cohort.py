@@ -18,6 +18,7 @@ that ``extends`` an installed one): with ``--processes``, every worker reads it 
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack
@@ -30,6 +31,7 @@ from govopen_rules.cli.common import (
     add_param_option,
     error,
     ignore_interrupts,
+    process_count,
 )
 from govopen_rules.cli.inputs import add_output_option, read_units, write_output
 from govopen_rules.cli.progress import bar
@@ -54,7 +56,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     co.add_argument("--region", required=True)
     co.add_argument("--year", type=int, required=True)
     co.add_argument("--format", choices=("markdown", "json", "xlsx", "html"), default="markdown")
-    co.add_argument("--processes", type=int, default=0, help="evaluate in N processes")
+    co.add_argument(
+        "--processes", type=process_count, default=0, help="evaluate in N processes"
+    )
     co.add_argument(
         "--uncovered-kind",
         choices=("error", "not_applicable"),
@@ -154,7 +158,9 @@ def run(args: argparse.Namespace, registry: RegistryFactory) -> int:
             }
             if args.processes > 0:
                 with ProcessPoolExecutor(
-                    max_workers=args.processes, initializer=ignore_interrupts
+                    max_workers=args.processes,
+                    initializer=ignore_interrupts,
+                    initargs=(os.getpid(),),
                 ) as pool:
                     # The workers add the rubric files themselves (this registry has them).
                     rubric_files = [path.resolve() for path in args.rubric]

@@ -25,6 +25,7 @@ from typing import Any
 
 from govopen_rules.conversion import InputLimitError, load_json_document
 from govopen_rules.errors import InputError, Problem, ValidationError
+from govopen_rules.evaluation.running import die_with_parent
 from govopen_rules.exact import parse_decimal
 from govopen_rules.plugins.calendar_file import CalendarFile
 from govopen_rules.plugins.extras import RUBRIC_FILES, RubricFiles, refuse_problems_of, with_plugins
@@ -41,6 +42,7 @@ __all__ = [
     "ignore_interrupts",
     "input_limit",
     "input_limit_mb",
+    "process_count",
     "read_json",
     "tolerance",
     "with_extras",
@@ -213,9 +215,33 @@ def tolerance(text: str) -> Decimal:
     return value
 
 
-def ignore_interrupts() -> None:
-    """A worker process's initializer: Ctrl-C reaches the whole process group, and only the
-    command itself should answer it (status 130); a worker would print a traceback and die,
-    leaving the pool broken while the command shuts it down. The command's pool finishes the
-    few chunks in flight and the command ends."""
+def ignore_interrupts(parent: int) -> None:
+    """A worker process's initializer (``initargs=(os.getpid(),)``): Ctrl-C reaches the whole
+    process group, and only the command itself should answer it (status 130); a worker would
+    print a traceback and die, leaving the pool broken while the command shuts it down. The
+    command's pool finishes the few chunks in flight and the command ends. The worker dies
+    with the command (:func:`~govopen_rules.evaluation.running.die_with_parent`)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent(parent)
+
+
+#: The most worker processes a command starts, per CPU of the machine: each is a whole
+#: interpreter with the rubrics loaded (--processes 100000 once forked thousands).
+PROCESSES_PER_CPU = 4
+
+
+def process_count(text: str) -> int:
+    """An argparse type: how many worker processes, 0 (none: in this process) up to
+    :data:`PROCESSES_PER_CPU` per CPU."""
+    try:
+        count = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    cpus = os.cpu_count() or 1
+    limit = PROCESSES_PER_CPU * cpus
+    if not 0 <= count <= limit:
+        raise argparse.ArgumentTypeError(
+            f"{count} is not between 0 and {limit} ({PROCESSES_PER_CPU} per CPU; this machine "
+            f"has {cpus})"
+        )
+    return count

@@ -15,7 +15,10 @@ distinct set, so a unit scores the same in any process.
 
 from __future__ import annotations
 
+import ctypes
 import os
+import signal
+import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
@@ -34,7 +37,7 @@ from govopen_rules.plugins.extras import with_additions
 from govopen_rules.plugins.registry import Registry, default_registry
 from govopen_rules.workdays import HolidayYear
 
-__all__ = ["Job", "Outcome", "run_jobs"]
+__all__ = ["Job", "Outcome", "die_with_parent", "run_jobs"]
 
 Summarize = Callable[[EvaluationResult], Any]
 
@@ -235,7 +238,7 @@ class _PoolRunner:
     def _replace(self, broken: Executor) -> None:
         """A fresh pool in place of ``broken`` (once: other chunks of it find it replaced)."""
         if self.executor is broken:
-            pool = ProcessPoolExecutor(max_workers=self.workers)
+            pool = _own_pool(self.workers)
             self.owned.append(pool)
             self.executor = pool
 
@@ -247,7 +250,35 @@ class _PoolRunner:
 def _alone(job: Job) -> Outcome:
     """A last try in a process of its own: a unit that kills its worker takes no other with it."""
     try:
-        with ProcessPoolExecutor(max_workers=1) as pool:
+        with _own_pool(1) as pool:
             return pool.submit(evaluate_job, job).result()
     except BrokenProcessPool:
         return Outcome(job.index, errors=("the worker process died evaluating this unit, alone",))
+
+
+#: prctl(2)'s option that has the kernel signal a process when its parent dies (Linux).
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent: int) -> None:
+    """A worker process's initializer: on Linux the kernel kills the worker when ``parent`` (the
+    process that started it) dies, however it dies. A sweep stopped with SIGTERM or SIGKILL
+    once left its workers running, one still holding 750 MB a hundred seconds later. Elsewhere
+    it does nothing."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # no prctl here: the worker lives as before
+        return
+    if os.getppid() != parent:  # the parent died before the kernel was told
+        os._exit(1)
+
+
+def _own_pool(workers: int) -> ProcessPoolExecutor:
+    """A process pool this module starts itself (after a worker died): its workers die with
+    this process."""
+    return ProcessPoolExecutor(
+        max_workers=workers, initializer=die_with_parent, initargs=(os.getpid(),)
+    )

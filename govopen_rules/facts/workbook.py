@@ -360,7 +360,7 @@ def read_facts_workbook(
             [Problem("$", f"cannot read the workbook: {exc}")], label
         ) from None
     try:
-        sheets = {ws.title: list(ws.iter_rows(values_only=True)) for ws in book.worksheets}
+        sheets = {ws.title: _sheet_rows(ws) for ws in book.worksheets}
     finally:
         book.close()
     problems = _Problems()
@@ -371,7 +371,12 @@ def read_facts_workbook(
         uid: [] for uid in units
     }
     for order, (title, rows) in enumerate(sheets.items()):
-        if title == UNIT_SHEET or not _is_fact_sheet(rows):
+        if title == UNIT_SHEET:
+            continue
+        if not _is_fact_sheet(rows):
+            if title in by_sheet and (rows.numbered or any(not _blank(v) for r in rows for v in r)):
+                # A fact kind's sheet whose field names were deleted: once skipped in silence.
+                problems.add(title, 1, FIELD_ROW, _NO_FIELD_ROW)
             continue
         kind_name = by_sheet.get(title)
         if kind_name is None:
@@ -396,6 +401,37 @@ def read_facts_workbook(
     return FactsWorkbook(units=tuple(out), locations=tuple(locations))
 
 
+_NO_FIELD_ROW = (
+    f"no field names: row {FIELD_ROW} must start with {POSITION!r} and name each column's field, "
+    "as the template's does (govopen-rules template)"
+)
+
+
+class _Rows(list[tuple[object, ...]]):
+    """A sheet's rows as read: every row up to the field names, then only the rows holding a
+    value, with their numbers (``numbered``)."""
+
+    numbered: list[tuple[int, tuple[object, ...]]]
+
+
+def _sheet_rows(ws: Any) -> _Rows:
+    """The rows of a sheet that can hold facts, read no wider than its field names: a single
+    cell at the sheet's far corner (XFD1048576) once made every row 16,384 cells and reading
+    never ended. Cells right of the last field name are under no field and never read."""
+    head = _Rows(ws.iter_rows(max_row=FIELD_ROW, values_only=True))
+    names = head[FIELD_ROW - 1] if len(head) >= FIELD_ROW else ()
+    width = max((i for i, v in enumerate(names, start=1) if not _blank(v)), default=1)
+    head[:] = [row[:width] for row in head]
+    head.numbered = [
+        (number, row)
+        for number, row in enumerate(
+            ws.iter_rows(min_row=FIRST_ROW, max_col=width, values_only=True), start=FIRST_ROW
+        )
+        if any(not _blank(v) for v in row)
+    ]
+    return head
+
+
 def _is_fact_sheet(rows: Sequence[Sequence[object]]) -> bool:
     fields = rows[FIELD_ROW - 1] if len(rows) >= FIELD_ROW else ()
     return bool(fields) and fields[0] == POSITION
@@ -407,19 +443,15 @@ def _fields_row(rows: Sequence[Sequence[object]]) -> list[str | None]:
     return [c.strip() if isinstance(c, str) and c.strip() else None for c in rows[FIELD_ROW - 1]]
 
 
-def _data_rows(rows: Sequence[Sequence[object]]) -> Iterable[tuple[int, Sequence[object]]]:
-    for number, row in enumerate(rows[FIRST_ROW - 1 :], start=FIRST_ROW):
-        if any(not _blank(v) for v in row):
-            yield number, row
+def _data_rows(rows: _Rows) -> Iterable[tuple[int, Sequence[object]]]:
+    return rows.numbered
 
 
 def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _read_units(
-    sheets: Mapping[str, Sequence[Sequence[object]]], problems: _Problems
-) -> dict[str, dict[str, Any]]:
+def _read_units(sheets: Mapping[str, _Rows], problems: _Problems) -> dict[str, dict[str, Any]]:
     rows = sheets.get(UNIT_SHEET)
     if rows is None:
         problems.at("$", f"the workbook has no sheet {UNIT_SHEET!r} (one row per unit)")
@@ -464,7 +496,7 @@ def _read_units(
 
 def _read_fact_sheet(
     title: str,
-    rows: Sequence[Sequence[object]],
+    rows: _Rows,
     kind: FactKind,
     order: int,
     units: Mapping[str, dict[str, Any]],

@@ -76,6 +76,13 @@ def _cell_value(value: Any) -> Any:
     return ILLEGAL_CHARACTERS_RE.sub(_escaped, printable(value))
 
 
+def _text_cell(cell: Any) -> Any:
+    """Text stays text: a unit named ``=HYPERLINK(…)`` was written as a live formula."""
+    if cell.data_type == "f":
+        cell.data_type = "s"
+    return cell
+
+
 def _escaped(found: re.Match[str]) -> str:
     return f"\\x{ord(found.group()):02x}"
 
@@ -86,8 +93,8 @@ class _Table:
     def __init__(self, sheet: Worksheet, titles: Sequence[str], columns: Sequence[tuple[str, int]]):
         self.sheet = sheet
         for row, text in enumerate(titles, start=1):
-            font = Font(bold=row == 1, size=13 if row == 1 else 11)
-            sheet.cell(row, 1, _cell_value(text)).font = font
+            _text_cell(sheet.cell(row, 1, _cell_value(text)))
+            sheet.cell(row, 1).font = Font(bold=row == 1, size=13 if row == 1 else 11)
         self.head = len(titles) + 1
         for col, (title, width) in enumerate(columns, start=1):
             cell = sheet.cell(self.head, col, title)
@@ -114,7 +121,7 @@ class _Table:
         rule_above: bool = False,
     ) -> None:
         for col, value in enumerate(values, start=1):
-            cell = self.sheet.cell(self.row, col, _cell_value(value))
+            cell = _text_cell(self.sheet.cell(self.row, col, _cell_value(value)))
             cell.alignment = _WRAP
             if bold:
                 cell.font = Font(bold=True)

@@ -43,6 +43,18 @@ def _late(due: dt.date | None, done: dt.date | None, as_of: dt.date | None) -> d
     return {}
 
 
+#: The longest observation window of a new-media account read, in days: two years (a window of
+#: two centuries once took 75 s and 2 GB to list its silent days).
+MAX_WINDOW_DAYS = 731
+
+
+def _in_order(first_name: str, first: dt.date, then_name: str, then: dt.date) -> None:
+    """An event dated before the one it follows (a reply before its request) has no delay to
+    measure: scored as it stands, it read as "on time". Refused, naming the later field."""
+    if then < first:
+        raise ValueError(f"{then_name}: {then.isoformat()} is before {first_name} {first:%Y-%m-%d}")
+
+
 def guide_catalogue(fact: f.GuideCatalogue, ctx: DeriveContext) -> Measures:
     """What the 指南/目录 lacks, and whether it was updated in the assessment year.
 
@@ -67,11 +79,14 @@ def disclosure_item(fact: f.DisclosureItem, ctx: DeriveContext) -> Measures:
         missing_item_count: how many entries ``missing_items`` lists; absent when not checked.
         publish_delay_workdays: working days from ``formed_on`` to ``published_on`` (the day
             after ``formed_on`` is day 1); absent unless both dates are stated.
+
+    A ``published_on`` before ``formed_on`` is refused (it has no delay to measure).
     """
     out: dict[str, object] = {}
     if fact.missing_items is not None:
         out["missing_item_count"] = len(fact.missing_items)
     if fact.formed_on is not None and fact.published_on is not None:
+        _in_order("formed_on", fact.formed_on, "published_on", fact.published_on)
         out["publish_delay_workdays"] = ctx.calendar.workdays_between(
             fact.formed_on, fact.published_on
         )
@@ -137,8 +152,12 @@ def information_request(fact: f.InformationRequest, ctx: DeriveContext) -> Measu
             absent when not checked.
         reply_defect_count: ``missing_reply_element_count`` plus 1 when ``overdue``; absent
             unless both are known.
+
+    A ``replied_on`` before ``received_on`` is refused (scored, it read as in time).
     """
     out: dict[str, object] = {"replied": fact.replied_on is not None}
+    if fact.received_on is not None and fact.replied_on is not None:
+        _in_order("received_on", fact.received_on, "replied_on", fact.replied_on)
     deadline = answer_deadline(fact, ctx)  # 条例's period, with 补正 and consultation
     if fact.received_on is not None and deadline is not None:
         out["deadline"] = deadline
@@ -167,11 +186,14 @@ def consultation(fact: f.Consultation, ctx: DeriveContext) -> Measures:
             both are stated.
         unanswered_workdays: for a message with no reply, working days from ``received_on``
             to ``as_of``; absent without ``received_on`` or ``as_of``, or once replied.
+
+    A ``replied_on`` before ``received_on`` is refused (scored, it read as in time).
     """
     out: dict[str, object] = {"replied": fact.replied_on is not None}
     if fact.received_on is None:
         return out
     if fact.replied_on is not None:
+        _in_order("received_on", fact.received_on, "replied_on", fact.replied_on)
         out["reply_workdays"] = ctx.calendar.workdays_between(fact.received_on, fact.replied_on)
     elif ctx.as_of is not None:
         out["unanswered_workdays"] = ctx.calendar.workdays_between(fact.received_on, ctx.as_of)
@@ -185,7 +207,8 @@ def new_media_account(fact: f.NewMediaAccount, ctx: DeriveContext) -> Measures:
     ``observed_from`` and ``observed_to``, unless the source names the silent days
     (``no_post_dates``). Without them a measure is not derived: a comparison on it is false, and
     a rule whose evidence requires it (``where: {field: workdays_without_post, exists: true}``)
-    has no evidence.
+    has no evidence. A window that ends before it starts, or is longer than two years
+    (:data:`MAX_WINDOW_DAYS`), is refused.
 
     Measures:
         silent_workdays: the working days without a post, in date order: when the source
@@ -207,6 +230,13 @@ def new_media_account(fact: f.NewMediaAccount, ctx: DeriveContext) -> Measures:
     """
     out: dict[str, object] = {}
     start, end = fact.observed_from, fact.observed_to
+    if start is not None and end is not None:
+        _in_order("observed_from", start, "observed_to", end)
+        if (end - start).days > MAX_WINDOW_DAYS:
+            raise ValueError(
+                f"observed_to: the window {start.isoformat()} to {end.isoformat()} is "
+                f"{(end - start).days:,} days long; at most {MAX_WINDOW_DAYS} (two years) are read"
+            )
     silent: list[dt.date] | None = None
     if fact.no_post_dates:
         named = set(fact.no_post_dates)
