@@ -438,17 +438,38 @@ def _no_constant(name: str) -> object:
     raise ValueError(f"{name} is not a JSON number (JSON has no NaN or Infinity)")
 
 
+class DuplicateKeyError(ValueError):
+    """A JSON object names a key twice: JSON readers keep one of the two in silence (a second
+    ``"facts": []`` once emptied a unit's facts)."""
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found = dict(pairs)
+    if len(found) != len(pairs):  # rare: only then is the key looked for
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise DuplicateKeyError(f"an object has the key {key!r} twice; say it once")
+            seen.add(key)
+    return found
+
+
 def load_json_document(text: str | bytes) -> Any:
     """Parse a JSON document with decimals kept exact.
 
-    Raises ValueError for text that is not JSON, bytes that are not UTF-8 and ``NaN`` or
-    ``Infinity``, and :class:`InputLimitError` (never RecursionError or a huge conversion) for
-    nesting too deep to read or a number literal longer than
-    :data:`~govopen_rules.exact.MAX_NUMBER_TEXT` characters.
+    Raises ValueError for text that is not JSON, bytes that are not UTF-8, ``NaN`` or
+    ``Infinity`` and an object naming a key twice (:class:`DuplicateKeyError`), and
+    :class:`InputLimitError` (never RecursionError or a huge conversion) for nesting too deep
+    to read or a number literal longer than :data:`~govopen_rules.exact.MAX_NUMBER_TEXT`
+    characters.
     """
     try:
         return json.loads(
-            text, parse_float=json_decimal, parse_int=json_int, parse_constant=_no_constant
+            text,
+            parse_float=json_decimal,
+            parse_int=json_int,
+            parse_constant=_no_constant,
+            object_pairs_hook=_unique_keys,
         )
     except RecursionError:
         raise InputLimitError("nested too deeply to read") from None

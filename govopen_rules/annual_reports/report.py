@@ -39,38 +39,53 @@ class ReportSource:
     side: str | None = None
 
 
+#: The largest count a table cell may hold: no unit handles a trillion of anything.
+MAX_COUNT = 10**12
+
+
+def _is_count(_: object, __: object, value: int | None) -> None:
+    """A cell of a table counts things: never negative, never astronomical (a parsing slip
+    such as two numbers run together)."""
+    if value is not None and not 0 <= value <= MAX_COUNT:
+        raise ValueError(f"{value} is not a count (0 to {MAX_COUNT:,})")
+
+
+def _count() -> Any:
+    return attrs.field(default=None, validator=_is_count)
+
+
 @attrs.frozen(kw_only=True)
 class TableRow:
     """A row of table 三 (by applicant) — blank cells are None."""
 
-    naturalPerson: int | None = None
-    commercial: int | None = None
-    research: int | None = None
-    social: int | None = None
-    legal: int | None = None
-    other: int | None = None
-    total: int | None = None
+    naturalPerson: int | None = _count()
+    commercial: int | None = _count()
+    research: int | None = _count()
+    social: int | None = _count()
+    legal: int | None = _count()
+    other: int | None = _count()
+    total: int | None = _count()
 
 
 @attrs.frozen(kw_only=True)
 class ReviewRow:
     """A group of table 四 (复议 / 诉讼)."""
 
-    maintain: int | None = None
-    correct: int | None = None
-    other: int | None = None
-    unfinished: int | None = None
-    total: int | None = None
+    maintain: int | None = _count()
+    correct: int | None = _count()
+    other: int | None = _count()
+    unfinished: int | None = _count()
+    total: int | None = _count()
 
 
 @attrs.frozen(kw_only=True)
 class Table2Cell:
     """A row of table 二."""
 
-    made: int | None = None
-    repealed: int | None = None
-    valid: int | None = None
-    processed: int | None = None
+    made: int | None = _count()
+    repealed: int | None = _count()
+    valid: int | None = _count()
+    processed: int | None = _count()
     amount: Decimal | None = None
     unit: str | None = None
 

@@ -23,6 +23,7 @@ from govopen_rules.cli.common import (
     RegistryFactory,
     error,
     ignore_interrupts,
+    input_limit_mb,
     process_count,
     tolerance,
 )
@@ -79,6 +80,7 @@ def run(args: argparse.Namespace, registry: RegistryFactory) -> int:
             f"no report files (.json .html .htm .pdf .docx) in {', '.join(map(str, args.paths))}"
         )
     headings = registry().report_headings()
+    max_bytes = int(input_limit_mb() * 1_000_000)
     with _progress(len(files)) as advance:
         processes = args.processes or (
             min(len(files), os.cpu_count() or 1) if len(files) > 1 else 1
@@ -93,10 +95,15 @@ def run(args: argparse.Namespace, registry: RegistryFactory) -> int:
                     tolerance=args.tolerance,
                     executor=pool,
                     on_read=advance,
+                    max_bytes=max_bytes,
                 )
         else:
             outcomes = check_files(
-                files, headings=headings, tolerance=args.tolerance, on_read=advance
+                files,
+                headings=headings,
+                tolerance=args.tolerance,
+                on_read=advance,
+                max_bytes=max_bytes,
             )
     if args.dump_json is not None:
         _dump(outcomes, args.dump_json)

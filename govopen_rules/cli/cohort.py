@@ -95,7 +95,7 @@ def _streamed(path: Path) -> tuple[Iterator[str], int]:
         files = sorted(path.glob("*.json"))
         if not files:
             raise InputError(f"{path}: no .json facts files in this folder")
-        return (f.read_text(encoding="utf-8") for f in files), len(files)
+        return (f.read_text(encoding="utf-8-sig") for f in files), len(files)
     try:
         with path.open("rb") as counting:
             total = sum(1 for line in counting if line.strip())
@@ -103,7 +103,8 @@ def _streamed(path: Path) -> tuple[Iterator[str], int]:
         raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
 
     def lines() -> Iterator[str]:
-        with path.open(encoding="utf-8", errors="replace") as text:
+        # A byte-order mark (Notepad writes one) starts the file, not the first unit.
+        with path.open(encoding="utf-8-sig", errors="replace") as text:
             for line in text:
                 if line.strip():
                     yield line
@@ -111,7 +112,22 @@ def _streamed(path: Path) -> tuple[Iterator[str], int]:
     return lines(), total
 
 
+def _one_file_each(args: argparse.Namespace) -> None:
+    """--results, --placements and -o name different files, none of them the input: given the
+    same file twice, each overwrote the other and the command said all was well."""
+    named = {"the cohort file": args.file}
+    for option, path in (("--results", args.results), ("--placements", args.placements),
+                         ("-o", args.output)):  # fmt: skip
+        if path is None:
+            continue
+        for other, taken in named.items():
+            if path.resolve() == taken.resolve():
+                raise InputError(f"{option} {path} is also {other}: give each its own file")
+        named[option] = path
+
+
 def run(args: argparse.Namespace, registry: RegistryFactory) -> int:
+    _one_file_each(args)
     # Rubric files here (a file that does not load stops the command); calendar files are read
     # by evaluate_many, which sends their years to the workers.
     reg = with_additions(registry(), rubric_files=args.rubric)

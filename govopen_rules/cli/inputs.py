@@ -4,6 +4,7 @@ what they make (text to stdout or ``-o FILE``, workbooks to ``-o FILE``)."""
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -17,7 +18,14 @@ from govopen_rules.reports.formatting import UNENCODABLE, printable
 if TYPE_CHECKING:  # openpyxl is loaded only when a workbook is read or written
     from openpyxl import Workbook
 
-__all__ = ["Units", "add_output_option", "is_workbook", "read_units", "write_output"]
+__all__ = [
+    "Units",
+    "add_output_option",
+    "is_workbook",
+    "read_units",
+    "save_workbook",
+    "write_output",
+]
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
@@ -68,6 +76,15 @@ def add_output_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-o", "--output", type=Path, help="write the report to FILE")
 
 
+def save_workbook(book: Workbook, path: Path) -> None:
+    """Save ``book`` to ``path``, built in memory first: saved straight to a file that fails
+    (a full disk, /dev/full), the half-written zip was closed again when collected and printed
+    a second traceback after the command's error line."""
+    buffer = io.BytesIO()
+    book.save(buffer)
+    path.write_bytes(buffer.getvalue())
+
+
 def write_output(args: argparse.Namespace, report: str | Workbook) -> int:
     """Write a text report to ``-o`` or stdout, a workbook to ``-o`` (which it needs)."""
     output: Path | None = args.output
@@ -75,7 +92,7 @@ def write_output(args: argparse.Namespace, report: str | Workbook) -> int:
         if output is None:
             return error(f"--format {args.format} writes a file: give -o FILE")
         try:
-            report.save(output)
+            save_workbook(report, output)
         except OSError as exc:
             return error(f"cannot write {output}: {exc}")
         return 0

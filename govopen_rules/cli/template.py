@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from govopen_rules.cli.common import RegistryFactory, error, read_json
+from govopen_rules.cli.inputs import save_workbook
 from govopen_rules.cli.progress import progress
 from govopen_rules.errors import FactsValidationError, Problem
 from govopen_rules.facts.convert import structure_facts_file
@@ -60,7 +61,7 @@ def run(args: argparse.Namespace, registry: RegistryFactory) -> int:
             cohort=cohort,
             year=args.year,
         )
-        book.save(args.output)
+        save_workbook(book, args.output)
     except ValueError as exc:
         return error(f"cannot write {args.output}: {exc}")
     except OSError as exc:

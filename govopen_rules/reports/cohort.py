@@ -24,6 +24,12 @@ AGREEMENT_WORDS = {
 }
 
 
+def _md(text: str) -> str:
+    """A name as one Markdown table cell: a ``|`` would end the cell and a line break the row
+    (a unit named ``甲|乙`` once shifted every column after it)."""
+    return " ".join(text.replace("|", "\\|").split()) if text else text
+
+
 def _ends(p: Placement) -> str:
     low, high = p.tier_low or "无等次", p.tier_high or "无等次"
     return low if low == high else f"{low}–{high}"
@@ -69,13 +75,13 @@ def _ranking_lines(group: GroupResult) -> list[str]:
     lines = [head, rule]
     for p in group.placements:
         line = (
-            f"| {p.rank} | {p.name}{provisional_mark(p.provisional_calendar_years)} | "
+            f"| {p.rank} | {_md(p.name)}{provisional_mark(p.provisional_calendar_years)} | "
             f"{format_points(p.total)} | {format_range(p.low, p.high)} | "
             f"{p.tier or '—'} | {_ends(p)} | {'是' if p.determined else '否'} |"
         )
         if compare:
             agreement = AGREEMENT_WORDS[p.agreement] if p.agreement is not None else "—"
-            line += f" {p.published or '—'} | {agreement} |"
+            line += f" {_md(p.published or '—')} | {agreement} |"
         lines.append(line)
     return lines
 
@@ -95,7 +101,7 @@ def render_cohort_markdown(cohort: CohortResult) -> str:
             "|---|---|---|---|---|",
         ]
         lines += [
-            f"| {t.label} | {t.count} | {format_percent(t.share)} | {'、'.join(t.members)} | "
+            f"| {t.label} | {t.count} | {format_percent(t.share)} | {_md('、'.join(t.members))} | "
             f"{t.determined} |"
             for t in group.tiers
         ]
@@ -114,6 +120,6 @@ def render_cohort_markdown(cohort: CohortResult) -> str:
         lines.append("## 未能评估的单位 (units not evaluated)")
         for failure in cohort.failures:
             who = failure.name or failure.unit_id or f"units[{failure.index}]"
-            lines.append(f"- {who}:")
+            lines.append(f"- {_md(who)}:")
             lines += [f"  - {e}" for e in failure.errors]
     return "\n".join(lines).rstrip() + "\n"
