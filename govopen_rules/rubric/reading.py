@@ -174,6 +174,7 @@ def check_nodes(root: Node, path: Path) -> None:
 
     def children(node: object) -> list[object] | None:
         if isinstance(node, MappingNode):
+            _unique_keys(node)
             return [n for pair in node.value for n in pair]
         if isinstance(node, SequenceNode):
             return list(node.value)
@@ -182,6 +183,16 @@ def check_nodes(root: Node, path: Path) -> None:
     def fail(node: object, problem: str) -> RubricError:
         assert isinstance(node, Node)
         return _problem(path, f"line {node.start_mark.line + 1}: {problem}")
+
+    def _unique_keys(node: MappingNode) -> None:
+        # YAML keeps the last of a key given twice, in silence (a second ``points:`` once
+        # changed a rubric's total without a word).
+        seen: set[object] = set()
+        for key, _ in node.value:
+            if isinstance(key, ScalarNode) and key.value != "<<":
+                if key.value in seen:
+                    raise fail(key, f"the key {key.value!r} is given twice; say it once")
+                seen.add(key.value)
 
     _measure(root, children, fail)
 
