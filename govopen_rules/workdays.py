@@ -94,6 +94,10 @@ def _library_years() -> tuple[int, int]:
     return min(years), max(years)
 
 
+#: The most working days :meth:`WorkdayCalendar.add_workdays` counts: about a century (250 a year).
+MAX_WORKDAYS = 25_000
+
+
 class WorkdayCalendar:
     """Working-day arithmetic over chinesecalendar plus any supplied years.
 
@@ -177,6 +181,11 @@ class WorkdayCalendar:
         """The ``n``-th working day after ``start`` (``start`` itself is never counted)."""
         if n < 0:
             raise ValueError(f"n must be >= 0, got {n}")
+        if n > MAX_WORKDAYS:  # 9e18 from a fact once walked 8,000 years, 7.7 s
+            raise ValueError(
+                f"a limit of {n:,} working days is no deadline "
+                f"(at most {MAX_WORKDAYS:,}, about a century)"
+            )
         if n == 0:
             return start
         year = start.year

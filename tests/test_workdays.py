@@ -111,3 +111,17 @@ def test_holiday_year_rejects_dates_of_another_year() -> None:
 def test_negative_n_is_refused() -> None:
     with pytest.raises(ValueError):
         add_workdays(D(2020, 1, 1), -1)
+
+
+def test_a_limit_past_a_century_is_refused_at_once() -> None:
+    """A 12345 case's limit of 9e18 working days walked 8,000 years of calendars (7.7 s)."""
+    from govopen_rules.workdays import MAX_WORKDAYS, default_calendar
+
+    calendar = default_calendar()
+    start = D(2020, 3, 2)
+    assert calendar.workdays_between(start, calendar.add_workdays(start, MAX_WORKDAYS)) == (
+        MAX_WORKDAYS
+    )
+    for n in (MAX_WORKDAYS + 1, 9 * 10**18):
+        with pytest.raises(ValueError, match="working days is no deadline"):
+            calendar.add_workdays(start, n)

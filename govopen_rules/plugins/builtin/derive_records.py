@@ -83,7 +83,10 @@ def hotline_case(fact: f.HotlineCase, ctx: DeriveContext) -> Measures:
     out: dict[str, object] = {"closed": fact.closed_on is not None}
     deadline = fact.due_on
     if deadline is None and fact.limit_workdays is not None:
-        deadline = ctx.calendar.add_workdays(fact.received_on, fact.limit_workdays)
+        try:
+            deadline = ctx.calendar.add_workdays(fact.received_on, fact.limit_workdays)
+        except ValueError as exc:  # negative, or too far to be a deadline
+            raise ValueError(f"limit_workdays: {exc}") from None
     if deadline is None:
         return out
     out["deadline"] = deadline
