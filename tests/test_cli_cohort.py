@@ -249,3 +249,19 @@ def test_workers_die_with_the_command_however_it_is_stopped(tmp_path: Path) -> N
         for pid in workers:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
+
+
+@pytest.mark.parametrize("method", ["fork", "forkserver", "spawn"])
+def test_workers_that_die_with_their_parent_start_under_every_start_method(method: str) -> None:
+    """Under forkserver a worker's parent is the fork server, not the pool's owner: comparing
+    with the owner's pid once made every worker exit at once (forkserver is 3.14's default)."""
+    import multiprocessing
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    from govopen_rules.evaluation.running import die_with_parent
+
+    context = multiprocessing.get_context(method)
+    with ProcessPoolExecutor(2, mp_context=context, initializer=die_with_parent) as pool:
+        pids = {pool.submit(os.getpid).result(timeout=60) for _ in range(4)}
+    assert pids and os.getpid() not in pids

@@ -38,9 +38,15 @@ class FileOutcome:
     previous: Path | None = None
 
 
+#: The largest JSON file in a folder looked into to tell a report from another document.
+PEEK_BYTES = 32_000_000
+
+
 def _is_report_json(path: Path) -> bool:
     """A JSON file in a folder is a report when it has a unit and a year (not, say, a cohort)."""
     try:
+        if path.stat().st_size > PEEK_BYTES:  # not parsed whole here: the reader, with its
+            return True  # limit, says what is wrong with it
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return True  # let the reader say what is wrong with it
@@ -67,7 +73,10 @@ def find_report_files(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
 
 def _read_one(path: Path, max_bytes: int | None = None) -> tuple[AnnualReport | None, str | None]:
     try:
-        if max_bytes is not None and path.stat().st_size > max_bytes:
+        # Text formats are read whole into memory; a PDF or DOCX is read a page or part at a
+        # time (an image-heavy PDF of 40 MB is a real report).
+        textual = path.suffix.lower() in (".json", ".html", ".htm")
+        if max_bytes is not None and textual and path.stat().st_size > max_bytes:
             size = path.stat().st_size / 1_000_000
             return None, (
                 f"{path}: {size:,.1f} MB, more than the {max_bytes / 1_000_000:,g} MB read "
@@ -88,7 +97,8 @@ def read_files(
     max_bytes: int | None = None,
 ) -> list[FileOutcome]:
     """Every file read (in ``executor`` when given), in the order of ``paths``; a file larger
-    than ``max_bytes`` is not read (a 40 MB HTML table once took 26 s and 1.5 GB)."""
+    than ``max_bytes`` in a text format (JSON, HTML) is not read (a 40 MB HTML table once took
+    26 s and 1.5 GB)."""
     results: dict[int, tuple[AnnualReport | None, str | None]] = {}
     if executor is None:
         for index, path in enumerate(paths):

@@ -87,7 +87,7 @@ def run(args: argparse.Namespace, registry: RegistryFactory) -> int:
         )
         if processes > 1:
             with ProcessPoolExecutor(
-                max_workers=processes, initializer=ignore_interrupts, initargs=(os.getpid(),)
+                max_workers=processes, initializer=ignore_interrupts
             ) as pool:
                 outcomes = check_files(
                     files,

@@ -18,7 +18,6 @@ that ``extends`` an installed one): with ``--processes``, every worker reads it 
 from __future__ import annotations
 
 import argparse
-import os
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack
@@ -121,9 +120,19 @@ def _one_file_each(args: argparse.Namespace) -> None:
         if path is None:
             continue
         for other, taken in named.items():
-            if path.resolve() == taken.resolve():
+            if _same_file(path, taken):
                 raise InputError(f"{option} {path} is also {other}: give each its own file")
         named[option] = path
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """Whether two paths name one file (a device such as /dev/null may take several outputs;
+    a path that cannot be resolved is left for the writing to report)."""
+    try:
+        same = a.resolve() == b.resolve()
+        return same and not (a.exists() and not a.is_file())
+    except (OSError, RuntimeError, ValueError):  # a NUL byte, a symlink loop (3.11)
+        return False
 
 
 def run(args: argparse.Namespace, registry: RegistryFactory) -> int:
@@ -176,7 +185,6 @@ def run(args: argparse.Namespace, registry: RegistryFactory) -> int:
                 with ProcessPoolExecutor(
                     max_workers=args.processes,
                     initializer=ignore_interrupts,
-                    initargs=(os.getpid(),),
                 ) as pool:
                     # The workers add the rubric files themselves (this registry has them).
                     rubric_files = [path.resolve() for path in args.rubric]

@@ -215,14 +215,14 @@ def tolerance(text: str) -> Decimal:
     return value
 
 
-def ignore_interrupts(parent: int) -> None:
-    """A worker process's initializer (``initargs=(os.getpid(),)``): Ctrl-C reaches the whole
-    process group, and only the command itself should answer it (status 130); a worker would
-    print a traceback and die, leaving the pool broken while the command shuts it down. The
-    command's pool finishes the few chunks in flight and the command ends. The worker dies
-    with the command (:func:`~govopen_rules.evaluation.running.die_with_parent`)."""
+def ignore_interrupts() -> None:
+    """A worker process's initializer: Ctrl-C reaches the whole process group, and only the
+    command itself should answer it (status 130); a worker would print a traceback and die,
+    leaving the pool broken while the command shuts it down. The command's pool finishes the
+    few chunks in flight and the command ends. The worker dies with the command
+    (:func:`~govopen_rules.evaluation.running.die_with_parent`)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    die_with_parent(parent)
+    die_with_parent()
 
 
 #: The most worker processes a command starts, per CPU of the machine: each is a whole

@@ -82,7 +82,7 @@ def save_workbook(book: Workbook, path: Path) -> None:
     a second traceback after the command's error line."""
     buffer = io.BytesIO()
     book.save(buffer)
-    path.write_bytes(buffer.getvalue())
+    path.write_bytes(buffer.getbuffer())
 
 
 def write_output(args: argparse.Namespace, report: str | Workbook) -> int:

@@ -260,13 +260,19 @@ def _alone(job: Job) -> Outcome:
 _PR_SET_PDEATHSIG = 1
 
 
-def die_with_parent(parent: int) -> None:
-    """A worker process's initializer: on Linux the kernel kills the worker when ``parent`` (the
-    process that started it) dies, however it dies. A sweep stopped with SIGTERM or SIGKILL
-    once left its workers running, one still holding 750 MB a hundred seconds later. Elsewhere
-    it does nothing."""
+def die_with_parent() -> None:
+    """A worker process's initializer: on Linux the kernel kills the worker when the process
+    that started it dies, however it dies. A sweep stopped with SIGTERM or SIGKILL once left
+    its workers running, one still holding 750 MB a hundred seconds later. Elsewhere it does
+    nothing.
+
+    The kernel watches the *thread* that started the worker: a pool started from a thread that
+    ends before the pool does loses its workers. The command line starts its pools from the
+    main thread, and so does :func:`run_jobs` when called from it. Under forkserver the parent
+    is the fork server, which ends with the program."""
     if not sys.platform.startswith("linux"):
         return
+    parent = os.getppid()
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
@@ -279,6 +285,4 @@ def die_with_parent(parent: int) -> None:
 def _own_pool(workers: int) -> ProcessPoolExecutor:
     """A process pool this module starts itself (after a worker died): its workers die with
     this process."""
-    return ProcessPoolExecutor(
-        max_workers=workers, initializer=die_with_parent, initargs=(os.getpid(),)
-    )
+    return ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent)

@@ -361,6 +361,8 @@ def read_facts_workbook(
         ) from None
     try:
         sheets = {ws.title: _sheet_rows(ws) for ws in book.worksheets}
+    except _TooWide as exc:
+        raise FactsValidationError([exc.problem], label) from None
     finally:
         book.close()
     problems = _Problems()
@@ -414,6 +416,20 @@ class _Rows(list[tuple[object, ...]]):
     numbered: list[tuple[int, tuple[object, ...]]]
 
 
+#: The most columns a sheet's field names may span: no fact kind has half as many fields.
+MAX_COLUMNS = 64
+
+
+class _TooWide(Exception):
+    def __init__(self, sheet: str, width: int) -> None:
+        super().__init__(sheet, width)
+        self.problem = Problem(
+            f"{sheet}!{get_column_letter(width)}{FIELD_ROW}",
+            f"field names reach column {get_column_letter(width)}; at most {MAX_COLUMNS} "
+            f"columns ({get_column_letter(MAX_COLUMNS)}) are read",
+        )
+
+
 def _sheet_rows(ws: Any) -> _Rows:
     """The rows of a sheet that can hold facts, read no wider than its field names: a single
     cell at the sheet's far corner (XFD1048576) once made every row 16,384 cells and reading
@@ -421,6 +437,8 @@ def _sheet_rows(ws: Any) -> _Rows:
     head = _Rows(ws.iter_rows(max_row=FIELD_ROW, values_only=True))
     names = head[FIELD_ROW - 1] if len(head) >= FIELD_ROW else ()
     width = max((i for i, v in enumerate(names, start=1) if not _blank(v)), default=1)
+    if width > MAX_COLUMNS:  # a name at XFD2 would make every row 16,384 cells again
+        raise _TooWide(ws.title, width)
     head[:] = [row[:width] for row in head]
     head.numbered = [
         (number, row)

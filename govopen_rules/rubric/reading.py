@@ -187,12 +187,13 @@ def check_nodes(root: Node, path: Path) -> None:
     def _unique_keys(node: MappingNode) -> None:
         # YAML keeps the last of a key given twice, in silence (a second ``points:`` once
         # changed a rubric's total without a word).
-        seen: set[object] = set()
+        seen: set[tuple[str, str]] = set()
         for key, _ in node.value:
             if isinstance(key, ScalarNode) and key.value != "<<":
-                if key.value in seen:
+                tagged = (key.tag, key.value)  # 1 and '1' are different keys
+                if tagged in seen:
                     raise fail(key, f"the key {key.value!r} is given twice; say it once")
-                seen.add(key.value)
+                seen.add(tagged)
 
     _measure(root, children, fail)
 

@@ -207,8 +207,8 @@ def new_media_account(fact: f.NewMediaAccount, ctx: DeriveContext) -> Measures:
     ``observed_from`` and ``observed_to``, unless the source names the silent days
     (``no_post_dates``). Without them a measure is not derived: a comparison on it is false, and
     a rule whose evidence requires it (``where: {field: workdays_without_post, exists: true}``)
-    has no evidence. A window that ends before it starts, or is longer than two years
-    (:data:`MAX_WINDOW_DAYS`), is refused.
+    has no evidence. A window that ends before it starts is refused, and so is one longer than
+    two years (:data:`MAX_WINDOW_DAYS`) whose silent days would be listed from the posts seen.
 
     Measures:
         silent_workdays: the working days without a post, in date order: when the source
@@ -232,7 +232,7 @@ def new_media_account(fact: f.NewMediaAccount, ctx: DeriveContext) -> Measures:
     start, end = fact.observed_from, fact.observed_to
     if start is not None and end is not None:
         _in_order("observed_from", start, "observed_to", end)
-        if (end - start).days > MAX_WINDOW_DAYS:
+        if not fact.no_post_dates and (end - start).days > MAX_WINDOW_DAYS:
             raise ValueError(
                 f"observed_to: the window {start.isoformat()} to {end.isoformat()} is "
                 f"{(end - start).days:,} days long; at most {MAX_WINDOW_DAYS} (two years) are read"
