@@ -35,6 +35,7 @@ from govopen_rules.serialising import CompactJson, configure_unstructuring, json
 
 __all__ = [
     "SURROGATE",
+    "UNENCODABLE",
     "InputLimitError",
     "Structurer",
     "error_messages",
@@ -56,17 +57,30 @@ T = TypeVar("T")
 #: text (no encoding has it, durable-rules refuses it, no file can hold it).
 SURROGATE = re.compile("[\ud800-\udfff]")
 
+#: How text that must be written anyway (a result, a report) writes a surrogate code point: as
+#: its escape, ``\\ud800``; inside a JSON string, the escape JSON itself reads back.
+UNENCODABLE = "backslashreplace"
+
+
+def surrogate_problem(value: str) -> str | None:
+    """What is wrong with a string holding a surrogate code point (None: nothing)."""
+    if str.isascii(value):  # O(1): CPython knows (and a subclass cannot say otherwise)
+        return None
+    found = SURROGATE.search(value)
+    if found is None:
+        return None
+    return (
+        f"{shown(value)} holds a lone surrogate, U+{ord(found.group()):04X}, which is not text "
+        "(a JSON \\u escape of half a character)"
+    )
+
 
 def _strict_str(value: object, _: type) -> str:
     if not isinstance(value, str):
         raise ValueError(f"{shown(value)} is not a string")
-    if not str.isascii(value):  # O(1): CPython knows (and a subclass cannot say otherwise)
-        found = SURROGATE.search(value)
-        if found is not None:
-            raise ValueError(
-                f"{shown(value)} holds a lone surrogate, U+{ord(found.group()):04X}, which is not "
-                "text (a JSON \\u escape of half a character)"
-            )
+    problem = surrogate_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
     return value
 
 
@@ -389,6 +403,11 @@ def to_json(obj: object, *, indent: int | None = 2) -> str:
             return _COMPACT.dumps(obj).decode()
         except orjson.JSONEncodeError:
             pass
+    return _standard_json(obj, indent)
+
+
+def _standard_json(obj: object, indent: int | None) -> str:
+    """The standard library's JSON: what orjson refuses, and indented output."""
     return json.dumps(unstructure(obj), ensure_ascii=False, indent=indent, default=json_default)
 
 
@@ -405,8 +424,7 @@ def to_json_bytes(obj: object) -> bytes:
     try:
         return _COMPACT.dumps(obj)
     except orjson.JSONEncodeError:
-        text = json.dumps(unstructure(obj), ensure_ascii=False, default=json_default)
-        return text.encode("utf-8", "backslashreplace")
+        return _standard_json(obj, None).encode("utf-8", UNENCODABLE)
 
 
 _COMPACT = CompactJson()

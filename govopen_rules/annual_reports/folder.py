@@ -38,22 +38,21 @@ class FileOutcome:
     previous: Path | None = None
 
 
-#: The largest JSON file in a folder looked into to tell a report from another document.
-PEEK_BYTES = 32_000_000
-
-
-def _is_report_json(path: Path) -> bool:
-    """A JSON file in a folder is a report when it has a unit and a year (not, say, a cohort)."""
+def _is_report_json(path: Path, max_bytes: int | None) -> bool:
+    """A JSON file in a folder is a report when it has a unit and a year (not, say, a cohort).
+    One larger than ``max_bytes`` is not parsed here: the reader says it is too large."""
     try:
-        if path.stat().st_size > PEEK_BYTES:  # not parsed whole here: the reader, with its
-            return True  # limit, says what is wrong with it
+        if max_bytes is not None and path.stat().st_size > max_bytes:
+            return True
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return True  # let the reader say what is wrong with it
     return isinstance(data, dict) and "unit" in data and "year" in data
 
 
-def find_report_files(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
+def find_report_files(
+    paths: Iterable[Path], max_bytes: int | None = None
+) -> tuple[list[Path], list[Path]]:
     """(report files, files skipped): files as given, and the report files in each folder."""
     found: list[Path] = []
     skipped: list[Path] = []
@@ -64,7 +63,7 @@ def find_report_files(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
         for child in sorted(p for p in path.iterdir() if p.is_file()):
             if child.suffix.lower() not in REPORT_SUFFIXES:
                 continue
-            if child.suffix.lower() == ".json" and not _is_report_json(child):
+            if child.suffix.lower() == ".json" and not _is_report_json(child, max_bytes):
                 skipped.append(child)
                 continue
             found.append(child)
@@ -76,11 +75,11 @@ def _read_one(path: Path, max_bytes: int | None = None) -> tuple[AnnualReport | 
         # Text formats are read whole into memory; a PDF or DOCX is read a page or part at a
         # time (an image-heavy PDF of 40 MB is a real report).
         textual = path.suffix.lower() in (".json", ".html", ".htm")
-        if max_bytes is not None and textual and path.stat().st_size > max_bytes:
-            size = path.stat().st_size / 1_000_000
+        size = path.stat().st_size if max_bytes is not None and textual else 0
+        if max_bytes is not None and size > max_bytes:
             return None, (
-                f"{path}: {size:,.1f} MB, more than the {max_bytes / 1_000_000:,g} MB read "
-                "(--max-input-mb)"
+                f"{path}: {size / 1_000_000:,.1f} MB, more than the {max_bytes / 1_000_000:,g} "
+                "MB read (--max-input-mb)"
             )
         return read_report(path), None
     except ReportReadError as exc:

@@ -27,9 +27,9 @@ from govopen_rules.cli.common import (
     process_count,
     tolerance,
 )
-from govopen_rules.conversion import unstructure
+from govopen_rules.conversion import UNENCODABLE, unstructure
 from govopen_rules.reports.findings import render_csv, render_json, render_text
-from govopen_rules.reports.formatting import UNENCODABLE, printable
+from govopen_rules.reports.formatting import printable
 
 __all__ = ["add_parser", "run"]
 
@@ -72,7 +72,8 @@ def run(args: argparse.Namespace, registry: RegistryFactory) -> int:
     missing = [p for p in args.paths if not p.exists()]
     if missing:
         return error(f"no such file or folder: {', '.join(map(str, missing))}")
-    files, skipped = find_report_files(args.paths)
+    max_bytes = int(input_limit_mb() * 1_000_000)
+    files, skipped = find_report_files(args.paths, max_bytes)
     for path in skipped:
         print(f"note: {path} is not an annual report (no unit and year): skipped", file=sys.stderr)
     if not files:
@@ -80,15 +81,12 @@ def run(args: argparse.Namespace, registry: RegistryFactory) -> int:
             f"no report files (.json .html .htm .pdf .docx) in {', '.join(map(str, args.paths))}"
         )
     headings = registry().report_headings()
-    max_bytes = int(input_limit_mb() * 1_000_000)
     with _progress(len(files)) as advance:
         processes = args.processes or (
             min(len(files), os.cpu_count() or 1) if len(files) > 1 else 1
         )
         if processes > 1:
-            with ProcessPoolExecutor(
-                max_workers=processes, initializer=ignore_interrupts
-            ) as pool:
+            with ProcessPoolExecutor(max_workers=processes, initializer=ignore_interrupts) as pool:
                 outcomes = check_files(
                     files,
                     headings=headings,

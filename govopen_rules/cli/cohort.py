@@ -34,14 +34,13 @@ from govopen_rules.cli.common import (
 )
 from govopen_rules.cli.inputs import add_output_option, read_units, write_output
 from govopen_rules.cli.progress import bar
-from govopen_rules.conversion import to_json, unstructure
+from govopen_rules.conversion import UNENCODABLE, to_json, unstructure
 from govopen_rules.engines import ENGINE_NAMES
 from govopen_rules.errors import InputError
 from govopen_rules.evaluation.cohort import CohortResult, Placement, evaluate_many
 from govopen_rules.plugins.calendar_file import calendar_years
 from govopen_rules.plugins.extras import with_additions
 from govopen_rules.reports.cohort import render_cohort_markdown
-from govopen_rules.reports.formatting import UNENCODABLE
 from govopen_rules.reports.html_page import cohort_html
 
 __all__ = ["add_parser", "run"]
@@ -183,8 +182,7 @@ def run(args: argparse.Namespace, registry: RegistryFactory) -> int:
             }
             if args.processes > 0:
                 with ProcessPoolExecutor(
-                    max_workers=args.processes,
-                    initializer=ignore_interrupts,
+                    max_workers=args.processes, initializer=ignore_interrupts
                 ) as pool:
                     # The workers add the rubric files themselves (this registry has them).
                     rubric_files = [path.resolve() for path in args.rubric]

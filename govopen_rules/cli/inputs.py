@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from govopen_rules.cli.common import error, read_json
+from govopen_rules.conversion import UNENCODABLE
 from govopen_rules.errors import InputError
 from govopen_rules.facts.kinds import FactKind
-from govopen_rules.reports.formatting import UNENCODABLE, printable
+from govopen_rules.reports.formatting import printable
 
 if TYPE_CHECKING:  # openpyxl is loaded only when a workbook is read or written
     from openpyxl import Workbook

@@ -44,7 +44,7 @@ from typing import Any
 import attrs
 
 from govopen_rules._version import library_version
-from govopen_rules.conversion import load_json_document, to_json, to_json_bytes
+from govopen_rules.conversion import UNENCODABLE, load_json_document
 from govopen_rules.errors import FactsValidationError, GovOpenRulesError
 from govopen_rules.evaluation.cohort_results import (
     Agreement,
@@ -60,7 +60,7 @@ from govopen_rules.evaluation.placing import Standing, standing_of
 from govopen_rules.evaluation.ranking import rank_and_tier
 from govopen_rules.evaluation.ranking_stored import group_number, rank_stored
 from govopen_rules.evaluation.results import EvaluationResult
-from govopen_rules.evaluation.running import Job, Outcome, run_jobs
+from govopen_rules.evaluation.running import Job, Outcome, result_json, run_jobs
 from govopen_rules.evaluation.scoring import UncoveredKind
 from govopen_rules.evaluation.standings_store import StandingStore
 from govopen_rules.facts.model import FactsFile
@@ -351,7 +351,7 @@ def evaluate_many(
 def _utf8(text: str | bytes) -> bytes:
     """A result's JSON text as UTF-8 (a worker of another version may send text), with any
     surrogate written as its escape (see :func:`~govopen_rules.to_json_bytes`)."""
-    return text if isinstance(text, bytes) else text.encode("utf-8", "backslashreplace")
+    return text if isinstance(text, bytes) else text.encode("utf-8", UNENCODABLE)
 
 
 class _KeptStandings:
@@ -413,6 +413,5 @@ def _evaluate_here(
     except GovOpenRulesError as exc:
         return Outcome(index, errors=(str(exc),))
     if as_json:
-        text = to_json_bytes(result) if json_bytes else to_json(result, indent=None)
-        return Outcome(index, text=text, summary=standing_of(result))
+        return Outcome(index, text=result_json(result, json_bytes), summary=standing_of(result))
     return Outcome(index, result=result, summary=standing_of(result))

@@ -153,8 +153,7 @@ def _evaluate(job: Job, facts: Any, registry: Registry | None) -> Outcome:
         )
         summary = job.summarize(result) if job.summarize is not None else None
         if job.as_json:
-            text = to_json_bytes(result) if job.json_bytes else to_json(result, indent=None)
-            return Outcome(job.index, text=text, summary=summary)
+            return Outcome(job.index, text=result_json(result, job.json_bytes), summary=summary)
     except FactsValidationError as exc:
         return Outcome(job.index, errors=exc.errors or ("invalid facts",))
     except GovOpenRulesError as exc:
@@ -162,6 +161,11 @@ def _evaluate(job: Job, facts: Any, registry: Registry | None) -> Outcome:
     except Exception as exc:  # one unit's failure must never cost the others their results
         return Outcome(job.index, errors=(f"evaluation failed: {type(exc).__name__}: {exc}"[:500],))
     return Outcome(job.index, result=result if job.return_result else None, summary=summary)
+
+
+def result_json(result: EvaluationResult, as_bytes: bool) -> str | bytes:
+    """A result as one line of compact JSON: UTF-8 bytes, or text."""
+    return to_json_bytes(result) if as_bytes else to_json(result, indent=None)
 
 
 def evaluate_chunk(jobs: Sequence[Job]) -> list[Outcome]:

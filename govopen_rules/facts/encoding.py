@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Callable, Collection, Mapping
 from decimal import Decimal
 
-from govopen_rules.conversion import SURROGATE, parse_date
+from govopen_rules.conversion import parse_date, surrogate_problem
 from govopen_rules.exact import (
     MAX_FRACTION_DIGITS,
     MAX_INTEGER_DIGITS,
@@ -105,8 +105,9 @@ def encode_value(value: object, ftype: FieldType) -> int | str | bool:
     if ftype in (FieldType.STR, FieldType.STR_LIST):
         if not isinstance(value, str):
             raise ValueError(f"expected a string, got {value!r}")
-        if not str.isascii(value) and SURROGATE.search(value):  # e.g. a rubric's "\ud800"
-            raise ValueError(f"{value!r} holds a lone surrogate, which is not text")
+        problem = surrogate_problem(value)  # e.g. a rubric's "\ud800"
+        if problem is not None:
+            raise ValueError(problem)
         return unicodedata.normalize("NFC", value)
     if ftype in (FieldType.DATE, FieldType.DATE_LIST):
         if isinstance(value, str):

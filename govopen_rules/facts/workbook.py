@@ -461,10 +461,6 @@ def _fields_row(rows: Sequence[Sequence[object]]) -> list[str | None]:
     return [c.strip() if isinstance(c, str) and c.strip() else None for c in rows[FIELD_ROW - 1]]
 
 
-def _data_rows(rows: _Rows) -> Iterable[tuple[int, Sequence[object]]]:
-    return rows.numbered
-
-
 def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
@@ -479,7 +475,7 @@ def _read_units(sheets: Mapping[str, _Rows], problems: _Problems) -> dict[str, d
         if name is not None and name not in _UNIT_FIELDS:
             problems.add(UNIT_SHEET, col, FIELD_ROW, f"unknown column {name!r}")
     units: dict[str, dict[str, Any]] = {}
-    for number, row in _data_rows(rows):
+    for number, row in rows.numbered:
         values: dict[str, Any] = {}
         columns: dict[str, int] = {}
         bad: set[str] = set()
@@ -527,7 +523,7 @@ def _read_fact_sheet(
         if name is not None and name not in types and name not in (POSITION, UNIT_COLUMN):
             problems.add(title, col, FIELD_ROW, f"{name!r} is not a field of {kind.name}")
     has_unit_column = UNIT_COLUMN in fields
-    for number, row in _data_rows(rows):
+    for number, row in rows.numbered:
         body: dict[str, Any] = {}
         columns: dict[str, int] = {}
         bad: set[str] = set()

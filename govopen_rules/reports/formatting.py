@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from govopen_rules.conversion import UNENCODABLE
 from govopen_rules.evaluation.results import Status, Verdict, provisional_mark
 
 __all__ = [
     "STATUS_WORDS",
-    "UNENCODABLE",
     "format_items",
     "format_percent",
     "format_points",
@@ -27,16 +27,11 @@ STATUS_WORDS = {
 }
 
 
-#: How a report's text treats a surrogate code point, which no encoding has (facts are refused
-#: with one, but a cohort entry's ``published`` tier, compared and never evaluated, may carry
-#: one from JSON's ``"\\ud800"``): written as its escape, ``\\ud800``; inside a JSON string, the
-#: same escape JSON would read.
-UNENCODABLE = "backslashreplace"
-
-
 def printable(text: str) -> str:
-    """``text`` as any UTF-8 stream takes it (see :data:`UNENCODABLE`): a report must not end in
-    a traceback for a name it quotes."""
+    """``text`` as any UTF-8 stream takes it, a surrogate code point written as its escape
+    (:data:`~govopen_rules.conversion.UNENCODABLE`): facts are refused with one, but a cohort
+    entry's ``published`` tier, compared and never evaluated, may carry one, and a report must
+    not end in a traceback for a name it quotes."""
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:

@@ -93,8 +93,8 @@ class _Table:
     def __init__(self, sheet: Worksheet, titles: Sequence[str], columns: Sequence[tuple[str, int]]):
         self.sheet = sheet
         for row, text in enumerate(titles, start=1):
-            _text_cell(sheet.cell(row, 1, _cell_value(text)))
-            sheet.cell(row, 1).font = Font(bold=row == 1, size=13 if row == 1 else 11)
+            cell = _text_cell(sheet.cell(row, 1, _cell_value(text)))
+            cell.font = Font(bold=row == 1, size=13 if row == 1 else 11)
         self.head = len(titles) + 1
         for col, (title, width) in enumerate(columns, start=1):
             cell = sheet.cell(self.head, col, title)

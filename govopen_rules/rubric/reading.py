@@ -174,7 +174,7 @@ def check_nodes(root: Node, path: Path) -> None:
 
     def children(node: object) -> list[object] | None:
         if isinstance(node, MappingNode):
-            _unique_keys(node)
+            unique_keys(node)
             return [n for pair in node.value for n in pair]
         if isinstance(node, SequenceNode):
             return list(node.value)
@@ -184,7 +184,7 @@ def check_nodes(root: Node, path: Path) -> None:
         assert isinstance(node, Node)
         return _problem(path, f"line {node.start_mark.line + 1}: {problem}")
 
-    def _unique_keys(node: MappingNode) -> None:
+    def unique_keys(node: MappingNode) -> None:
         # YAML keeps the last of a key given twice, in silence (a second ``points:`` once
         # changed a rubric's total without a word).
         seen: set[tuple[str, str]] = set()

@@ -52,7 +52,9 @@ def _in_order(first_name: str, first: dt.date, then_name: str, then: dt.date) ->
     """An event dated before the one it follows (a reply before its request) has no delay to
     measure: scored as it stands, it read as "on time". Refused, naming the later field."""
     if then < first:
-        raise ValueError(f"{then_name}: {then.isoformat()} is before {first_name} {first:%Y-%m-%d}")
+        raise ValueError(
+            f"{then_name}: {then.isoformat()} is before {first_name} {first.isoformat()}"
+        )
 
 
 def guide_catalogue(fact: f.GuideCatalogue, ctx: DeriveContext) -> Measures:
