@@ -85,8 +85,64 @@ def _make_input(spec: dict[str, Any], tmp: Path) -> None:
     elif "calendar_padded_kb" in spec:  # a valid calendar file, padded with a comment
         text = "year: 2027\nholidays: [2027-01-01]\n# " + "x" * (spec["calendar_padded_kb"] * 1024)
         (tmp / "calendar.yaml").write_text(text + "\n", encoding="utf-8")
+    elif "many_facts" in spec:  # a unit with that many requests, each with a note
+        requests = [
+            {
+                "kind": "information_request",
+                "received_on": "2020-03-02",
+                "replied_on": f"2020-04-{1 + i % 28:02d}",
+                "note": "x" * 200,
+            }
+            for i in range(spec["many_facts"])
+        ]
+        target.write_text(json.dumps(example | {"facts": requests}), encoding="utf-8")
+    elif "zip_bomb_mb" in spec:  # a small archive whose one part unpacks to that many MB
+        _zip_bomb(spec["format"], spec["zip_bomb_mb"], tmp / f"input.{spec['format']}")
     else:
         raise AssertionError(f"unknown make: {spec}")
+
+
+def _zip_bomb(kind: str, megabytes: int, target: Path) -> None:
+    """A workbook (xlsx) or Word document (docx) whose main part holds one huge text: a few
+    hundred KB on disk."""
+    import zipfile
+
+    if kind == "xlsx":
+        from openpyxl import Workbook
+
+        Workbook().save(target.with_suffix(".base"))
+        part = "xl/worksheets/sheet1.xml"
+        head = (
+            b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>'
+        )
+        tail = b"</t></is></c></row></sheetData></worksheet>"
+    else:
+        import docx
+
+        docx.Document().save(str(target.with_suffix(".base")))
+        part = "word/document.xml"
+        head = (
+            b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+            b"<w:body>"
+        )
+        tail = b"</w:body></w:document>"
+    with zipfile.ZipFile(target.with_suffix(".base")) as base, zipfile.ZipFile(
+        target, "w", zipfile.ZIP_DEFLATED
+    ) as bomb:
+        for info in base.infolist():
+            if info.filename != part:
+                bomb.writestr(info, base.read(info.filename))
+                continue
+            with bomb.open(part, "w") as out:
+                out.write(head)
+                # one cell's text (xlsx), or paragraphs of 1 KB (docx: lxml refuses a text
+                # node over 10 MB, but not a million paragraphs)
+                paragraph = b"<w:p><w:r><w:t>" + b"a" * 1000 + b"</w:t></w:r></w:p>"
+                block = b"a" * (1 << 20) if kind == "xlsx" else paragraph * 1000
+                for _ in range(megabytes):
+                    out.write(block)
+                out.write(tail)
 
 
 class _Hung(BaseException):

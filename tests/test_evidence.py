@@ -165,3 +165,55 @@ def test_a_derived_measure_wins_over_the_facts_field_of_that_name_even_when_empt
     assert shown.values == {"item": "月报", "late": "true", "source": "台账"}
     kept = _Evidence([], []).ref(PreparedFact(0, "submission", fact, {}, {}), ("late",))
     assert list(kept.values) == ["item", "source", "note"]
+
+
+def _values_by_hand(fact: object, derived: dict[str, object], consulted: tuple[str, ...]) -> Any:
+    """What an evidence reference shows, worked out name by name (the generated function must
+    agree): identifying fields, fields read, measures, source and note, each once; a measure wins
+    over the fact's field; what was not observed is left out."""
+    from govopen_rules.evaluation.scoring import _display
+
+    names = dict.fromkeys((*identifying_fields(type(fact)), *consulted, *derived, "source", "note"))
+    out = {}
+    for name in names:
+        value = derived[name] if name in derived else getattr(fact, name, None)
+        if value is not None:
+            out[name] = _display(value)
+    return out
+
+
+def test_generated_evidence_values_agree_with_the_values_worked_out_by_hand() -> None:
+    """Over every fact of every bundled example, with its real derived measures and each of its
+    fields as the one a rule read (and a name no kind has)."""
+    import json
+    from pathlib import Path
+
+    from govopen_rules.evaluation.pipeline import _derive_and_encode
+    from govopen_rules.evaluation.scoring import _shown_values
+    from govopen_rules.facts.convert import read_facts
+    from govopen_rules.plugins.registry import default_registry
+
+    reg = default_registry()
+    seen = 0
+    for path in sorted(Path(__file__).parent.parent.glob("plugins/*/examples/*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        units = data if isinstance(data, list) else data.get("units", [data])
+        for unit in units:
+            if not isinstance(unit, dict) or "facts" not in unit:
+                continue
+            draft = read_facts(unit, reg.fact_kinds)
+            for region in sorted({r.region for r in reg.rubrics()}):
+                try:
+                    compiled = reg.runnable(region, unit["year"], None, "python").compiled
+                    prepared, _ = _derive_and_encode(draft, reg, compiled)
+                except Exception:
+                    continue
+                for pf in prepared:
+                    cls = type(pf.fact)
+                    for consulted in [(), *((a.name,) for a in attrs.fields(cls)), ("no_such",)]:
+                        made = _shown_values(cls, consulted, tuple(pf.derived))
+                        assert made(pf.fact, pf.derived) == _values_by_hand(
+                            pf.fact, dict(pf.derived), consulted
+                        )
+                        seen += 1
+    assert seen > 300

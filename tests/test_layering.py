@@ -24,6 +24,7 @@ LAYERS = {
     "exact": 0,
     "_version": 0,
     "serialising": 0,
+    "archives": 0,
     "conversion": 1,
     "workdays": 1,
     "facts": 2,

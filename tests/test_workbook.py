@@ -382,3 +382,28 @@ def test_a_file_that_is_not_a_workbook_is_one_error(tmp_path: Path) -> None:
     path.write_text("not a workbook", encoding="utf-8")
     with pytest.raises(FactsValidationError, match="cannot read the workbook"):
         read_facts_workbook(path, Registry(load_entrypoints=False).fact_kinds)
+
+
+def test_a_workbook_that_unpacks_past_the_limit_is_refused_before_it_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The archive's declared sizes are checked first (a 614 KB file held a 600 MB cell, which
+    openpyxl read whole); a file object is left where it was, for the reader."""
+    import io
+
+    from govopen_rules.facts import workbook
+
+    kinds = default_registry().fact_kinds
+    path = tmp_path / "facts.xlsx"
+    facts_workbook([structure_facts_file(facts_file(), kinds)], kinds, unit_column=False).save(
+        path
+    )
+    data = path.read_bytes()
+    monkeypatch.setattr(workbook, "MAX_UNPACKED_BYTES", 1000)
+    for source in (path, io.BytesIO(data)):
+        with pytest.raises(FactsValidationError) as refused:
+            read_facts_workbook(source, kinds)
+        assert "unpacks to" in str(refused.value) and "at most 1,000 bytes" in str(refused.value)
+    monkeypatch.setattr(workbook, "MAX_UNPACKED_BYTES", len(data) * 100)
+    stream = io.BytesIO(data)
+    assert len(read_facts_workbook(stream, kinds).units) == 1

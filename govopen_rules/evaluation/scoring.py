@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import keyword
 import unicodedata
 import weakref
 from collections import defaultdict
@@ -99,25 +100,46 @@ _DISPLAY: dict[type, Callable[[Any], str]] = {
 }
 
 
-_SHOWN: dict[tuple[type, tuple[str, ...], tuple[str, ...]], tuple[str, ...]] = {}
+_ShowValues = Callable[[object, Mapping[str, object]], dict[str, str]]
+_SHOWN: dict[tuple[type, tuple[str, ...], tuple[str, ...]], _ShowValues] = {}
 
 
-def _shown_fields(
+def _shown_values(
     cls: type, consulted: tuple[str, ...], measures: tuple[str, ...]
-) -> tuple[str, ...]:
-    """The names an evidence reference shows, each once at its first place: which fact it is
-    (a name, a title), what the rule read, the measures derived from it (deadlines, delays), and
-    where it was seen. Once per (fact class, fields read, measures derived)."""
+) -> _ShowValues:
+    """The function that gives an evidence reference's values: each name once at its first
+    place, of which fact it is (a name, a title), what the rule read, the measures derived
+    from it (deadlines, delays), and where it was seen; a derived measure wins over the fact's
+    field of the same name, and what was not observed is left out. Generated once per (fact
+    class, fields read, measures derived), so that each value is read where it stands."""
     key = (cls, consulted, measures)
     found = _SHOWN.get(key)
-    if found is None:
-        found = tuple(
-            dict.fromkeys((*identifying_fields(cls), *consulted, *measures, "source", "note"))
-        )
-        if len(_SHOWN) > 4096:
-            _SHOWN.clear()
-        _SHOWN[key] = found
-    return found
+    if found is not None:
+        return found
+    shown = dict.fromkeys((*identifying_fields(cls), *consulted, *measures, "source", "note"))
+    fields = {a.name for a in getattr(cls, "__attrs_attrs__", ())}
+    lines = ["def values(fact, derived):", "    out = {}"]
+    for name in shown:
+        if name in measures:
+            read = f"derived[{name!r}]"
+        elif name in fields and name.isidentifier() and not keyword.iskeyword(name):
+            read = f"fact.{name}"
+        else:
+            read = f"getattr(fact, {name!r}, None)"
+        lines += [
+            f"    v = {read}",
+            "    if v is not None:",
+            f"        out[{name!r}] = v if type(v) is str else _display(v)",
+        ]
+    lines.append("    return out")
+    names: dict[str, object] = {"_display": _display}
+    source = "\n".join(lines) + "\n"
+    exec(compile(source, f"<govopen_rules evidence {cls.__name__}>", "exec"), names)
+    made: _ShowValues = names["values"]  # type: ignore[assignment]
+    if len(_SHOWN) > 4096:
+        _SHOWN.clear()
+    _SHOWN[key] = made
+    return made
 
 
 @attrs.frozen
@@ -198,16 +220,10 @@ class _Evidence:
             # Which fact it is (a name, a title), what the rule read, the measures derived from
             # it (deadlines, delays), and where it was seen: enough to check the verdict by hand.
             fact, derived = pf.fact, pf.derived
-            values = {}
-            # A derived measure wins over the fact's field of the same name.
-            for name in _shown_fields(type(fact), consulted, tuple(derived)):
-                value = derived[name] if name in derived else getattr(fact, name, None)
-                if value is not None:
-                    values[name] = value if type(value) is str else _display(value)
             found = EvidenceRef(
                 fact_index=pf.position,
                 kind=pf.kind,
-                values=values,
+                values=_shown_values(type(fact), consulted, tuple(derived))(fact, derived),
                 provisional_calendar_years=pf.provisional,
             )
             self._refs[key] = found

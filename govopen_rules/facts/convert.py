@@ -10,6 +10,7 @@ calendar) can add their problems to the same report.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -57,7 +58,19 @@ def _whole_number(value: object, _: type) -> int:
     return value
 
 
+#: Decimal text that is certainly within the bounds above: taken at once, without the checks.
+_PLAIN_DECIMAL = re.compile(
+    rf"-?[0-9]{{1,{DECIMAL_INTEGER_DIGITS}}}(?:\.[0-9]{{1,{DECIMAL_FRACTION_DIGITS}}})?"
+).fullmatch
+
+
 def _decimal(value: object, _: type) -> Decimal:
+    if type(value) is str and _PLAIN_DECIMAL(value) is not None:  # "94.5", as most are given
+        return Decimal(value)
+    return _decimal_checked(value)
+
+
+def _decimal_checked(value: object) -> Decimal:
     # A Decimal as JSON numbers are read is checked once, against the narrower bounds.
     if (
         type(value) is Decimal

@@ -8,6 +8,7 @@ observed) is left out, and nested values never reach the engine.
 from __future__ import annotations
 
 import datetime as dt
+import keyword
 import unicodedata
 from collections.abc import Callable, Collection, Mapping
 from decimal import Decimal
@@ -40,16 +41,29 @@ def encode_fact(
     fields: Collection[str] | None = None,
 ) -> dict[str, object]:
     """The engine's view of one fact: ``fields`` only (default: all). ValueError names the field."""
+    key = fields if fields is None or type(fields) is tuple else tuple(fields)
+    try:
+        return _encoder(kind, key)(fact, derived)
+    except Exception:  # the field-by-field encoder below names the field and the problem
+        return _encode_checked(kind, fact, derived, key)
+
+
+def _encode_checked(
+    kind: FactKind,
+    fact: object,
+    derived: Mapping[str, object],
+    fields: tuple[str, ...] | None,
+) -> dict[str, object]:
     out: dict[str, object] = {"kind": kind.name}
     size = 1
-    key = fields if fields is None or type(fields) is tuple else tuple(fields)
-    for name, is_measure, is_list, encode in _plan(kind, key):
+    for name, is_measure, is_list, encode in _plan(kind, fields):
         value = derived.get(name) if is_measure else getattr(fact, name)
         if value is None:
             continue
         try:
             if is_list:
-                assert isinstance(value, tuple)
+                if not isinstance(value, tuple):  # e.g. a plugin's deriver gave one value
+                    raise ValueError(f"expected a list of values, got {value!r}")
                 out[name] = [encode(item) for item in value]
                 size += len(value)
             else:
@@ -60,6 +74,76 @@ def encode_fact(
     if size > MAX_PROPERTIES:
         raise ValueError(f"fact has {size} values; the engine takes at most {MAX_PROPERTIES}")
     return out
+
+
+_FactEncoder = Callable[[object, Mapping[str, object]], dict[str, object]]
+_ENCODERS_MADE: dict[tuple[int, tuple[str, ...] | None], tuple[FactKind, _FactEncoder]] = {}
+#: What a generated encoder writes in line for a value of exactly the common type.
+_IN_LINE = {
+    FieldType.DATE: ("_date", "v.toordinal()"),
+    FieldType.BOOL: ("_bool", "v"),
+    FieldType.STR: ("_str", "v if v.isascii() else _nfc('NFC', v)"),
+    FieldType.INT: ("int", "v if -_INT64_MAX <= v <= _INT64_MAX else _fail()"),
+}
+
+
+def _encoder(kind: FactKind, fields: tuple[str, ...] | None) -> _FactEncoder:
+    """A function generated once per (kind, fields) that encodes the common case in line: each
+    field read directly, a value of exactly its type converted where it stands. Anything else
+    (a list, a decimal, a value of another type, too many values) goes through the checked
+    encoders; a problem raises, and :func:`encode_fact` encodes the fact again field by field
+    to say which field and what is wrong."""
+    key = (id(kind), fields)
+    found = _ENCODERS_MADE.get(key)
+    if found is not None and found[0] is kind:
+        return found[1]
+    names: dict[str, object] = {
+        "_nfc": unicodedata.normalize,
+        "_INT64_MAX": INT64_MAX,
+        "_date": dt.date,
+        "_bool": bool,
+        "_str": str,
+        "_fail": _fail,
+        "_checked": _encode_checked,
+        "_kind": kind,
+        "_fields": fields,
+    }
+    lines = ["def encode(fact, derived):", f"    out = {{'kind': {kind.name!r}}}", "    size = 1"]
+    lists = False
+    plan = _plan(kind, fields)
+    for i, (name, is_measure, is_list, encode) in enumerate(plan):
+        read = f"derived.get({name!r})" if is_measure else f"fact.{name}"
+        if not name.isidentifier() or keyword.iskeyword(name):
+            read = f"derived.get({name!r})" if is_measure else f"getattr(fact, {name!r})"
+        lines += [f"    v = {read}", "    if v is not None:"]
+        names[f"_enc{i}"] = encode
+        ftype = (kind.derived if is_measure else kind.fields)[name]
+        if is_list:
+            lists = True
+            lines.append(f"        out[{name!r}] = [_enc{i}(x) for x in v]")
+            lines.append("        size += len(v)")
+        elif ftype in _IN_LINE:
+            exact, in_line = _IN_LINE[ftype]
+            lines.append(
+                f"        out[{name!r}] = ({in_line}) if type(v) is {exact} else _enc{i}(v)"
+            )
+        else:
+            lines.append(f"        out[{name!r}] = _enc{i}(v)")
+    if lists or len(plan) + 1 > MAX_PROPERTIES:  # only lists can take a fact past the limit
+        lines.append(f"    if size + len(out) > {MAX_PROPERTIES}:")
+        lines.append("        return _checked(_kind, fact, derived, _fields)  # it says why")
+    lines.append("    return out")
+    source = "\n".join(lines) + "\n"
+    exec(compile(source, f"<govopen_rules encoder {kind.name}>", "exec"), names)
+    made: _FactEncoder = names["encode"]  # type: ignore[assignment]
+    if len(_ENCODERS_MADE) > 4096:
+        _ENCODERS_MADE.clear()
+    _ENCODERS_MADE[key] = (kind, made)
+    return made
+
+
+def _fail() -> int:
+    raise ValueError("out of range")
 
 
 _Encode = Callable[[object], "int | str | bool"]

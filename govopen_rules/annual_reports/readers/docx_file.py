@@ -20,8 +20,13 @@ from govopen_rules.annual_reports.readers.document import (
     ReportReadError,
     stated_date,
 )
+from govopen_rules.archives import unpacked_size
 
-__all__ = ["read_docx"]
+__all__ = ["MAX_UNPACKED_BYTES", "read_docx"]
+
+#: The most a DOCX report may unpack to. python-docx parses ``word/document.xml`` whole, into
+#: a tree many times its size; a report's text and tables take a small part of this.
+MAX_UNPACKED_BYTES = 50_000_000
 
 
 def _grid(table: Table) -> Grid:
@@ -39,6 +44,12 @@ def _grid(table: Table) -> Grid:
 
 def read_docx(path: Path) -> PublishedDocument:
     """The paragraphs and tables of a DOCX."""
+    unpacked = unpacked_size(path)
+    if unpacked is not None and unpacked.total > MAX_UNPACKED_BYTES:
+        raise ReportReadError(
+            f"{path}: the DOCX {unpacked.describe()}; a report unpacks to at most "
+            f"{MAX_UNPACKED_BYTES:,} bytes"
+        )
     try:
         document = docx.Document(str(path))
     except (OSError, KeyError, ValueError, zipfile.BadZipFile, PackageNotFoundError) as exc:
