@@ -463,13 +463,38 @@ class DuplicateKeyError(ValueError):
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     found = dict(pairs)
-    if len(found) != len(pairs):  # rare: only then is the key looked for
-        seen: set[str] = set()
-        for key, _ in pairs:
-            if key in seen:
-                raise DuplicateKeyError(f"an object has the key {key!r} twice; say it once")
-            seen.add(key)
+    if len(found) != len(pairs):  # rare: the document is read again to say where
+        raise DuplicateKeyError("a key is given twice")
     return found
+
+
+class _Pairs(list[tuple[str, Any]]):
+    """An object's pairs as written, duplicates kept (only to find where one is)."""
+
+
+def _duplicate_key(text: str | bytes) -> str:
+    """Where the first key given twice is, in document order, with its path (``facts[3]``):
+    json's hook sees one object at a time and cannot tell where it is, so this reads the
+    document a second time, only when there is one."""
+    try:
+        document = json.loads(text, parse_float=str, parse_int=str, object_pairs_hook=_Pairs)
+    except (RecursionError, ValueError):  # deeper than the first reading went
+        return "a key is given twice; say it once"
+    stack: list[tuple[str, Any]] = [("$", document)]
+    while stack:
+        path, node = stack.pop()
+        children: list[tuple[str, Any]] = []
+        if isinstance(node, _Pairs):
+            seen: set[str] = set()
+            for key, value in node:
+                if key in seen:
+                    return f"{path}: the key {key!r} is given twice; say it once"
+                seen.add(key)
+                children.append((key if path == "$" else f"{path}.{key}", value))
+        elif isinstance(node, list):
+            children = [(f"{path}[{i}]", value) for i, value in enumerate(node)]
+        stack += reversed(children)
+    return "a key is given twice; say it once"  # pragma: no cover - found above
 
 
 def load_json_document(text: str | bytes) -> Any:
@@ -489,6 +514,8 @@ def load_json_document(text: str | bytes) -> Any:
             parse_constant=_no_constant,
             object_pairs_hook=_unique_keys,
         )
+    except DuplicateKeyError:
+        raise DuplicateKeyError(_duplicate_key(text)) from None
     except RecursionError:
         raise InputLimitError("nested too deeply to read") from None
     except NumberError as exc:

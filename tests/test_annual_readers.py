@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -212,9 +214,14 @@ def _table2(document: Any, report: dict[str, Any]) -> None:
     row("行政事业性收费", *_cells([t2["fees"]["amount"]]), "", "")
 
 
-def write_docx(stem: str, path: Path, published: str) -> None:
-    """A DOCX in the national layout holding a transcription's title, prose and tables."""
+def write_docx(
+    stem: str, path: Path, published: str, change: Callable[[Any], None] | None = None
+) -> None:
+    """A DOCX in the national layout holding a transcription's title, prose and tables
+    (``change`` alters the transcription first)."""
     report = json.loads((PEER / f"{stem}.json").read_text(encoding="utf-8"))
+    if change is not None:
+        change(report)
     document = docx.Document()
     document.add_paragraph(f"{report['unit']}{report['year']}年政府信息公开工作年度报告")
     document.add_paragraph(f"公开日期：{published}")
@@ -334,4 +341,33 @@ def test_a_pdf_without_text_layer(tmp_path: Path) -> None:
     path = tmp_path / "scan.pdf"
     path.write_bytes(bytes(out))
     with pytest.raises(ReportReadError, match="no text layer"):
+        read_report(path)
+
+
+@pytest.mark.parametrize(
+    ("table", "value", "named"),
+    [
+        ("table3", "3.5", "table 三: row newReceived: 3.5 is not a count"),
+        ("table3", "12345678901234", "table 三: row newReceived: 12345678901234 is not a count"),
+        ("table4", "2.5", "table 四: 2.5 is not a count"),
+        ("table2", "7.5", "table 二: row 规章: 7.5 is not a count"),
+    ],
+)
+def test_a_cell_that_is_no_count_is_named_by_table_and_row(
+    table: str, value: str, named: str, tmp_path: Path
+) -> None:
+    """A count printed as 3.5 was cut to 3 in silence, and one past 10^12 surfaced as "cannot
+    read (ValueError …)" without saying where."""
+
+    def change(report: Any) -> None:
+        if table == "table3":
+            report["table3"]["newReceived"]["naturalPerson"] = value
+        elif table == "table4":
+            report["table4"]["review"]["maintain"] = value
+        else:
+            report["table2"]["regulations"]["made"] = value
+
+    path = tmp_path / "r.docx"
+    write_docx("hongze-district-2024", path, "2025-01-20", change)
+    with pytest.raises(ReportReadError, match=re.escape(named)):
         read_report(path)

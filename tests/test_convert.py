@@ -260,3 +260,22 @@ def test_a_rubric_constant_holding_a_lone_surrogate_is_refused() -> None:
     with pytest.raises(ValueError, match=expected):
         encode_value("\ud800预算", FieldType.STR)
     assert encode_value("预算😀", FieldType.STR) == "预算😀"
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ('{"facts": [], "facts": [1]}', "$: the key 'facts' is given twice; say it once"),
+        (
+            '{"facts": [{"kind": "a"}, {"kind": "b", "note": "x", "note": "y"}]}',
+            "facts[1]: the key 'note' is given twice; say it once",
+        ),
+        ('[{"a": [1, {"b": 1, "b": 1}]}]', "$[0].a[1]: the key 'b' is given twice; say it once"),
+    ],
+)
+def test_a_key_given_twice_is_named_with_its_path(text: str, said: str) -> None:
+    from govopen_rules.conversion import DuplicateKeyError, load_json_document
+
+    with pytest.raises(DuplicateKeyError) as refused:
+        load_json_document(text)
+    assert str(refused.value) == said

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from govopen_rules.conversion import UNENCODABLE
@@ -27,16 +28,26 @@ STATUS_WORDS = {
 }
 
 
+#: Control characters other than tab and line breaks: a report writes each as its escape.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _control_escape(found: re.Match[str]) -> str:
+    return f"\\x{ord(found.group()):02x}"
+
+
 def printable(text: str) -> str:
     """``text`` as any UTF-8 stream takes it, a surrogate code point written as its escape
     (:data:`~govopen_rules.conversion.UNENCODABLE`): facts are refused with one, but a cohort
     entry's ``published`` tier, compared and never evaluated, may carry one, and a report must
-    not end in a traceback for a name it quotes."""
+    not end in a traceback for a name it quotes. A control character (a NUL, a terminal's
+    escape) in a name is written as its escape too (``\x00``, ``\x1b``), never raw, so a report
+    neither breaks a text tool nor drives the terminal that shows it."""
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        return text.encode("utf-8", UNENCODABLE).decode("utf-8")
-    return text
+        text = text.encode("utf-8", UNENCODABLE).decode("utf-8")
+    return _CONTROL.sub(_control_escape, text) if _CONTROL.search(text) else text
 
 
 def format_points(value: Decimal) -> str:

@@ -187,15 +187,30 @@ def check_nodes(root: Node, path: Path) -> None:
     def unique_keys(node: MappingNode) -> None:
         # YAML keeps the last of a key given twice, in silence (a second ``points:`` once
         # changed a rubric's total without a word).
-        seen: set[tuple[str, str]] = set()
+        seen: dict[tuple[str, object], str] = {}
         for key, _ in node.value:
             if isinstance(key, ScalarNode) and key.value != "<<":
-                tagged = (key.tag, key.value)  # 1 and '1' are different keys
+                tagged = (key.tag, _key_value(key))  # 1 and '1' differ; yes and true do not
                 if tagged in seen:
-                    raise fail(key, f"the key {key.value!r} is given twice; say it once")
-                seen.add(tagged)
+                    first = seen[tagged]
+                    also = "" if first == key.value else f" (as {first!r})"
+                    raise fail(key, f"the key {key.value!r} is given twice{also}; say it once")
+                seen[tagged] = key.value
 
     _measure(root, children, fail)
+
+
+def _key_value(key: ScalarNode) -> object:
+    """What a key is once read: ``yes`` and ``true`` are both True, ``0x1`` and ``1`` both 1
+    (text is itself; a key YAML cannot read is its text, and the loader then says why)."""
+    if key.tag == "tag:yaml.org,2002:str":
+        return key.value
+    try:
+        value: object = yaml.SafeLoader("").construct_object(key)
+        hash(value)
+    except (yaml.YAMLError, TypeError, ValueError):
+        return key.value
+    return value
 
 
 def check_shape(data: object, source: str) -> None:

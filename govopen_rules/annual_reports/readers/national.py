@@ -20,6 +20,7 @@ from govopen_rules.annual_reports.formats import (
 )
 from govopen_rules.annual_reports.readers.document import Grid, PublishedDocument, ReportReadError
 from govopen_rules.annual_reports.report import (
+    MAX_COUNT,
     AnnualReport,
     Passage,
     ReportSource,
@@ -159,6 +160,23 @@ def _value(text: str | None) -> tuple[bool, str | None]:
     return (True, cleaned) if _NUMBER.match(cleaned) else (False, None)
 
 
+def _counts(values: list[str | None], where: str) -> list[int | None]:
+    """The cells of a table row as counts; a cell that is no count (``3.5``, a trillion: two
+    numbers run together) is an error naming the table and row, never cut to a whole number."""
+    numbers: list[int | None] = []
+    for text in values:
+        if text is None:
+            numbers.append(None)
+            continue
+        number = Decimal(text)
+        if number != number.to_integral_value() or not 0 <= number <= MAX_COUNT:
+            raise ReportReadError(
+                f"{where}: {text} is not a count (a whole number from 0 to {MAX_COUNT:,})"
+            )
+        numbers.append(int(number))
+    return numbers
+
+
 def _split(row: Row, width: int) -> tuple[list[str], list[str | None]] | None:
     """(label cells, the last ``width`` cells as numbers) when the row is a data row."""
     if len(row) < width + 1:
@@ -210,7 +228,7 @@ def _table3(rows: list[Row], path: Path) -> tuple[dict[str, TableRow], list[str]
             continue
         if key in found:
             raise ReportReadError(f"{path}: table 三: row {key} appears twice ({''.join(labels)})")
-        numbers = [None if v is None else int(Decimal(v)) for v in values]
+        numbers = _counts(values, f"{path}: table 三: row {key}")
         found[key] = TableRow(
             naturalPerson=numbers[0],
             commercial=numbers[1],
@@ -256,7 +274,7 @@ def _table4(rows: list[Row], path: Path) -> dict[str, ReviewRow]:
                 f"found {len(values)}"
             )
         _check_table4_header(header, path)
-        numbers = [None if v is None else int(Decimal(v)) for v in values]
+        numbers = _counts(values, f"{path}: table 四")
         table: dict[str, ReviewRow] = {}
         for index, (group, _label) in enumerate(TABLE4_GROUPS):
             five = numbers[index * 5 : index * 5 + 5]
@@ -301,7 +319,7 @@ def _table2(rows: list[Row], path: Path) -> dict[str, Table2Cell]:
                     amount=None if values[0] is None else Decimal(values[0]), unit=fee_unit
                 )
             else:
-                numbers = [None if v is None else int(Decimal(v)) for v in values[: len(fields)]]
+                numbers = _counts(values[: len(fields)], f"{path}: table 二: row {labels[0]}")
                 if len(fields) == 1:
                     table[key] = Table2Cell(processed=numbers[0])
                 else:
