@@ -473,9 +473,9 @@ class _Pairs(list[tuple[str, Any]]):
 
 
 def _duplicate_key(text: str | bytes) -> str:
-    """Where the first key given twice is, in document order, with its path (``facts[3]``):
-    json's hook sees one object at a time and cannot tell where it is, so this reads the
-    document a second time, only when there is one."""
+    """Where a key given twice is, with its object's path (``facts[3]``; an object is looked
+    at before the objects inside it): json's hook sees one object at a time and cannot tell
+    where it is, so this reads the document a second time, only when there is one."""
     try:
         document = json.loads(text, parse_float=str, parse_int=str, object_pairs_hook=_Pairs)
     except (RecursionError, ValueError):  # deeper than the first reading went
@@ -490,7 +490,10 @@ def _duplicate_key(text: str | bytes) -> str:
                 if key in seen:
                     return f"{path}: the key {key!r} is given twice; say it once"
                 seen.add(key)
-                children.append((key if path == "$" else f"{path}.{key}", value))
+                if not key.isidentifier():  # "a.b", "$", "": quoted, not read as a path
+                    children.append((f"{path}[{key!r}]", value))
+                else:
+                    children.append((key if path == "$" else f"{path}.{key}", value))
         elif isinstance(node, list):
             children = [(f"{path}[{i}]", value) for i, value in enumerate(node)]
         stack += reversed(children)

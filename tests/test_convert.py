@@ -271,6 +271,7 @@ def test_a_rubric_constant_holding_a_lone_surrogate_is_refused() -> None:
             "facts[1]: the key 'note' is given twice; say it once",
         ),
         ('[{"a": [1, {"b": 1, "b": 1}]}]', "$[0].a[1]: the key 'b' is given twice; say it once"),
+        ('{"a.b": [{"": 1, "": 2}]}', "$['a.b'][0]: the key '' is given twice; say it once"),
     ],
 )
 def test_a_key_given_twice_is_named_with_its_path(text: str, said: str) -> None:

@@ -97,9 +97,44 @@ def _make_input(spec: dict[str, Any], tmp: Path) -> None:
         ]
         target.write_text(json.dumps(example | {"facts": requests}), encoding="utf-8")
     elif "zip_bomb_mb" in spec:  # a small archive whose one part unpacks to that many MB
-        _zip_bomb(spec["format"], spec["zip_bomb_mb"], tmp / f"input.{spec['format']}")
+        target = tmp / f"input.{spec['format']}"
+        _zip_bomb(spec["format"], spec["zip_bomb_mb"], target)
+        if spec.get("declared_small"):
+            _declare_small(target, "[Content_Types].xml")
     else:
         raise AssertionError(f"unknown make: {spec}")
+
+
+def _declare_small(target: Path, name: str) -> None:
+    """Move the bulk into ``name``, padded after its real bytes, and make the archive declare
+    only the real bytes (size and CRC): zipfile reads the part back without an error after
+    inflating all of it."""
+    import io
+    import struct
+    import zipfile
+    import zlib
+
+    with zipfile.ZipFile(target) as source:
+        parts = {info.filename: source.read(info.filename) for info in source.infolist()}
+    real = parts[name]
+    bulk = max(len(data) for data in parts.values())
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for part, data in parts.items():
+            if part == name:
+                with archive.open(part, "w") as stream:
+                    stream.write(real)
+                    for start in range(0, bulk, 1 << 20):
+                        stream.write(b" " * min(1 << 20, bulk - start))
+            else:
+                archive.writestr(part, data if len(data) < bulk else b"")
+    raw = bytearray(out.getvalue())
+    central = raw.find(b"PK\x01\x02")
+    while raw[central + 46 : central + 46 + len(name)] != name.encode():
+        central = raw.find(b"PK\x01\x02", central + 4)
+    struct.pack_into("<I", raw, central + 16, zlib.crc32(real))
+    struct.pack_into("<I", raw, central + 24, len(real))
+    target.write_bytes(bytes(raw))
 
 
 def _zip_bomb(kind: str, megabytes: int, target: Path) -> None:

@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from govopen_rules.facts.convert import _FACTS, _builder, read_facts
+from govopen_rules.facts.kinds import FieldType
 from govopen_rules.plugins.registry import default_registry
 
 KINDS = default_registry().fact_kinds
@@ -199,25 +200,51 @@ def test_decimal_text_taken_at_once_is_what_the_checks_take(text: str) -> None:
     assert repr(fast) == repr(checked)
 
 
+#: Values a fact's field or a deriver's measure may hold, typed or not: a plugin can build a
+#: fact without validators, and a deriver can return anything.
+ANY_VALUE = st.one_of(
+    ODD,
+    st.sampled_from(["abc", b"bytes", (), ("a", "b"), (dt.date(2020, 1, 2),), [dt.date(2020, 1, 2)]]),
+    st.tuples(st.sampled_from(["a", 1, True, dt.date(2020, 1, 2), Decimal("1.5"), None])),
+)
+
+
+def _value_of(ftype: FieldType) -> st.SearchStrategy[Any]:
+    """A value of an encoded field's type, as facts and derivers normally give it."""
+    return {
+        FieldType.STR: st.text(max_size=4),
+        FieldType.BOOL: st.booleans(),
+        FieldType.INT: st.integers(min_value=-(2**64), max_value=2**64),
+        FieldType.DECIMAL: st.decimals(allow_nan=False, places=3, max_value=10**6, min_value=-(10**6)),
+        FieldType.DATE: st.dates(dt.date(1900, 1, 1), dt.date(2100, 1, 1)),
+        FieldType.STR_LIST: st.lists(st.text(max_size=3), max_size=3).map(tuple),
+        FieldType.DATE_LIST: st.lists(st.dates(), max_size=3).map(tuple),
+    }.get(ftype, ODD)
+
+
 @pytest.mark.parametrize("kind", sorted(KINDS))
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_generated_encoder_encodes_what_the_field_by_field_encoder_does(
     kind: str, data: st.DataObject
 ) -> None:
     """Each kind's generated encoder gives the same values as encoding field by field, and
-    where a value cannot be encoded the same error, naming the field."""
+    where a value cannot be encoded the same error, naming the field: for facts built without
+    their validators and measures of any type (found in review: a measure that should be a list
+    but was a string was split into its characters)."""
     from govopen_rules.facts.encoding import _encode_checked, encode_fact
 
     fact_kind = KINDS[kind]
-    raw = data.draw(_field_values(fact_kind.cls))
-    body = {k: v for k, v in raw.items() if k != "kind"}
-    fact, problems = _FACTS.structure_as(body, fact_kind.cls, "x")
-    if problems:
-        return
+    fact = object.__new__(fact_kind.cls)
+    for field in attrs.fields(fact_kind.cls):
+        ftype = fact_kind.fields.get(field.name)
+        typed = _value_of(ftype) if ftype is not None else ODD
+        value = data.draw(st.one_of(typed, st.none(), ANY_VALUE))
+        object.__setattr__(fact, field.name, value)
     derived = {
-        name: data.draw(ODD) for name in data.draw(st.sets(st.sampled_from(sorted(fact_kind.derived) or [""])))
-        if name
+        name: data.draw(st.one_of(_value_of(ftype), st.none(), ANY_VALUE))
+        for name, ftype in fact_kind.derived.items()
+        if data.draw(st.booleans())
     }
     outcomes = []
     for encode in (encode_fact, _encode_checked):

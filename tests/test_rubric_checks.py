@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -153,3 +154,28 @@ def test_overriding_an_unknown_parameter(make_registry: MakeRegistry) -> None:
     rub = reg.get_rubric("testland", 2020)
     with pytest.raises(UnknownParameterError, match="has no parameter 'q'; its parameters: p"):
         compile_rubric(rub, reg.fact_kinds, {"q": 1})
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("a:\n  yes: 1\n  true: 2\n", "line 3: the key 'true' is given twice (as 'yes')"),
+        ("a:\n  true: 1\n  1: 2\n", "line 3: the key '1' is given twice (as 'true')"),
+        ("a:\n  1: x\n  1.0: y\n", "line 3: the key '1.0' is given twice (as '1')"),
+        ("a:\n  0x1: x\n  1: y\n", "line 3: the key '1' is given twice (as '0x1')"),
+        ("a:\n  b: 1\n  b: 2\n", "line 3: the key 'b' is given twice; say it once"),
+    ],
+)
+def test_yaml_keys_a_mapping_reads_alike_are_refused(text: str, said: str) -> None:
+    """A mapping keeps the last of two keys it reads alike, in silence; text '1' and number 1
+    stay two keys."""
+    from pathlib import Path
+
+    import yaml
+
+    from govopen_rules.errors import RubricError
+    from govopen_rules.rubric.reading import check_nodes
+
+    with pytest.raises(RubricError, match=re.escape(said)):
+        check_nodes(yaml.compose(text, Loader=yaml.SafeLoader), Path("r.yaml"))
+    check_nodes(yaml.compose("a:\n  '1': x\n  1: y\n", Loader=yaml.SafeLoader), Path("r.yaml"))

@@ -403,7 +403,6 @@ def test_a_workbook_that_unpacks_past_the_limit_is_refused_before_it_is_read(
     for source in (path, io.BytesIO(data)):
         with pytest.raises(FactsValidationError) as refused:
             read_facts_workbook(source, kinds)
-        assert "unpacks to" in str(refused.value) and "at most 1,000 bytes" in str(refused.value)
+        assert "unpacks to more than 1,000 bytes" in str(refused.value)
     monkeypatch.setattr(workbook, "MAX_UNPACKED_BYTES", len(data) * 100)
-    stream = io.BytesIO(data)
-    assert len(read_facts_workbook(stream, kinds).units) == 1
+    assert len(read_facts_workbook(io.BytesIO(data), kinds).units) == 1

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from govopen_rules.cli.common import error, read_json
-from govopen_rules.conversion import UNENCODABLE
 from govopen_rules.errors import InputError
 from govopen_rules.facts.kinds import FactKind
 from govopen_rules.reports.formatting import printable
@@ -101,7 +100,7 @@ def write_output(args: argparse.Namespace, report: str | Workbook) -> int:
         sys.stdout.write(printable(report if report.endswith("\n") else report + "\n"))
         return 0
     try:
-        output.write_text(report, encoding="utf-8", errors=UNENCODABLE)
+        output.write_text(printable(report), encoding="utf-8")
     except OSError as exc:
         return error(f"cannot write {output}: {exc}")
     return 0

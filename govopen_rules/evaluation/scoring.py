@@ -117,7 +117,8 @@ def _shown_values(
     if found is not None:
         return found
     shown = dict.fromkeys((*identifying_fields(cls), *consulted, *measures, "source", "note"))
-    fields = {a.name for a in getattr(cls, "__attrs_attrs__", ())}
+    # Fields that __init__ sets are always there; another may be unset (read with getattr).
+    fields = {a.name for a in getattr(cls, "__attrs_attrs__", ()) if a.init}
     lines = ["def values(fact, derived):", "    out = {}"]
     for name in shown:
         if name in measures:

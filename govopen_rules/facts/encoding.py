@@ -120,6 +120,7 @@ def _encoder(kind: FactKind, fields: tuple[str, ...] | None) -> _FactEncoder:
         ftype = (kind.derived if is_measure else kind.fields)[name]
         if is_list:
             lists = True
+            lines.append("        if type(v) is not tuple: _fail()  # the checks say why")
             lines.append(f"        out[{name!r}] = [_enc{i}(x) for x in v]")
             lines.append("        size += len(v)")
         elif ftype in _IN_LINE:
@@ -143,7 +144,7 @@ def _encoder(kind: FactKind, fields: tuple[str, ...] | None) -> _FactEncoder:
 
 
 def _fail() -> int:
-    raise ValueError("out of range")
+    raise ValueError("left to the field-by-field encoder")
 
 
 _Encode = Callable[[object], "int | str | bool"]

@@ -355,11 +355,15 @@ def read_facts_workbook(
     exact strings), in the order of the ``单位`` sheet.
     """
     label = str(source) if isinstance(source, (str, Path)) else "workbook"
-    unpacked = unpacked_size(source)
+    unpacked = unpacked_size(source, MAX_UNPACKED_BYTES)
+    if unpacked is not None and unpacked.problem is not None:
+        problem = f"cannot read the workbook: {unpacked.problem}"
+        raise FactsValidationError([Problem("$", problem)], label)
     if unpacked is not None and unpacked.total > MAX_UNPACKED_BYTES:
         problem = (
-            f"the workbook {unpacked.describe()}; a facts workbook unpacks to at most "
-            f"{MAX_UNPACKED_BYTES:,} bytes (99,000 facts take about 44 MB)"
+            f"the workbook unpacks to more than {MAX_UNPACKED_BYTES:,} bytes, the most a facts "
+            f"workbook may (99,000 facts take about 44 MB); {unpacked.largest_part} alone "
+            f"holds {unpacked.largest_size:,} or more"
         )
         raise FactsValidationError([Problem("$", problem)], label)
     try:
@@ -412,9 +416,9 @@ def read_facts_workbook(
     return FactsWorkbook(units=tuple(out), locations=tuple(locations))
 
 
-#: The most a facts workbook may unpack to. A workbook of 99,000 facts, each with a note of 200
-#: characters, unpacks to 44 MB; a 614 KB file once held a 600 MB cell, which openpyxl read whole
-#: (over 1 GB) before any cell could be checked.
+#: The most a facts workbook may unpack to, counted part by part before openpyxl reads it. A
+#: workbook of 99,000 facts, each with a note of 200 characters, unpacks to 44 MB; a 614 KB file
+#: once held a 600 MB cell, which openpyxl read whole (over 1 GB) before any cell was checked.
 MAX_UNPACKED_BYTES = 200_000_000
 
 

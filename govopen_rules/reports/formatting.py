@@ -28,8 +28,11 @@ STATUS_WORDS = {
 }
 
 
-#: Control characters other than tab and line breaks: a report writes each as its escape.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: Control characters other than tab and line breaks (C0: what a terminal acts on, what no
+#: worksheet takes): a report writes each as its escape. JSON's own escaping leaves none of
+#: them raw, so a JSON report stays valid (DEL, which JSON leaves raw, is left alone: ``\x7f``
+#: would not be JSON).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def _control_escape(found: re.Match[str]) -> str:

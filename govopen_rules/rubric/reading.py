@@ -187,10 +187,12 @@ def check_nodes(root: Node, path: Path) -> None:
     def unique_keys(node: MappingNode) -> None:
         # YAML keeps the last of a key given twice, in silence (a second ``points:`` once
         # changed a rubric's total without a word).
-        seen: dict[tuple[str, object], str] = {}
+        seen: dict[object, str] = {}
         for key, _ in node.value:
             if isinstance(key, ScalarNode) and key.value != "<<":
-                tagged = (key.tag, _key_value(key))  # 1 and '1' differ; yes and true do not
+                # As a mapping reads it: 1 and '1' differ; yes and true, true and 1, 1 and 1.0
+                # are one key, and the last would win in silence.
+                tagged = _key_value(key)
                 if tagged in seen:
                     first = seen[tagged]
                     also = "" if first == key.value else f" (as {first!r})"

@@ -44,11 +44,13 @@ def _grid(table: Table) -> Grid:
 
 def read_docx(path: Path) -> PublishedDocument:
     """The paragraphs and tables of a DOCX."""
-    unpacked = unpacked_size(path)
+    unpacked = unpacked_size(path, MAX_UNPACKED_BYTES)
+    if unpacked is not None and unpacked.problem is not None:
+        raise ReportReadError(f"{path}: not a readable DOCX ({unpacked.problem})")
     if unpacked is not None and unpacked.total > MAX_UNPACKED_BYTES:
         raise ReportReadError(
-            f"{path}: the DOCX {unpacked.describe()}; a report unpacks to at most "
-            f"{MAX_UNPACKED_BYTES:,} bytes"
+            f"{path}: the DOCX unpacks to more than {MAX_UNPACKED_BYTES:,} bytes, the most a "
+            f"report may; {unpacked.largest_part} alone holds {unpacked.largest_size:,} or more"
         )
     try:
         document = docx.Document(str(path))
