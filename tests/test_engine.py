@@ -242,3 +242,46 @@ def test_facts_are_matched_a_session_at_a_time_with_every_match_kept(
     grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
     assert len([m for m in found if m[0] == "late"]) == 40_000 * 19 // 40
     assert grown_mb < 150, f"matching 40,000 facts grew the process by {grown_mb:.0f} MB"
+
+
+def test_text_past_64_kib_compares_equal_in_durable_so_encoding_refuses_it() -> None:
+    """durable-rules compares text with a 16-bit length: "statistics" followed by 65,536 x's
+    equals "statistics" to it. Encoding refuses a compared text past 65,535 bytes (both
+    engines), and takes one of exactly 65,535 bytes, in ASCII or in three-byte characters."""
+    from govopen_rules.facts.encoding import MAX_TEXT_BYTES, encode_value
+    from govopen_rules.facts.kinds import FieldType
+
+    with Engine({"r": {"$and": [{"kind": "t"}, {"s": "statistics"}]}}) as engine:
+        wrapped = "statistics" + "x" * 65_536
+        assert engine.match([{"kind": "t", "s": wrapped}]) == [("r", 0)]  # the sharp edge
+    assert MAX_TEXT_BYTES == 65_535
+    for text in ("x" * 65_535, "条" * 21_845):
+        assert encode_value(text, FieldType.STR) == text
+    for text in ("x" * 65_536, "条" * 21_845 + "x"):
+        with pytest.raises(ValueError, match="at most 65,535 bytes"):
+            encode_value(text, FieldType.STR)
+
+
+def test_no_regular_expression_reaches_durable_rules() -> None:
+    """Its dialect differs from Python's (``\\d``, anchors and ``(?i)`` matched nothing) and a
+    CJK range crashed it: a ``matches`` becomes a probe field, tried by Python's ``re``."""
+    from govopen_rules.engines.durable_json import compile_selections
+    from govopen_rules.rubric.compiler import Selection
+    from govopen_rules.rubric.conditions import Compare
+
+    selections = {
+        "digits": Selection("t", (Compare("s", "matches", r"\d+"),)),
+        "cjk": Selection("t", (Compare("s", "matches", "[一-龥]+"),)),
+    }
+    rules, probes = compile_selections(selections)
+    assert "$mt" not in str(rules) and [p.pattern for p in probes] == [r"\d+", "[一-龥]+"]
+    with Engine(rules, probes=probes) as engine:
+        facts: list[dict[str, object]] = [
+            {"kind": "t", "s": "12"},
+            {"kind": "t", "s": "宣威"},
+            {"kind": "t", "s": "a1"},
+            {"kind": "t", "n": 1},
+        ]
+        assert sorted(engine.match(facts)) == [("cjk", 1), ("digits", 0)]
+        with pytest.raises(EngineError, match="'~re0' is reserved"):
+            engine.match([{"kind": "t", "~re0": True}])

@@ -23,6 +23,13 @@ pins them:
 * the engine holds every fact of a session, about 8 KB each, until the session is deleted
   (a unit of 99,000 facts took 1.1 GB) → every rule reads one fact, so facts are matched
   :data:`FACTS_PER_SESSION` at a time, each batch in a fresh session;
+* its regular expressions are a dialect of its own: ``^``/``$``, ``\\d``, ``\\.``, ``(?i)`` and
+  back-references matched nothing where Python's ``re`` matches, a CJK range (``[一-龥]``)
+  crashed the process (SIGSEGV), and a pattern or text past 64 KiB wraps its 16-bit length →
+  no regular expression reaches it: each ``matches`` is tried in Python on the encoded text
+  (:class:`~govopen_rules.engines.durable_json.Probe`) and the engine compares the outcome;
+* text is compared with a 16-bit length, so two texts that differ only past 64 KiB compare
+  equal → encoding refuses a compared text past 65,535 bytes, for both engines;
 * a ruleset whose rules add up to more than 512 ``$or`` alternatives (the sentinel counts as
   one) makes ``assert_facts`` spin forever at 100 % CPU (measured: one rule with 511
   alternatives answers at once, 512 hangs; 2 x 255 answers, 2 x 256 hangs) → rules are packed
@@ -46,7 +53,7 @@ from typing import Any
 
 import durable_rules_engine as _dre
 
-from govopen_rules.engines.durable_json import compile_selections
+from govopen_rules.engines.durable_json import PROBE_PREFIX, Probe, compile_selections
 from govopen_rules.engines.protocol import Match
 from govopen_rules.errors import EngineError
 from govopen_rules.rubric.compiler import Selection
@@ -215,10 +222,17 @@ class DurableEngine:
         cls, selections: Mapping[str, Selection], label: str = "rubric"
     ) -> DurableEngine:
         """The engine for a compiled rubric's selections."""
-        return cls(compile_selections(selections), label=label)
+        rules, probes = compile_selections(selections)
+        return cls(rules, label=label, probes=probes)
 
-    def __init__(self, rules: Mapping[str, Mapping[str, Any]], label: str = "rubric") -> None:
+    def __init__(
+        self,
+        rules: Mapping[str, Mapping[str, Any]],
+        label: str = "rubric",
+        probes: Sequence[Probe] = (),
+    ) -> None:
         malloc_tuned()
+        self._probes = tuple(probes)
         for name in rules:
             if not _RULE_NAME.fullmatch(name):
                 raise EngineError(f"rule name {name!r} is not allowed in the engine")
@@ -246,6 +260,13 @@ class DurableEngine:
         """
         if not self._rulesets:
             raise EngineError(f"engine {self._label!r} is closed")
+        if self._probes:
+            if check:  # a fact's own probe field would pass for the probe's outcome
+                for index, fact in enumerate(facts):
+                    for key in fact:
+                        if isinstance(key, str) and key.startswith(PROBE_PREFIX):
+                            raise EngineError(f"facts[{index}]: field name {key!r} is reserved")
+            facts = [_probed(fact, self._probes) for fact in facts]
         matches: list[Match] = []
         for index, ruleset in enumerate(self._rulesets):
             matches += ruleset.match(facts, check=check and index == 0)
@@ -262,6 +283,17 @@ class DurableEngine:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _probed(fact: Mapping[str, object], probes: Sequence[Probe]) -> Mapping[str, object]:
+    """The fact with each probe's outcome where it holds the probe's field as text (elsewhere
+    the probe field is absent, and a ``matches`` on it fails, as a missing field does)."""
+    added = {
+        probe.name: probe.fullmatch(value) is not None
+        for probe in probes
+        if type(value := fact.get(probe.field)) is str
+    }
+    return {**fact, **added} if added else fact
 
 
 class _Ruleset:

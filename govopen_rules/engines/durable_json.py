@@ -2,27 +2,57 @@
 
 Pure data, no C extension: what the rubric compiler's selections become inside
 :class:`govopen_rules.engines.durable.DurableEngine`.
+
+A ``matches`` condition is never given to durable-rules: its regular expressions are a dialect
+of its own (anchors, ``\\d``, ``\\.``, ``(?i)`` and back-references matched nothing where Python
+matches; a range of CJK characters, ``[一-龥]``, crashed the process; a pattern or a text past
+64 KiB wraps its 16-bit length). Each distinct (field, pattern) becomes a :class:`Probe`: the
+pattern is tried in Python on the encoded text, as the python engine tries it, and the
+engine compares the outcome, a true or false field the adapter adds to every fact.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 from typing import Any
+
+import attrs
 
 from govopen_rules.rubric.compiler import Selection
 from govopen_rules.rubric.conditions import All, Any_, Condition, Exists
 
-__all__ = ["compile_condition", "compile_selections"]
+__all__ = ["Probe", "compile_condition", "compile_selections"]
 
 _DURABLE_OP = {"ne": "$neq", "lt": "$lt", "le": "$lte", "gt": "$gt", "ge": "$gte"}
 
 
-def compile_condition(cond: Condition) -> dict[str, Any]:
-    """The durable-rules JSON for ``cond`` (to be put inside a ``$and`` with the kind test)."""
+@attrs.frozen
+class Probe:
+    """A regular expression tried in Python: ``name`` is the field the adapter adds to each
+    fact holding a text ``field``, true when the whole text matches ``pattern``."""
+
+    name: str
+    field: str
+    pattern: str
+    fullmatch: Callable[[str], object] = attrs.field(eq=False, repr=False)
+
+
+#: Probe fields begin with a character no fact field name has (fields are identifiers).
+PROBE_PREFIX = "~re"
+
+
+def compile_condition(
+    cond: Condition, probes: dict[tuple[str, str], Probe] | None = None
+) -> dict[str, Any]:
+    """The durable-rules JSON for ``cond`` (to be put inside a ``$and`` with the kind test).
+
+    ``probes`` collects the regular expressions tried in Python (a ``matches`` condition
+    needs it)."""
     if isinstance(cond, All):
-        return {"$and": [compile_condition(c) for c in cond.items]}
+        return {"$and": [compile_condition(c, probes) for c in cond.items]}
     if isinstance(cond, Any_):
-        return {"$or": [compile_condition(c) for c in cond.items]}
+        return {"$or": [compile_condition(c, probes) for c in cond.items]}
     if isinstance(cond, Exists):
         return {("$ex" if cond.present else "$nex"): {cond.field: 1}}
     if cond.op == "eq":
@@ -30,15 +60,27 @@ def compile_condition(cond: Condition) -> dict[str, Any]:
     if cond.op == "contains":
         return {"$iany": {cond.field: {"$i": cond.value}}}
     if cond.op == "matches":
-        return {"$mt": {cond.field: cond.value}}
+        if probes is None:
+            raise ValueError("a 'matches' condition is tried in Python: give probes")
+        key = (cond.field, str(cond.value))
+        probe = probes.get(key)
+        if probe is None:
+            name = f"{PROBE_PREFIX}{len(probes)}"
+            probe = Probe(name, cond.field, key[1], re.compile(key[1]).fullmatch)
+            probes[key] = probe
+        return {probe.name: True}
     return {_DURABLE_OP[cond.op]: {cond.field: cond.value}}
 
 
-def compile_selections(selections: Mapping[str, Selection]) -> dict[str, dict[str, Any]]:
-    """One durable-rules rule body per selection: the kind test, then each condition."""
+def compile_selections(
+    selections: Mapping[str, Selection],
+) -> tuple[dict[str, dict[str, Any]], tuple[Probe, ...]]:
+    """One durable-rules rule body per selection (the kind test, then each condition), and the
+    regular expressions the adapter tries in Python for them."""
     out: dict[str, dict[str, Any]] = {}
+    probes: dict[tuple[str, str], Probe] = {}
     for name, selection in selections.items():
         parts: list[dict[str, Any]] = [{"kind": selection.kind}]
-        parts += [compile_condition(c) for c in selection.conditions]
+        parts += [compile_condition(c, probes) for c in selection.conditions]
         out[name] = {"$and": parts}
-    return out
+    return out, tuple(probes.values())

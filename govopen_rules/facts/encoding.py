@@ -1,8 +1,9 @@
 """Encode values, and a fact with its derived measures, into the flat form every engine compares.
 
 Encoding hides durable-rules' type traps: decimals become integer millionths and dates day
-ordinals (so comparisons are numeric and exact), strings are NFC-normalised, ``None`` (not
-observed) is left out, and nested values never reach the engine.
+ordinals (so comparisons are numeric and exact), strings are NFC-normalised (and at most
+:data:`MAX_TEXT_BYTES` long), ``None`` (not observed) is left out, and nested values never
+reach the engine.
 """
 
 from __future__ import annotations
@@ -22,13 +23,23 @@ from govopen_rules.exact import (
 )
 from govopen_rules.facts.kinds import FactKind, FieldType
 
-__all__ = ["DECIMAL_SCALE", "MAX_PROPERTIES", "encode_decimal", "encode_fact", "encode_value"]
+__all__ = [
+    "DECIMAL_SCALE",
+    "MAX_PROPERTIES",
+    "MAX_TEXT_BYTES",
+    "encode_decimal",
+    "encode_fact",
+    "encode_value",
+]
 
 #: Decimals are compared as integer millionths.
 DECIMAL_SCALE = 10**6
 #: The engine compares 64-bit integers.
 INT64_MAX = 2**63 - 1
 
+#: The longest text compared, in UTF-8 bytes: durable-rules compares text with a 16-bit length,
+#: so two texts that differ only past 64 KiB were equal to it (and not to the python engine).
+MAX_TEXT_BYTES = 65_535
 #: durable-rules drops facts with about 253 flattened properties; stay well below.
 MAX_PROPERTIES = 240
 _LISTS = (FieldType.STR_LIST, FieldType.DATE_LIST)
@@ -82,7 +93,7 @@ _ENCODERS_MADE: dict[tuple[int, tuple[str, ...] | None], tuple[FactKind, _FactEn
 _IN_LINE = {
     FieldType.DATE: ("_date", "v.toordinal()"),
     FieldType.BOOL: ("_bool", "v"),
-    FieldType.STR: ("_str", "v if v.isascii() else _nfc('NFC', v)"),
+    FieldType.STR: ("_str", f"v if v.isascii() and len(v) <= {MAX_TEXT_BYTES} else _fail()"),
     FieldType.INT: ("int", "v if -_INT64_MAX <= v <= _INT64_MAX else _fail()"),
 }
 
@@ -193,7 +204,14 @@ def encode_value(value: object, ftype: FieldType) -> int | str | bool:
         problem = surrogate_problem(value)  # e.g. a rubric's "\ud800"
         if problem is not None:
             raise ValueError(problem)
-        return unicodedata.normalize("NFC", value)
+        text = unicodedata.normalize("NFC", value)
+        size = len(text.encode("utf-8"))
+        if size > MAX_TEXT_BYTES:
+            raise ValueError(
+                f"a text of {size:,} bytes is compared; the engine compares text of at most "
+                f"{MAX_TEXT_BYTES:,} bytes (UTF-8)"
+            )
+        return text
     if ftype in (FieldType.DATE, FieldType.DATE_LIST):
         if isinstance(value, str):
             value = parse_date(value)  # YYYY-MM-DD only, as facts are read
@@ -235,8 +253,8 @@ def _date(value: object) -> int | str | bool:
 
 
 def _str(value: object) -> int | str | bool:
-    if type(value) is str:
-        return unicodedata.normalize("NFC", value)
+    if type(value) is str and value.isascii() and len(value) <= MAX_TEXT_BYTES:
+        return value
     return encode_value(value, FieldType.STR)
 
 
