@@ -101,6 +101,29 @@ def _make_input(spec: dict[str, Any], tmp: Path) -> None:
         _zip_bomb(spec["format"], spec["zip_bomb_mb"], target)
         if spec.get("declared_small"):
             _declare_small(target, "[Content_Types].xml")
+    elif "cohort_folder" in spec:  # a folder of two units: a good one and an odd one
+        folder = tmp / "units"
+        folder.mkdir()
+        (folder / "a.json").write_bytes(json.dumps(example).encode())
+        odd = folder / "b.json"
+        kind = spec["cohort_folder"]
+        if kind == "fifo":
+            os.mkfifo(odd)
+        elif kind == "devzero":
+            odd.symlink_to("/dev/zero")
+        elif kind == "loop":
+            odd.symlink_to(folder / "c.json")
+            (folder / "c.json").symlink_to(odd)
+        elif kind == "gbk":
+            odd.write_bytes(json.dumps(example, ensure_ascii=False).encode("gbk"))
+        elif kind == "directory":
+            odd.mkdir()
+        else:
+            raise AssertionError(f"unknown cohort_folder: {kind}")
+    elif "jsonl_long_line_mb" in spec:  # a unit, a line longer than the limit, a unit
+        line = json.dumps(example).encode()
+        long = b" " * int(spec["jsonl_long_line_mb"] * 1_000_000)
+        (tmp / "input.jsonl").write_bytes(line + b"\n" + long + b"\n" + line.replace(b'"530381"', b'"x"') + b"\n")
     else:
         raise AssertionError(f"unknown make: {spec}")
 

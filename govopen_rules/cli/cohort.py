@@ -18,12 +18,12 @@ that ``extends`` an installed one): with ``--processes``, every worker reads it 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any, TextIO
 
+from govopen_rules.cli.cohort_input import streamed_units
 from govopen_rules.cli.common import (
     RegistryFactory,
     add_extra_options,
@@ -87,29 +87,6 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     add_extra_options(co)
 
 
-def _streamed(path: Path) -> tuple[Iterator[str], int]:
-    """The units of a JSON Lines file or a folder of JSON files, as text, and how many."""
-    if path.is_dir():
-        files = sorted(path.glob("*.json"))
-        if not files:
-            raise InputError(f"{path}: no .json facts files in this folder")
-        return (f.read_text(encoding="utf-8-sig") for f in files), len(files)
-    try:
-        with path.open("rb") as counting:
-            total = sum(1 for line in counting if line.strip())
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
-
-    def lines() -> Iterator[str]:
-        # A byte-order mark (Notepad writes one) starts the file, not the first unit.
-        with path.open(encoding="utf-8-sig", errors="replace") as text:
-            for line in text:
-                if line.strip():
-                    yield line
-
-    return lines(), total
-
-
 def _one_file_each(args: argparse.Namespace) -> None:
     """--results, --placements and -o name different files, none of them the input: given the
     same file twice, each overwrote the other and the command said all was well."""
@@ -145,7 +122,7 @@ def run(args: argparse.Namespace, registry: RegistryFactory) -> int:
     streaming = args.file.is_dir() or args.file.suffix.lower() in (".jsonl", ".ndjson")
     units: Any
     if streaming:
-        units, total = _streamed(args.file)
+        units, total = streamed_units(args.file)
     else:
         given = read_units(args.file, reg.fact_kinds, cohort=True)
         units, total = given.units, len(given.units)

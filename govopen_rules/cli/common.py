@@ -42,7 +42,9 @@ __all__ = [
     "ignore_interrupts",
     "input_limit",
     "input_limit_mb",
+    "over_the_limit",
     "process_count",
+    "read_input",
     "read_json",
     "tolerance",
     "with_extras",
@@ -172,6 +174,29 @@ def error(message: str) -> int:
     return 1
 
 
+def read_input(path: Path) -> bytes:
+    """An input file's bytes, read at most one byte past the input limit (even from a pipe);
+    :class:`InputError` naming the file when it cannot be read or is larger."""
+    limit_mb = input_limit_mb()
+    limit = int(limit_mb * 1_000_000)
+    try:
+        with path.open("rb") as stream:
+            raw = stream.read(limit + 1)
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if len(raw) > limit:
+        raise InputError(f"cannot read {path}: {over_the_limit(limit_mb)}")
+    return raw
+
+
+def over_the_limit(limit_mb: float) -> str:
+    """What is said of an input larger than the limit."""
+    return (
+        f"it is larger than the {limit_mb:g} MB input limit; "
+        f"raise it with --max-input-mb or ${INPUT_LIMIT_ENV} if the file is right"
+    )
+
+
 def read_json(path: Path) -> Any:
     """A JSON document with exact decimals (never None).
 
@@ -179,18 +204,7 @@ def read_json(path: Path) -> Any:
     (:func:`input_limit_mb`) or is not JSON, and :class:`ValidationError` when it holds only
     ``null``; both name the file.
     """
-    limit_mb = input_limit_mb()
-    limit = int(limit_mb * 1_000_000)
-    try:
-        with path.open("rb") as stream:  # read at most one byte past the limit, even a pipe
-            raw = stream.read(limit + 1)
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
-    if len(raw) > limit:
-        raise InputError(
-            f"cannot read {path}: it is larger than the {limit_mb:g} MB input limit; "
-            f"raise it with --max-input-mb or ${INPUT_LIMIT_ENV} if the file is right"
-        )
+    raw = read_input(path)
     try:
         data = load_json_document(raw)
     except UnicodeDecodeError:

@@ -76,6 +76,7 @@ __all__ = [
     "PublishedComparison",
     "TierCount",
     "UnitFailure",
+    "UnreadableUnit",
     "evaluate_many",
 ]
 
@@ -105,9 +106,19 @@ def _take_published(facts: object) -> tuple[object, _Published | None, str | Non
     return rest, None, f'published: expected {{"tier": <label>, "source": <text>}}, got {raw!r}'
 
 
+@attrs.frozen
+class UnreadableUnit:
+    """A unit its reader could not read (a file that is not UTF-8, too large, not a regular
+    file): given among the units, it is a failure with this problem, and the others go on."""
+
+    problem: str
+
+
 def _parsed_here(facts: object, always: bool) -> tuple[object, str | None]:
     """A unit given as JSON text, parsed in this process when it must be looked into (it
     carries a published tier, or ``always``); other units as given."""
+    if isinstance(facts, UnreadableUnit):
+        return None, facts.problem
     if not isinstance(facts, (str, bytes)):
         return facts, None
     marker = "published" if isinstance(facts, str) else b"published"

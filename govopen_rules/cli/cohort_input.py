@@ -1,0 +1,101 @@
+"""A cohort read a unit at a time: a JSON Lines file (one unit a line) or a folder of facts files.
+
+Nothing here is held whole, and nothing one unit holds stops the others: a line that is not
+UTF-8 or is longer than the input limit, or a file in the folder that cannot be read, is too
+large, or is not a regular file (a FIFO would block the command, a link to ``/dev/zero`` filled
+memory), becomes that unit's failure (:class:`~govopen_rules.evaluation.cohort.UnreadableUnit`)
+naming the line or the file.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+from govopen_rules.cli.common import input_limit_mb, over_the_limit
+from govopen_rules.errors import InputError
+from govopen_rules.evaluation.cohort import UnreadableUnit
+
+__all__ = ["streamed_units"]
+
+Unit = bytes | str | UnreadableUnit
+_BOM = b"\xef\xbb\xbf"
+#: Bytes read at a time while counting lines or passing over one that is too long.
+_PIECE = 1 << 20
+
+
+def streamed_units(path: Path) -> tuple[Iterator[Unit], int]:
+    """The units of a JSON Lines file or a folder of JSON files, and how many there are."""
+    if path.is_dir():
+        files = sorted(path.glob("*.json"))
+        if not files:
+            raise InputError(f"{path}: no .json facts files in this folder")
+        return (_file_unit(f) for f in files), len(files)
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(mode):  # it is read twice: to count its units, then to send them
+        raise InputError(f"cannot read {path}: a JSON Lines cohort must be a regular file")
+    return _lines(path), _count(path)
+
+
+def _count(path: Path) -> int:
+    """How many lines hold something, reading a piece of a line at a time."""
+    total = 0
+    try:
+        with path.open("rb") as stream:
+            blank = True
+            for piece in iter(lambda: stream.readline(_PIECE), b""):
+                blank = blank and not piece.strip()
+                if piece.endswith(b"\n"):
+                    total += not blank
+                    blank = True
+            total += not blank
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
+    return total
+
+
+def _lines(path: Path) -> Iterator[Unit]:
+    limit_mb = input_limit_mb()
+    limit = int(limit_mb * 1_000_000)
+    with path.open("rb") as stream:
+        for number, line in enumerate(iter(lambda: stream.readline(limit + 1), b""), start=1):
+            if number == 1:
+                line = line.removeprefix(_BOM)  # Notepad starts a file with one
+            if len(line) > limit and not line.endswith(b"\n"):
+                for rest in iter(lambda: stream.readline(_PIECE), b""):  # pass over the rest
+                    if rest.endswith(b"\n"):
+                        break
+                yield UnreadableUnit(f"line {number}: {over_the_limit(limit_mb)}")
+                continue
+            if not line.strip():
+                continue
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                yield UnreadableUnit(f"line {number}: not UTF-8 text (byte {exc.start + 1})")
+                continue
+            yield line
+
+
+def _file_unit(path: Path) -> Unit:
+    """One facts file of a folder, as bytes, or why it cannot be a unit."""
+    limit_mb = input_limit_mb()
+    try:
+        mode = os.stat(path).st_mode
+        if not stat.S_ISREG(mode):
+            return UnreadableUnit(f"{path.name}: not a regular file")
+        with path.open("rb") as stream:
+            raw = stream.read(int(limit_mb * 1_000_000) + 1)
+    except OSError as exc:
+        return UnreadableUnit(f"{path.name}: cannot read it: {exc.strerror or exc}")
+    if len(raw) > limit_mb * 1_000_000:
+        return UnreadableUnit(f"{path.name}: {over_the_limit(limit_mb)}")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return UnreadableUnit(f"{path.name}: not UTF-8 text (byte {exc.start + 1})")
