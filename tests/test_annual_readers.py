@@ -103,6 +103,30 @@ def test_table_grid_expands_spans_into_none() -> None:
     assert table_grid(table) == (("A", "B", None), (None, "1", ""))
 
 
+def test_spans_are_clamped_as_browsers_clamp_them_and_a_huge_grid_is_refused() -> None:
+    """A row span ends with the table and a column span at 1,000 (rowspan="50000000" once
+    filled 2.5 GB); a grid past a million places is an error, not gigabytes."""
+    import lxml.html
+
+    from govopen_rules.annual_reports.readers.html_page import MAX_COLSPAN, MAX_GRID_CELLS
+
+    tall = lxml.html.fromstring(
+        '<table><tr><td rowspan="50000000">A</td><td>B</td></tr><tr><td>1</td></tr></table>'
+    )
+    assert table_grid(tall) == (("A", "B"), (None, "1"))
+    huge = lxml.html.fromstring(
+        f'<table><tr><td colspan="{"9" * 30}">A</td><td>B</td></tr></table>'
+    )
+    assert table_grid(huge)[0][MAX_COLSPAN] == "B"  # A spans 1,000 columns, no more
+    cells = "".join('<td colspan="1000">x</td>' for _ in range(MAX_GRID_CELLS // 1000 + 1))
+    with pytest.raises(ReportReadError, match="more than 1,000,000 places"):
+        table_grid(lxml.html.fromstring(f"<table><tr>{cells}</tr></table>"))
+    rows = "".join("<tr><td>1</td></tr>" for _ in range(1_000))
+    wide_then_tall = f'<table><tr><td colspan="1000">x</td><td>y</td></tr>{rows}</table>'
+    with pytest.raises(ReportReadError, match="1,001 rows, 1,001 columns"):
+        table_grid(lxml.html.fromstring(wide_then_tall))
+
+
 # --- a DOCX written from a transcription ------------------------------------------------
 
 
@@ -371,3 +395,25 @@ def test_a_cell_that_is_no_count_is_named_by_table_and_row(
     write_docx("hongze-district-2024", path, "2025-01-20", change)
     with pytest.raises(ReportReadError, match=re.escape(named)):
         read_report(path)
+
+
+def test_a_pdfs_compressed_streams_are_counted_before_pdfminer_inflates_them(
+    tmp_path: Path,
+) -> None:
+    """A 408 KB PDF whose page inflated to 400 MB once took 874 MB: the zlib streams are
+    inflated a piece at a time and counted first, stopping once past the limit."""
+    import zlib
+
+    from govopen_rules.annual_reports.readers.pdf_file import _inflates_to
+
+    body = zlib.compress(b" " * 3_000_000)
+    path = tmp_path / "r.pdf"
+    path.write_bytes(
+        b"%PDF-1.4\n1 0 obj << /Length 5 >>\nstream\nhello\nendstream\nendobj\n"
+        b"2 0 obj << /Filter /FlateDecode >>\nstream\r\n" + body + b"\nendstream\nendobj\n"
+        b"3 0 obj << /Filter /FlateDecode >>\nstream\n" + zlib.compress(b"abc") + b"\nendstream\n"
+    )
+    assert _inflates_to(path, 10**9) == 3_000_003
+    assert 1_000_000 < _inflates_to(path, 1_000_000) <= 1_000_000 + (1 << 16) + 1
+    (tmp_path / "empty.pdf").write_bytes(b"")
+    assert _inflates_to(tmp_path / "empty.pdf", 100) == 0

@@ -205,7 +205,9 @@ def test_lone_surrogates_are_refused_in_units_and_escaped_where_written(tmp_path
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc (Linux)")
 def test_workers_die_with_the_command_however_it_is_stopped(tmp_path: Path) -> None:
     """A cohort stopped with SIGTERM (a job scheduler's stop, ``timeout``) once left its workers
-    evaluating, one holding 750 MB a hundred seconds later."""
+    evaluating, one holding 750 MB a hundred seconds later. SIGTERM now ends the command as an
+    exception does (see the test below); a SIGKILL, which nothing can catch, must still take
+    the workers with it."""
     import contextlib
     import os
     import signal
@@ -238,8 +240,8 @@ def test_workers_die_with_the_command_however_it_is_stopped(tmp_path: Path) -> N
     try:
         assert len(workers) >= 2, "the workers never started"
         time.sleep(0.5)  # working, not starting
-        parent.send_signal(signal.SIGTERM)
-        assert parent.wait(timeout=30) == -signal.SIGTERM
+        parent.send_signal(signal.SIGKILL)
+        assert parent.wait(timeout=30) == -signal.SIGKILL
         deadline = time.monotonic() + 10
         while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -265,3 +267,65 @@ def test_workers_that_die_with_their_parent_start_under_every_start_method(metho
     with ProcessPoolExecutor(2, mp_context=context, initializer=die_with_parent) as pool:
         pids = {pool.submit(os.getpid).result(timeout=60) for _ in range(4)}
     assert pids and os.getpid() not in pids
+
+
+def test_a_stopped_cohort_leaves_its_outputs_and_tmpdir_as_they_were(tmp_path: Path) -> None:
+    """SIGTERM part way: exit 143, the temporary standings removed, the previous placements
+    and results files untouched, no half-written file beside them."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    example = json.loads(EXAMPLE.read_text("utf-8"))
+    with (tmp_path / "units.jsonl").open("w", encoding="utf-8") as units:
+        for i in range(20_000):
+            units.write(json.dumps(example | {"unit": example["unit"] | {"id": f"u{i}"}}) + "\n")
+    (tmp_path / "placements.jsonl").write_text("before\n", encoding="utf-8")
+    (tmp_path / "results.jsonl").write_text("before\n", encoding="utf-8")
+    scratch = tmp_path / "tmpdir"
+    scratch.mkdir()
+    command = [
+        *(sys.executable, "-m", "govopen_rules", "cohort", "units.jsonl", "--region", "xuanwei"),
+        *("--year", "2020", "--placements", "placements.jsonl", "--results", "results.jsonl"),
+    ]
+    proc = subprocess.Popen(
+        command, cwd=tmp_path, env={**os.environ, "TMPDIR": str(scratch)},
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while not list(scratch.iterdir()) and proc.poll() is None:  # the standings are under way
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    time.sleep(0.5)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 143, err
+    assert list(scratch.iterdir()) == []
+    assert (tmp_path / "placements.jsonl").read_text("utf-8") == "before\n"
+    assert (tmp_path / "results.jsonl").read_text("utf-8") == "before\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "placements.jsonl", "results.jsonl", "tmpdir", "units.jsonl",
+    ]  # fmt: skip
+
+
+def test_a_unit_that_shares_its_id_is_taken_out_of_the_streamed_results(tmp_path: Path) -> None:
+    """Its result was written before the second unit with its id was read; neither is placed,
+    so neither is in the results."""
+    example = json.loads(EXAMPLE.read_text("utf-8"))
+    lines = [
+        json.dumps(example | {"unit": example["unit"] | {"id": unit_id}}, ensure_ascii=False)
+        for unit_id in ("a", "b", "a", "c")
+    ]
+    (tmp_path / "units.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    results = tmp_path / "results.jsonl"
+    status = cli.main(
+        [
+            *("cohort", str(tmp_path / "units.jsonl"), "--region", "xuanwei", "--year", "2020"),
+            *("--results", str(results)),
+        ]
+    )
+    assert status == 1
+    ids = [json.loads(line)["unit"]["id"] for line in results.read_text("utf-8").splitlines()]
+    assert ids == ["b", "c"]

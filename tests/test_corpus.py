@@ -280,7 +280,10 @@ def _run_subprocess(case: dict[str, Any], tmp: Path) -> Outcome:
                 assert time.monotonic() < deadline, "the cohort never started its workers"
                 time.sleep(0.05)
             time.sleep(1.0)  # the workers are busy: not still starting
-            os.killpg(proc.pid, signal.SIGINT)
+            if case["interrupt"] == "SIGTERM":  # as a supervisor stops the command itself
+                os.kill(proc.pid, signal.SIGTERM)
+            else:
+                os.killpg(proc.pid, signal.SIGINT)
         try:
             out, err = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:

@@ -283,7 +283,7 @@ def test_text_that_looks_like_a_formula_stays_text_in_a_workbook(tmp_path: Path)
     named = [c for c in cells if c.value == name]
     assert named and all(c.data_type == "s" for c in named)
     assert not [c for c in cells if c.data_type == "f"]
-    assert any(isinstance(c.value, str) and "宝塔区\\x01" in c.value for c in cells)
+    assert any(isinstance(c.value, str) and "宝塔区\\u0001" in c.value for c in cells)
     facts = {k: v for k, v in cohort["units"][0].items() if k != "published"}
     unit = evaluate(facts, region="yanan", year=2020)
     result_workbook(unit).save(path)

@@ -77,6 +77,8 @@ def quickly(seconds: float = 1.0) -> Any:
         (True, "is not a number"),
         ("0_5", "is not a number"),  # Decimal("0_5") is 5
         ("1_000.5", "is not a number"),
+        ("０.５", "is not a number"),  # Decimal reads full-width digits
+        ("٣", "is not a number"),  # and Arabic-Indic ones
     ],
 )
 def test_numbers_are_bounded_before_they_are_used(value: object, problem: str) -> None:

@@ -21,7 +21,7 @@ import argparse
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from govopen_rules.cli.cohort_input import streamed_units
 from govopen_rules.cli.common import (
@@ -34,7 +34,8 @@ from govopen_rules.cli.common import (
 )
 from govopen_rules.cli.inputs import add_output_option, read_units, write_output
 from govopen_rules.cli.progress import bar
-from govopen_rules.conversion import UNENCODABLE, to_json, unstructure
+from govopen_rules.cli.streamed_output import drop_results_of, streamed_file
+from govopen_rules.conversion import to_json, unstructure
 from govopen_rules.engines import ENGINE_NAMES
 from govopen_rules.errors import InputError
 from govopen_rules.evaluation.cohort import CohortResult, Placement, evaluate_many
@@ -127,8 +128,14 @@ def run(args: argparse.Namespace, registry: RegistryFactory) -> int:
         given = read_units(args.file, reg.fact_kinds, cohort=True)
         units, total = given.units, len(given.units)
     with ExitStack() as files:
-        sink = files.enter_context(args.results.open("wb")) if args.results else None
-        ranking = files.enter_context(_open(args.placements)) if args.placements else None
+        sink = (
+            files.enter_context(streamed_file(args.results, binary=True)) if args.results else None
+        )
+        ranking = (
+            files.enter_context(streamed_file(args.placements, binary=False))
+            if args.placements
+            else None
+        )
         with bar(total, "评估 evaluating") as advance:
 
             def write(line: bytes) -> None:
@@ -168,6 +175,8 @@ def run(args: argparse.Namespace, registry: RegistryFactory) -> int:
                     )
             else:
                 cohort = evaluate_many(units, registry=reg, **options)
+        if sink is not None:  # a unit another unit's id took out: its result goes too
+            drop_results_of(sink, _duplicated_ids(cohort))
     status = _report_failures(args.file, cohort)
     rubric = reg.get_rubric(args.region, args.year)
     if args.format == "json":
@@ -182,9 +191,14 @@ def run(args: argparse.Namespace, registry: RegistryFactory) -> int:
     return written or status
 
 
-def _open(path: Path) -> TextIO:
-    """A JSON Lines file to write (a failure names it: see ``cli.main``)."""
-    return path.open("w", encoding="utf-8", errors=UNENCODABLE)
+def _duplicated_ids(cohort: CohortResult) -> set[str]:
+    """The ids that several units of the cohort gave (none of them is placed)."""
+    found = set()
+    for failure in cohort.failures:
+        said = f"unit.id: {failure.unit_id!r} is also the id of"
+        if failure.unit_id is not None and any(e.startswith(said) for e in failure.errors):
+            found.add(failure.unit_id)
+    return found
 
 
 def placement_line(group: str, placement: Placement) -> str:

@@ -14,9 +14,12 @@ warning) and ``--max-input-mb`` (see :mod:`govopen_rules.cli.common`).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 from functools import cache
 from types import ModuleType
 
@@ -91,14 +94,15 @@ def _add_common_options(parser: argparse.ArgumentParser) -> None:
 
 def main(argv: Sequence[str] | None = None, *, registry: Registry | None = None) -> int:
     """Entry point; returns the exit status (0 ok, 1 bad input, 2 usage, 130 Ctrl-C, 141 the
-    reader of the output went away).
+    reader of the output went away; SIGTERM exits 143 once what the command started is
+    cleaned up).
 
     ``registry`` chooses the plugins (default: every installed one, skipping a broken plugin
     with a warning on stderr unless ``--strict-plugins``); tests pass their own.
     """
     args = _parser().parse_args(argv)
     try:
-        with input_limit(args.max_input_mb):
+        with input_limit(args.max_input_mb), _terminated_as_exit():
             status: int = COMMANDS[args.command].run(args, _registry_factory(args, registry))
         sys.stdout.flush()  # a closed pipe or a full disk shows here, not at interpreter exit
     except ValidationError as exc:
@@ -116,6 +120,29 @@ def main(argv: Sequence[str] | None = None, *, registry: Registry | None = None)
             return error(f"cannot write {exc.filename}: {exc.strerror or exc}")
         return error(f"cannot write the output: {exc.strerror or exc}")
     return status
+
+
+EXIT_TERMINATED = 128 + 15
+
+
+@contextlib.contextmanager
+def _terminated_as_exit() -> Iterator[None]:
+    """SIGTERM ends the command as an exception does, so that what it started is cleaned up
+    (the cohort's temporary standings, its worker pool, a half-written output's temporary
+    file): killed by the signal's default action, a stopped cohort left them behind. Only in
+    the main thread, and the handler before is put back."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        raise SystemExit(EXIT_TERMINATED)
+
+    before = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, before)
 
 
 def _registry_factory(args: argparse.Namespace, given: Registry | None) -> RegistryFactory:

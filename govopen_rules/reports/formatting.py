@@ -28,15 +28,16 @@ STATUS_WORDS = {
 }
 
 
-#: Control characters other than tab and line breaks (C0: what a terminal acts on, what no
-#: worksheet takes): a report writes each as its escape. JSON's own escaping leaves none of
-#: them raw, so a JSON report stays valid (DEL, which JSON leaves raw, is left alone: ``\x7f``
-#: would not be JSON).
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+#: Control characters other than tab and line breaks: C0 (what a terminal acts on, what no
+#: worksheet takes), DEL, C1 (U+009B is a terminal's CSI) and the bidirectional overrides and
+#: isolates (U+202E shows a name backwards). A report writes each as an escape that JSON reads
+#: back as the same character (``\u001b``, ``\u202e``), so a JSON report stays valid and a text
+#: report shows where the character was.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def _control_escape(found: re.Match[str]) -> str:
-    return f"\\x{ord(found.group()):02x}"
+    return f"\\u{ord(found.group()):04x}"
 
 
 def printable(text: str) -> str:
@@ -44,8 +45,8 @@ def printable(text: str) -> str:
     (:data:`~govopen_rules.conversion.UNENCODABLE`): facts are refused with one, but a cohort
     entry's ``published`` tier, compared and never evaluated, may carry one, and a report must
     not end in a traceback for a name it quotes. A control character (a NUL, a terminal's
-    escape) in a name is written as its escape too (``\x00``, ``\x1b``), never raw, so a report
-    neither breaks a text tool nor drives the terminal that shows it."""
+    escape) in a name is written as its escape too (``\u0000``, ``\u001b``), never raw, so a
+    report neither breaks a text tool nor drives the terminal that shows it."""
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:

@@ -28,18 +28,29 @@ _BLOCKS = frozenset(
 )
 
 
+#: The widest a cell spans, as browsers clamp ``colspan``; a row span ends with the table.
+MAX_COLSPAN = 1000
+#: The most places a table's grid may have: a report's tables have a few hundred.
+MAX_GRID_CELLS = 1_000_000
+
+
 def _span(cell: _Element, name: str) -> int:
-    try:
-        return max(1, int(str(cell.get(name, "1")).strip() or 1))
-    except ValueError:
+    text = str(cell.get(name, "1")).strip()
+    if not text.isascii() or not text.isdigit():
         return 1
+    return max(1, int(text)) if len(text) <= 9 else 10**9  # clamped by the caller
 
 
 def table_grid(table: _Element) -> Grid:
-    """A ``<table>``'s rows with spans expanded: the spanned-over places are ``None``."""
+    """A ``<table>``'s rows with spans expanded: the spanned-over places are ``None``.
+
+    Spans are clamped as browsers clamp them (``colspan`` at :data:`MAX_COLSPAN`, ``rowspan``
+    at the table's last row), and a grid past :data:`MAX_GRID_CELLS` places is an error: a
+    207-byte page with ``rowspan="50000000"`` once filled 2.5 GB."""
     taken: dict[tuple[int, int], None] = {}
     rows: list[dict[int, str | None]] = []
-    for r, tr in enumerate(tr for tr in table.iter("tr") if _own_row(tr, table)):
+    own = [tr for tr in table.iter("tr") if _own_row(tr, table)]
+    for r, tr in enumerate(own):
         row: dict[int, str | None] = {}
         c = 0
         for cell in tr:
@@ -48,7 +59,13 @@ def table_grid(table: _Element) -> Grid:
             while (r, c) in taken:
                 row[c] = None
                 c += 1
-            rowspan, colspan = _span(cell, "rowspan"), _span(cell, "colspan")
+            rowspan = min(_span(cell, "rowspan"), len(own) - r)
+            colspan = min(_span(cell, "colspan"), MAX_COLSPAN)
+            if len(taken) + rowspan * colspan + c > MAX_GRID_CELLS:
+                raise ReportReadError(
+                    f"a table spans more than {MAX_GRID_CELLS:,} places (row {r + 1}: "
+                    f"rowspan {rowspan}, colspan {colspan}); no report's table is that large"
+                )
             row[c] = _text(cell)
             for dr in range(rowspan):
                 for dc in range(colspan):
@@ -60,6 +77,11 @@ def table_grid(table: _Element) -> Grid:
             c += 1
         rows.append(row)
     width = max((max(row, default=-1) + 1 for row in rows), default=0)
+    if width * len(rows) > MAX_GRID_CELLS:  # one wide row makes every row that wide
+        raise ReportReadError(
+            f"a table spans more than {MAX_GRID_CELLS:,} places ({len(rows):,} rows, "
+            f"{width:,} columns); no report's table is that large"
+        )
     return tuple(tuple(row.get(i) if i in row else None for i in range(width)) for row in rows)
 
 
@@ -149,11 +171,15 @@ def read_html(path: Path) -> PublishedDocument:
     paragraphs = _paragraphs(container)
     titles = [_text(t) for t in root.iter("title")]
     blocks = _paragraphs(root)
+    try:
+        grids = tuple(table_grid(t) for t in container.iter("table"))
+    except ReportReadError as exc:
+        raise ReportReadError(f"{path}: {exc}") from None
     return PublishedDocument(
         kind="HTML page",
         lines=tuple(paragraphs),
         wrapped=False,
-        grids=tuple(table_grid(t) for t in container.iter("table")),
+        grids=grids,
         title_text="\n".join([*blocks, *titles]),
         published=stated_date(_text(root)),
     )

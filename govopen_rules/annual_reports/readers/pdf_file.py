@@ -8,6 +8,9 @@ a page frame that pdfplumber also sees as a table has one-cell rows, whose text 
 
 from __future__ import annotations
 
+import mmap
+import re
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -23,7 +26,50 @@ from govopen_rules.annual_reports.readers.document import (
     stated_date,
 )
 
-__all__ = ["read_pdf"]
+__all__ = ["MAX_INFLATED_BYTES", "read_pdf"]
+
+#: The most a PDF's compressed (Flate) streams may inflate to in all, counted before pdfminer
+#: inflates any: a 408 KB PDF whose page held 400 MB of spaces once took 874 MB.
+MAX_INFLATED_BYTES = 200_000_000
+_STREAM_START = re.compile(rb"stream\r?\n")
+_PIECE = 1 << 16
+
+
+def _inflates_to(path: Path, limit: int) -> int:
+    """How many bytes the file's zlib streams inflate to, counted a piece at a time and no
+    further than ``limit`` + 1 (streams under other filters are not counted)."""
+    with path.open("rb") as file:
+        try:
+            data = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+        except ValueError:  # an empty file
+            return 0
+        with data:
+            total = 0
+            for found in _STREAM_START.finditer(data):
+                total += _inflated(data, found.end(), limit - total)
+                if total > limit:
+                    break
+            return total
+
+
+def _inflated(data: mmap.mmap, start: int, room: int) -> int:
+    head = data[start : start + 2]
+    if len(head) < 2 or head[0] & 0x0F != 8 or (head[0] << 8 | head[1]) % 31:
+        return 0  # not a zlib stream
+    inflate = zlib.decompressobj()
+    size, position, pending = 0, start, b""
+    while size <= room and not inflate.eof:
+        if not pending:
+            pending = data[position : position + _PIECE]
+            position += len(pending)
+            if not pending:
+                break
+        try:
+            size += len(inflate.decompress(pending, _PIECE))
+        except zlib.error:  # damaged: pdfminer says so, or reads what it can
+            break
+        pending = inflate.unconsumed_tail
+    return size
 
 
 def _inside(obj: dict[str, Any], boxes: list[tuple[float, float, float, float]]) -> bool:
@@ -43,6 +89,15 @@ def read_pdf(path: Path) -> PublishedDocument:
     """The text and ruled tables of a PDF; an error if it has no text layer."""
     lines: list[str] = []
     grids: list[Grid] = []
+    try:
+        inflated = _inflates_to(path, MAX_INFLATED_BYTES)
+    except OSError as exc:
+        raise ReportReadError(f"{path}: not a readable PDF ({exc})") from None
+    if inflated > MAX_INFLATED_BYTES:
+        raise ReportReadError(
+            f"{path}: its compressed streams inflate to more than {MAX_INFLATED_BYTES:,} bytes, "
+            "far more than a report's pages hold"
+        )
     try:
         with pdfplumber.open(path) as pdf:
             for page in pdf.pages:
