@@ -23,7 +23,7 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
-from govopen_rules.cli.cohort_input import streamed_units
+from govopen_rules.cli.cohort_input import is_json_lines, line_numbers, streamed_units
 from govopen_rules.cli.common import (
     RegistryFactory,
     add_extra_options,
@@ -120,7 +120,7 @@ def run(args: argparse.Namespace, registry: RegistryFactory) -> int:
     parameters = dict(args.param)
     calendar = calendar_years(args.calendar)  # read once here; the years travel to the workers
     runnable = reg.runnable(args.region, args.year, parameters, args.engine)  # unknown: fail first
-    streaming = args.file.is_dir() or args.file.suffix.lower() in (".jsonl", ".ndjson")
+    streaming = args.file.is_dir() or is_json_lines(args.file)
     units: Any
     if streaming:
         units, total = streamed_units(args.file)
@@ -217,8 +217,12 @@ def _report_failures(path: Path, cohort: CohortResult) -> int:
         return 0
     count = len(cohort.failures)
     lines = [f"{count} unit{'s' if count > 1 else ''} in {path} could not be evaluated:"]
-    for failure in cohort.failures[:MAX_FAILURES_LISTED]:
+    listed = cohort.failures[:MAX_FAILURES_LISTED]
+    at_line = line_numbers(path, {f.index for f in listed}) if is_json_lines(path) else {}
+    for failure in listed:
         who = f"units[{failure.index}]" + (f" ({failure.unit_id})" if failure.unit_id else "")
+        if failure.index in at_line:
+            who += f" at line {at_line[failure.index]}"
         first = failure.errors[0] if failure.errors else "failed"
         more = f" (and {len(failure.errors) - 1} more problems)" if len(failure.errors) > 1 else ""
         lines.append(f"  - {who}: {first}"[:500] + more)

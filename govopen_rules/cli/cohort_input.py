@@ -18,7 +18,7 @@ from govopen_rules.cli.common import input_limit_mb, over_the_limit
 from govopen_rules.errors import InputError
 from govopen_rules.evaluation.cohort import UnreadableUnit
 
-__all__ = ["streamed_units"]
+__all__ = ["is_json_lines", "line_numbers", "streamed_units"]
 
 Unit = bytes | str | UnreadableUnit
 _BOM = b"\xef\xbb\xbf"
@@ -40,6 +40,34 @@ def streamed_units(path: Path) -> tuple[Iterator[Unit], int]:
     if not stat.S_ISREG(mode):  # it is read twice: to count its units, then to send them
         raise InputError(f"cannot read {path}: a JSON Lines cohort must be a regular file")
     return _lines(path), _count(path)
+
+
+def is_json_lines(path: Path) -> bool:
+    """Whether a cohort file is JSON Lines (by its name: ``.jsonl``, ``.ndjson``)."""
+    return path.suffix.lower() in (".jsonl", ".ndjson") and not path.is_dir()
+
+
+def line_numbers(path: Path, indices: set[int]) -> dict[int, int]:
+    """The file line of each of these units (a unit is a line that holds something): read
+    again, a piece at a time, only to name the lines of the failures listed."""
+    found: dict[int, int] = {}
+    index = 0
+    try:
+        with path.open("rb") as stream:
+            number, blank = 1, True
+            for piece in iter(lambda: stream.readline(_PIECE), b""):
+                blank = blank and not piece.strip()
+                if piece.endswith(b"\n"):
+                    if not blank:
+                        if index in indices:
+                            found[index] = number
+                        index += 1
+                    number, blank = number + 1, True
+            if not blank and index in indices:
+                found[index] = number
+    except OSError:  # gone since: the failures are listed without their lines
+        return found
+    return found
 
 
 def _count(path: Path) -> int:
