@@ -329,3 +329,23 @@ def test_a_unit_that_shares_its_id_is_taken_out_of_the_streamed_results(tmp_path
     assert status == 1
     ids = [json.loads(line)["unit"]["id"] for line in results.read_text("utf-8").splitlines()]
     assert ids == ["b", "c"]
+
+
+def test_a_json_lines_cohort_is_counted_read_and_named_line_by_line_alike(tmp_path: Path) -> None:
+    """The progress total, the units sent and the lines named in failures agree, whatever the
+    blank lines, CRLF, a byte-order mark, a last line without its newline, or a blank line
+    longer than the input limit."""
+    from govopen_rules.cli.cohort_input import line_numbers, streamed_units
+    from govopen_rules.cli.common import input_limit
+
+    good = b'{"unit": {"id": "a"}}'
+    text = b"\xef\xbb\xbf" + good + b"\r\n\r\n  \n" + b" " * 3000 + b"\n" + b"{bad\n\n" + good
+    path = tmp_path / "units.jsonl"
+    path.write_bytes(text)
+    with input_limit(0.002):  # 2,000 bytes: the long blank line is past it
+        units, total = streamed_units(path)
+        sent = list(units)
+    assert total == len(sent) == 3
+    assert [type(u) for u in sent] == [bytes, bytes, bytes]
+    assert sent[0].startswith(b"{") and sent[1] == b"{bad\n"
+    assert line_numbers(path, {0, 1, 2}) == {0: 1, 1: 5, 2: 7}

@@ -122,7 +122,7 @@ def _make_input(spec: dict[str, Any], tmp: Path) -> None:
             raise AssertionError(f"unknown cohort_folder: {kind}")
     elif "jsonl_long_line_mb" in spec:  # a unit, a line longer than the limit, a unit
         line = json.dumps(example).encode()
-        long = b" " * int(spec["jsonl_long_line_mb"] * 1_000_000)
+        long = b'{"unit": "' + b"x" * int(spec["jsonl_long_line_mb"] * 1_000_000) + b'"}'
         (tmp / "input.jsonl").write_bytes(line + b"\n" + long + b"\n" + line.replace(b'"530381"', b'"x"') + b"\n")
     else:
         raise AssertionError(f"unknown make: {spec}")

@@ -95,17 +95,20 @@ def _lines(path: Path) -> Iterator[Unit]:
             if number == 1:
                 line = line.removeprefix(_BOM)  # Notepad starts a file with one
             if len(line) > limit and not line.endswith(b"\n"):
+                blank = not line.strip()  # a blank line is no unit, however long
                 for rest in iter(lambda: stream.readline(_PIECE), b""):  # pass over the rest
+                    blank = blank and not rest.strip()
                     if rest.endswith(b"\n"):
                         break
-                yield UnreadableUnit(f"line {number}: {over_the_limit(limit_mb)}")
+                if not blank:
+                    yield UnreadableUnit(over_the_limit(limit_mb))  # the failure names its line
                 continue
             if not line.strip():
                 continue
             try:
                 line.decode("utf-8")
             except UnicodeDecodeError as exc:
-                yield UnreadableUnit(f"line {number}: not UTF-8 text (byte {exc.start + 1})")
+                yield UnreadableUnit(f"not UTF-8 text (byte {exc.start + 1})")
                 continue
             yield line
 
