@@ -57,8 +57,8 @@ def test_failed_units_are_listed_and_the_exit_status_says_so(
     captured = capsys.readouterr()
     assert len(json.loads(captured.out)["results"]) == 2
     assert f"error: 2 units in {source} could not be evaluated:" in captured.err
-    assert "  - units[1] (u1): " in captured.err
-    assert "  - units[3]: not JSON" in captured.err
+    assert "  - units[1] (u1) at line 2: " in captured.err
+    assert "  - units[3] at line 4: not JSON" in captured.err
 
 
 def test_the_engine_is_chosen_on_the_command_line(capsys: pytest.CaptureFixture[str]) -> None:
@@ -157,8 +157,8 @@ def test_streamed_placements_still_report_duplicates_across_processes(
     assert cli.main(argv) == 1
     captured = capsys.readouterr()
     assert f"error: 3 units in {source} could not be evaluated:" in captured.err
-    assert "  - units[0] (u0): unit.id: 'u0' is also the id of units[3]" in captured.err
-    assert "  - units[3] (u0): unit.id: 'u0' is also the id of units[0]" in captured.err
+    assert "  - units[0] (u0) at line 1: unit.id: 'u0' is also the id of units[3]" in captured.err
+    assert "  - units[3] (u0) at line 4: unit.id: 'u0' is also the id of units[0]" in captured.err
     placed = [json.loads(line)["unit_id"] for line in placements.read_text().splitlines()]
     assert placed == ["u1", "u2"]
     assert "the ranking was streamed to the placements file" in captured.out
@@ -186,7 +186,7 @@ def test_lone_surrogates_are_refused_in_units_and_escaped_where_written(tmp_path
     for extra in ([], ["--processes", "2", *streamed]):
         done = subprocess.run([*command, *extra], capture_output=True, timeout=120)
         assert done.returncode == 1
-        assert b"units[1] (u1): unit.name: '\\ud800" in done.stderr
+        assert b"units[1] (u1) at line 2: unit.name: '\\ud800" in done.stderr
         assert b"holds a lone surrogate, U+D800" in done.stderr
         cohort = json.loads(done.stdout)  # valid UTF-8, valid JSON
         assert [f["index"] for f in cohort["failures"]] == [1]

@@ -18,6 +18,7 @@ that ``extends`` an installed one): with ``--processes``, every worker reads it 
 from __future__ import annotations
 
 import argparse
+import unicodedata
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack
 from pathlib import Path
@@ -195,9 +196,9 @@ def _duplicated_ids(cohort: CohortResult) -> set[str]:
     """The ids that several units of the cohort gave (none of them is placed)."""
     found = set()
     for failure in cohort.failures:
-        said = f"unit.id: {failure.unit_id!r} is also the id of"
-        if failure.unit_id is not None and any(e.startswith(said) for e in failure.errors):
-            found.add(failure.unit_id)
+        said = (e for e in failure.errors if e.startswith("unit.id: "))
+        if failure.unit_id is not None and any(" is also the id of " in e for e in said):
+            found.add(unicodedata.normalize("NFC", failure.unit_id))  # as the ids were compared
     return found
 
 

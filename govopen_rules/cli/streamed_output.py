@@ -15,6 +15,7 @@ import json
 import os
 import re
 import stat
+import unicodedata
 from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -66,7 +67,7 @@ _UNIT_ID = re.compile(rb'\{"unit":\{"id":("(?:[^"\\]|\\.)*")')
 
 def drop_results_of(stream: IO[bytes], unit_ids: Collection[str]) -> None:
     """Rewrite the results written to ``stream`` (open for writing, at its end) without the
-    lines of units whose ids are in ``unit_ids``."""
+    lines of units whose ids, NFC-normalised, are in ``unit_ids``."""
     name = Path(stream.name)
     if not unit_ids or not name.is_file():  # a device is written as it goes
         return
@@ -75,7 +76,9 @@ def drop_results_of(stream: IO[bytes], unit_ids: Collection[str]) -> None:
     with name.open("rb") as written, kept.open("wb") as out:
         for line in written:
             found = _UNIT_ID.match(line)
-            if found is None or json.loads(found.group(1)) not in unit_ids:
+            unit_id = None if found is None else json.loads(found.group(1))
+            shared = isinstance(unit_id, str) and unicodedata.normalize("NFC", unit_id) in unit_ids
+            if not shared:
                 out.write(line)
     os.replace(kept, name)
     stream.seek(0, os.SEEK_END)

@@ -35,6 +35,7 @@ warning names at most 20 units, then says how many more).
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Executor
 from contextlib import ExitStack
@@ -303,7 +304,10 @@ def evaluate_many(
             if outcome.identity != (None, None):
                 identity = outcome.identity  # the worker read it from the unit's JSON text
             unit_id = identity[0]
-            first = standings.claim(unit_id, index) if unit_id is not None else None
+            # Ids written in two Unicode forms (é as one code point or two) look the same in
+            # a 通报: they are one id.
+            claimed = None if unit_id is None else unicodedata.normalize("NFC", unit_id)
+            first = standings.claim(claimed, index) if claimed is not None else None
             if first is not None:
                 failures[index] = (f"unit.id: {unit_id!r} is also the id of units[{first}]",)
                 failed_identity[index] = identity
