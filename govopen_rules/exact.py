@@ -89,7 +89,7 @@ def _from_text(value: str) -> Decimal:
     if "_" in value:  # Decimal("0_5") is 5: digits grouped as Python writes them are not a number
         raise NumberError(value, "is not a number")
     if not value.isascii():  # Decimal also reads "０.５" and "٣"
-        raise NumberError(value, "is not a number", "write it in ASCII digits")
+        raise NumberError(value, "is not a number", "a number is written in ASCII: 0-9 . -")
     exponent = _EXPONENT.search(value)
     if exponent is not None and len(exponent.group(1).lstrip("0")) > 4:
         raise NumberError(value, "is out of range", _RANGE)

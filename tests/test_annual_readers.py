@@ -417,3 +417,19 @@ def test_a_pdfs_compressed_streams_are_counted_before_pdfminer_inflates_them(
     assert 1_000_000 < _inflates_to(path, 1_000_000) <= 1_000_000 + (1 << 16) + 1
     (tmp_path / "empty.pdf").write_bytes(b"")
     assert _inflates_to(tmp_path / "empty.pdf", 100) == 0
+    # found in review: the keyword ended by CR alone, or by spaces and LF, and a stream whose
+    # Flate data is written as hex or ASCII85 first, each passed uncounted
+    import base64
+
+    forms = {
+        "cr": b"<< /Filter /FlateDecode >>\nstream\r" + body,
+        "spaces": b"<< /Filter /FlateDecode >>\nstream  \n" + body,
+        "hex": b"<< /Filter [/AHx /Fl] >>\nstream\n" + body.hex().encode() + b">",
+        "a85": b"<< /Filter [/ASCII85Decode /FlateDecode] >>\nstream\r\n"
+        + base64.a85encode(body)
+        + b"~>",
+    }
+    for name, form in forms.items():
+        path = tmp_path / f"{name}.pdf"
+        path.write_bytes(b"%PDF-1.4\n1 0 obj " + form + b"\nendstream\nendobj\n")
+        assert _inflates_to(path, 10**9) == 3_000_000, name

@@ -226,3 +226,24 @@ def test_rubrics_and_schema(cli_registry: Registry, capsys: Capture) -> None:
     assert capsys.readouterr().out.startswith("cli\t2020\tcli-2020 v1")
     assert cli.main(["schema"], registry=cli_registry) == 0
     assert json.loads(capsys.readouterr().out)["title"] == "govopen-rules facts file"
+
+
+@pytest.mark.parametrize("form", ["text", "html", "json"])
+def test_control_characters_in_a_name_are_escaped_in_a_report_file(
+    tmp_path: Path, form: str
+) -> None:
+    """-o wrote them raw where stdout escaped them (found in review); JSON stays valid."""
+    import json as json_module
+
+    from govopen_rules.cli import main as cli_main
+
+    facts = Path(__file__).parent / "corpus/files/facts/control-characters-in-name.json"
+    out = tmp_path / f"report.{form}"
+    assert cli_main(["evaluate", str(facts), "--region", "xuanwei", "--format", form, "-o", str(out)]) == 0
+    written = out.read_text(encoding="utf-8")
+    assert "\x00" not in written and "\x1b" not in written
+    if form == "json":
+        name = json_module.loads(written)["unit"]["name"]
+        assert name == "宣威市\x00人民政府\x1b[31m"
+    else:
+        assert "宣威市\\u0000人民政府\\u001b[31m" in written

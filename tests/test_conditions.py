@@ -177,8 +177,8 @@ def test_engine_agrees_with_the_reference_evaluator(
     from govopen_rules.engines.durable import MAX_ALTERNATIVES, DurableEngine, alternatives
 
     cond = parse(data)
-    probes: dict[tuple[str, str], Any] = {}
-    compiled = {"$and": [{"kind": "t"}, compile_condition(cond, probes)]}
+    probes: dict[tuple[str, str, str], Any] = {}
+    compiled = {"$and": [{"kind": "t"}, compile_condition(cond, probes, "t")]}
     if alternatives(compiled) >= MAX_ALTERNATIVES:  # refused by design: test_engine pins it
         with pytest.raises(EngineError, match="alternatives"):
             DurableEngine({"r": compiled}, probes=tuple(probes.values()))

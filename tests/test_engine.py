@@ -285,3 +285,27 @@ def test_no_regular_expression_reaches_durable_rules() -> None:
         assert sorted(engine.match(facts)) == [("cjk", 1), ("digits", 0)]
         with pytest.raises(EngineError, match="'~re0' is reserved"):
             engine.match([{"kind": "t", "~re0": True}])
+
+
+def test_probes_go_only_to_facts_of_their_kind_and_never_past_the_engines_limit() -> None:
+    """durable-rules drops a fact of about 253 values in silence: 260 patterns on one field
+    once matched nothing (found in review). Probes are added to facts of the rule's kind only,
+    and a fact they would take past the limit is an error that names the python engine."""
+    from govopen_rules.engines.durable_json import compile_selections
+    from govopen_rules.facts.encoding import MAX_PROPERTIES
+    from govopen_rules.rubric.compiler import Selection
+    from govopen_rules.rubric.conditions import Compare
+
+    def rules(n: int) -> dict[str, Selection]:
+        return {f"r{i}": Selection("t", (Compare("s", "matches", f"x{{{i}}}"),)) for i in range(n)}
+
+    selections, probes = compile_selections(rules(5))
+    with Engine(selections, probes=probes) as engine:
+        assert sorted(engine.match([{"kind": "t", "s": "x"}, {"kind": "u", "s": "x"}])) == [
+            ("r1", 0)
+        ]
+    selections, probes = compile_selections(rules(MAX_PROPERTIES))
+    with Engine(selections, probes=probes) as engine:
+        assert engine.match([{"kind": "u", "s": "x"}]) == []  # another kind: no probe at all
+        with pytest.raises(EngineError, match="engine='python'"):
+            engine.match([{"kind": "t", "s": "x"}])

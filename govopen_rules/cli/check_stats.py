@@ -12,7 +12,6 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
@@ -22,10 +21,10 @@ from govopen_rules.annual_reports.report import AnnualReport
 from govopen_rules.cli.common import (
     RegistryFactory,
     error,
-    ignore_interrupts,
     input_limit_mb,
     process_count,
     tolerance,
+    worker_pool,
 )
 from govopen_rules.conversion import UNENCODABLE, unstructure
 from govopen_rules.reports.findings import render_csv, render_json, render_text
@@ -86,7 +85,7 @@ def run(args: argparse.Namespace, registry: RegistryFactory) -> int:
             min(len(files), os.cpu_count() or 1) if len(files) > 1 else 1
         )
         if processes > 1:
-            with ProcessPoolExecutor(max_workers=processes, initializer=ignore_interrupts) as pool:
+            with worker_pool(processes) as pool:
                 outcomes = check_files(
                     files,
                     headings=headings,

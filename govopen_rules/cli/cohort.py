@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import unicodedata
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
@@ -30,8 +29,8 @@ from govopen_rules.cli.common import (
     add_extra_options,
     add_param_option,
     error,
-    ignore_interrupts,
     process_count,
+    worker_pool,
 )
 from govopen_rules.cli.inputs import add_output_option, read_units, write_output
 from govopen_rules.cli.progress import bar
@@ -166,9 +165,7 @@ def run(args: argparse.Namespace, registry: RegistryFactory) -> int:
                 ),
             }
             if args.processes > 0:
-                with ProcessPoolExecutor(
-                    max_workers=args.processes, initializer=ignore_interrupts
-                ) as pool:
+                with worker_pool(args.processes) as pool:
                     # The workers add the rubric files themselves (this registry has them).
                     rubric_files = [path.resolve() for path in args.rubric]
                     cohort = evaluate_many(

@@ -13,6 +13,7 @@ import os
 import stat
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from govopen_rules.cli.common import input_limit_mb, over_the_limit
 from govopen_rules.errors import InputError
@@ -53,7 +54,7 @@ def line_numbers(path: Path, indices: set[int]) -> dict[int, int]:
     found: dict[int, int] = {}
     index = 0
     try:
-        with path.open("rb") as stream:
+        with _past_bom(path) as stream:
             number, blank = 1, True
             for piece in iter(lambda: stream.readline(_PIECE), b""):
                 blank = blank and not piece.strip()
@@ -74,7 +75,7 @@ def _count(path: Path) -> int:
     """How many lines hold something, reading a piece of a line at a time."""
     total = 0
     try:
-        with path.open("rb") as stream:
+        with _past_bom(path) as stream:
             blank = True
             for piece in iter(lambda: stream.readline(_PIECE), b""):
                 blank = blank and not piece.strip()
@@ -90,10 +91,8 @@ def _count(path: Path) -> int:
 def _lines(path: Path) -> Iterator[Unit]:
     limit_mb = input_limit_mb()
     limit = int(limit_mb * 1_000_000)
-    with path.open("rb") as stream:
-        for number, line in enumerate(iter(lambda: stream.readline(limit + 1), b""), start=1):
-            if number == 1:
-                line = line.removeprefix(_BOM)  # Notepad starts a file with one
+    with _past_bom(path) as stream:
+        for line in iter(lambda: stream.readline(limit + 1), b""):
             if len(line) > limit and not line.endswith(b"\n"):
                 blank = not line.strip()  # a blank line is no unit, however long
                 for rest in iter(lambda: stream.readline(_PIECE), b""):  # pass over the rest
@@ -111,6 +110,15 @@ def _lines(path: Path) -> Iterator[Unit]:
                 yield UnreadableUnit(f"not UTF-8 text (byte {exc.start + 1})")
                 continue
             yield line
+
+
+def _past_bom(path: Path) -> BinaryIO:
+    """The file opened after its byte-order mark, if it has one (Notepad writes one): counting,
+    sending and naming lines then see the same lines, a mark alone on the first line blank."""
+    stream = path.open("rb")
+    if stream.read(len(_BOM)) != _BOM:
+        stream.seek(0)
+    return stream
 
 
 def _file_unit(path: Path) -> Unit:

@@ -114,6 +114,8 @@ def main(argv: Sequence[str] | None = None, *, registry: Registry | None = None)
         return EXIT_BROKEN_PIPE
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
+    except Terminated:
+        return EXIT_TERMINATED
     except OSError as exc:  # writing the output failed (a full disk, /dev/full)
         _discard_stdout()
         if exc.filename:
@@ -125,18 +127,25 @@ def main(argv: Sequence[str] | None = None, *, registry: Registry | None = None)
 EXIT_TERMINATED = 128 + 15
 
 
+class Terminated(BaseException):
+    """SIGTERM arrived: a BaseException, so no handler in a command can swallow it."""
+
+
 @contextlib.contextmanager
 def _terminated_as_exit() -> Iterator[None]:
     """SIGTERM ends the command as an exception does, so that what it started is cleaned up
     (the cohort's temporary standings, its worker pool, a half-written output's temporary
-    file): killed by the signal's default action, a stopped cohort left them behind. Only in
-    the main thread, and the handler before is put back."""
+    file): killed by the signal's default action, a stopped cohort left them behind. A second
+    SIGTERM, while that is cleaned up, kills the process at once (a supervisor that asks twice
+    once found it hung in the pool's shutdown). Only in the main thread, and the handler before
+    is put back."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
 
     def stop(signum: int, frame: object) -> None:
-        raise SystemExit(EXIT_TERMINATED)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        raise Terminated
 
     before = signal.signal(signal.SIGTERM, stop)
     try:

@@ -56,6 +56,7 @@ import durable_rules_engine as _dre
 from govopen_rules.engines.durable_json import PROBE_PREFIX, Probe, compile_selections
 from govopen_rules.engines.protocol import Match
 from govopen_rules.errors import EngineError
+from govopen_rules.facts.encoding import MAX_PROPERTIES
 from govopen_rules.rubric.compiler import Selection
 
 __all__ = ["DurableEngine"]
@@ -266,7 +267,7 @@ class DurableEngine:
                     for key in fact:
                         if isinstance(key, str) and key.startswith(PROBE_PREFIX):
                             raise EngineError(f"facts[{index}]: field name {key!r} is reserved")
-            facts = [_probed(fact, self._probes) for fact in facts]
+            facts = [_probed(i, fact, self._probes) for i, fact in enumerate(facts)]
         matches: list[Match] = []
         for index, ruleset in enumerate(self._rulesets):
             matches += ruleset.match(facts, check=check and index == 0)
@@ -285,15 +286,30 @@ class DurableEngine:
         self.close()
 
 
-def _probed(fact: Mapping[str, object], probes: Sequence[Probe]) -> Mapping[str, object]:
-    """The fact with each probe's outcome where it holds the probe's field as text (elsewhere
-    the probe field is absent, and a ``matches`` on it fails, as a missing field does)."""
+def _probed(
+    index: int, fact: Mapping[str, object], probes: Sequence[Probe]
+) -> Mapping[str, object]:
+    """The fact with the outcome of each probe of its kind where it holds the probe's field as
+    text (elsewhere the probe field is absent, and a ``matches`` on it fails, as a missing
+    field does). The engine drops a fact of about 253 values in silence: one that the probes
+    take past :data:`~govopen_rules.facts.encoding.MAX_PROPERTIES` is an error (found in
+    review: 260 patterns on one field matched nothing)."""
+    kind = fact.get("kind")
     added = {
         probe.name: probe.fullmatch(value) is not None
         for probe in probes
-        if type(value := fact.get(probe.field)) is str
+        if probe.kind == kind and type(value := fact.get(probe.field)) is str
     }
-    return {**fact, **added} if added else fact
+    if not added:
+        return fact
+    size = len(added) + sum(len(v) if isinstance(v, list) else 1 for v in fact.values())
+    if size > MAX_PROPERTIES:
+        raise EngineError(
+            f"facts[{index}]: {size} values with the rubric's {len(added)} regular-expression "
+            f"tests of its kind; durable-rules takes at most {MAX_PROPERTIES}: evaluate with "
+            "engine='python'"
+        )
+    return {**fact, **added}
 
 
 class _Ruleset:

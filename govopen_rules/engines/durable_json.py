@@ -30,9 +30,10 @@ _DURABLE_OP = {"ne": "$neq", "lt": "$lt", "le": "$lte", "gt": "$gt", "ge": "$gte
 @attrs.frozen
 class Probe:
     """A regular expression tried in Python: ``name`` is the field the adapter adds to each
-    fact holding a text ``field``, true when the whole text matches ``pattern``."""
+    fact of ``kind`` holding a text ``field``, true when the whole text matches ``pattern``."""
 
     name: str
+    kind: str
     field: str
     pattern: str
     fullmatch: Callable[[str], object] = attrs.field(eq=False, repr=False)
@@ -43,16 +44,17 @@ PROBE_PREFIX = "~re"
 
 
 def compile_condition(
-    cond: Condition, probes: dict[tuple[str, str], Probe] | None = None
+    cond: Condition, probes: dict[tuple[str, str, str], Probe] | None = None, kind: str = ""
 ) -> dict[str, Any]:
-    """The durable-rules JSON for ``cond`` (to be put inside a ``$and`` with the kind test).
+    """The durable-rules JSON for ``cond`` (to be put inside a ``$and`` with the test of
+    ``kind``).
 
     ``probes`` collects the regular expressions tried in Python (a ``matches`` condition
     needs it)."""
     if isinstance(cond, All):
-        return {"$and": [compile_condition(c, probes) for c in cond.items]}
+        return {"$and": [compile_condition(c, probes, kind) for c in cond.items]}
     if isinstance(cond, Any_):
-        return {"$or": [compile_condition(c, probes) for c in cond.items]}
+        return {"$or": [compile_condition(c, probes, kind) for c in cond.items]}
     if isinstance(cond, Exists):
         return {("$ex" if cond.present else "$nex"): {cond.field: 1}}
     if cond.op == "eq":
@@ -62,11 +64,11 @@ def compile_condition(
     if cond.op == "matches":
         if probes is None:
             raise ValueError("a 'matches' condition is tried in Python: give probes")
-        key = (cond.field, str(cond.value))
+        key = (kind, cond.field, str(cond.value))
         probe = probes.get(key)
         if probe is None:
             name = f"{PROBE_PREFIX}{len(probes)}"
-            probe = Probe(name, cond.field, key[1], re.compile(key[1]).fullmatch)
+            probe = Probe(name, kind, cond.field, key[2], re.compile(key[2]).fullmatch)
             probes[key] = probe
         return {probe.name: True}
     return {_DURABLE_OP[cond.op]: {cond.field: cond.value}}
@@ -78,9 +80,9 @@ def compile_selections(
     """One durable-rules rule body per selection (the kind test, then each condition), and the
     regular expressions the adapter tries in Python for them."""
     out: dict[str, dict[str, Any]] = {}
-    probes: dict[tuple[str, str], Probe] = {}
+    probes: dict[tuple[str, str, str], Probe] = {}
     for name, selection in selections.items():
         parts: list[dict[str, Any]] = [{"kind": selection.kind}]
-        parts += [compile_condition(c, probes) for c in selection.conditions]
+        parts += [compile_condition(c, probes, selection.kind) for c in selection.conditions]
         out[name] = {"$and": parts}
     return out, tuple(probes.values())

@@ -93,7 +93,9 @@ _ENCODERS_MADE: dict[tuple[int, tuple[str, ...] | None], tuple[FactKind, _FactEn
 _IN_LINE = {
     FieldType.DATE: ("_date", "v.toordinal()"),
     FieldType.BOOL: ("_bool", "v"),
-    FieldType.STR: ("_str", f"v if v.isascii() and len(v) <= {MAX_TEXT_BYTES} else _fail()"),
+    # Other text (Chinese, most of it) is normalised and measured by the type's encoder in
+    # line too, not by a second, field-by-field encoding of the whole fact (5.6x slower).
+    FieldType.STR: ("_str", f"v if v.isascii() and len(v) <= {MAX_TEXT_BYTES} else {{enc}}(v)"),
     FieldType.INT: ("int", "v if -_INT64_MAX <= v <= _INT64_MAX else _fail()"),
 }
 
@@ -136,6 +138,7 @@ def _encoder(kind: FactKind, fields: tuple[str, ...] | None) -> _FactEncoder:
             lines.append("        size += len(v)")
         elif ftype in _IN_LINE:
             exact, in_line = _IN_LINE[ftype]
+            in_line = in_line.format(enc=f"_enc{i}")
             lines.append(
                 f"        out[{name!r}] = ({in_line}) if type(v) is {exact} else _enc{i}(v)"
             )

@@ -28,7 +28,9 @@ _BLOCKS = frozenset(
 )
 
 
-#: The widest a cell spans, as browsers clamp ``colspan``; a row span ends with the table.
+#: The widest a cell spans, as browsers clamp ``colspan``; a row span ends with the table
+#: (browsers end it with its row group and cap it at 65,534: the table's end is the tighter
+#: bound here, where a report's table has one group).
 MAX_COLSPAN = 1000
 #: The most places a table's grid may have: a report's tables have a few hundred.
 MAX_GRID_CELLS = 1_000_000
@@ -38,14 +40,14 @@ def _span(cell: _Element, name: str) -> int:
     text = str(cell.get(name, "1")).strip()
     if not text.isascii() or not text.isdigit():
         return 1
-    return max(1, int(text)) if len(text) <= 9 else 10**9  # clamped by the caller
+    return max(1, int(text)) if len(text.lstrip("0")) <= 9 else 10**9  # clamped by the caller
 
 
 def table_grid(table: _Element) -> Grid:
     """A ``<table>``'s rows with spans expanded: the spanned-over places are ``None``.
 
-    Spans are clamped as browsers clamp them (``colspan`` at :data:`MAX_COLSPAN`, ``rowspan``
-    at the table's last row), and a grid past :data:`MAX_GRID_CELLS` places is an error: a
+    Spans are clamped (``colspan`` at :data:`MAX_COLSPAN`, as browsers clamp it; ``rowspan`` at
+    the table's last row), and a grid past :data:`MAX_GRID_CELLS` places is an error: a
     207-byte page with ``rowspan="50000000"`` once filled 2.5 GB."""
     taken: dict[tuple[int, int], None] = {}
     rows: list[dict[int, str | None]] = []

@@ -8,6 +8,8 @@ a page frame that pdfplumber also sees as a table has one-cell rows, whose text 
 
 from __future__ import annotations
 
+import base64
+import binascii
 import mmap
 import re
 import zlib
@@ -31,13 +33,19 @@ __all__ = ["MAX_INFLATED_BYTES", "read_pdf"]
 #: The most a PDF's compressed (Flate) streams may inflate to in all, counted before pdfminer
 #: inflates any: a 408 KB PDF whose page held 400 MB of spaces once took 874 MB.
 MAX_INFLATED_BYTES = 200_000_000
-_STREAM_START = re.compile(rb"stream\r?\n")
+#: Where a stream's data begins: the keyword, then CRLF, CR, LF (pdfminer takes all three, and
+#: spaces before them).
+_STREAM_START = re.compile(rb"stream[ \t\f]*(?:\r\n|\r|\n)")
+#: A stream dictionary's filters, looked for just before the keyword.
+_FILTER = re.compile(rb"/Filter\s*(\[[^\]]*\]|/[A-Za-z0-9]+)")
+_NAME = re.compile(rb"/([A-Za-z0-9]+)")
 _PIECE = 1 << 16
 
 
 def _inflates_to(path: Path, limit: int) -> int:
     """How many bytes the file's zlib streams inflate to, counted a piece at a time and no
-    further than ``limit`` + 1 (streams under other filters are not counted)."""
+    further than ``limit`` + 1. A stream whose filters begin with ASCIIHex or ASCII85 (which
+    only shrink) is decoded first; streams behind other filters (LZW) are not counted."""
     with path.open("rb") as file:
         try:
             data = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
@@ -46,13 +54,32 @@ def _inflates_to(path: Path, limit: int) -> int:
         with data:
             total = 0
             for found in _STREAM_START.finditer(data):
-                total += _inflated(data, found.end(), limit - total)
+                source, start = _stream_data(data, found.start(), found.end())
+                total += _inflated(source, start, limit - total)
                 if total > limit:
                     break
             return total
 
 
-def _inflated(data: mmap.mmap, start: int, room: int) -> int:
+def _stream_data(data: mmap.mmap, keyword: int, start: int) -> tuple[bytes | mmap.mmap, int]:
+    """The bytes to inflate and where they begin: the file itself, or a text filter's output."""
+    before = data[max(0, keyword - 1024) : keyword]
+    filters = list(_FILTER.finditer(before))
+    names = _NAME.findall(filters[-1].group(1)) if filters else []
+    if not names or names[0] not in (b"ASCIIHexDecode", b"AHx", b"ASCII85Decode", b"A85"):
+        return data, start
+    hexed = names[0] in (b"ASCIIHexDecode", b"AHx")
+    end = data.find(b">" if hexed else b"~>", start)
+    text = bytes(data[start : end if end >= 0 else len(data)]).translate(None, b" \t\r\n\f\0")
+    try:
+        if hexed:
+            return binascii.unhexlify(text + b"0" * (len(text) % 2)), 0
+        return base64.a85decode(text), 0
+    except ValueError:  # damaged: pdfminer says so
+        return b"", 0
+
+
+def _inflated(data: bytes | mmap.mmap, start: int, room: int) -> int:
     head = data[start : start + 2]
     if len(head) < 2 or head[0] & 0x0F != 8 or (head[0] << 8 | head[1]) % 31:
         return 0  # not a zlib stream
