@@ -377,3 +377,24 @@ def test_a_second_sigterm_while_cleaning_up_ends_the_command(tmp_path: Path) -> 
     finally:
         if proc.poll() is None:
             os.kill(proc.pid, signal.SIGKILL)
+
+
+@pytest.mark.parametrize("ending", [b"\n", b"\r\n"])
+def test_the_input_limit_is_on_a_lines_content_whatever_its_ending(
+    tmp_path: Path, ending: bytes
+) -> None:
+    """A line of exactly the limit was refused when it ended in CRLF and taken with LF."""
+    from govopen_rules.cli.cohort_input import streamed_units
+    from govopen_rules.cli.common import input_limit
+    from govopen_rules.evaluation.cohort import UnreadableUnit
+
+    exactly = b'{"a": "' + b"x" * 91 + b'"}'
+    assert len(exactly) == 100
+    path = tmp_path / "units.jsonl"
+    path.write_bytes(exactly + ending + exactly + b"x" + ending)
+    with input_limit(0.0001):  # 100 bytes
+        units, total = streamed_units(path)
+        sent = list(units)
+    assert total == 2
+    assert sent[0] == exactly + ending
+    assert isinstance(sent[1], UnreadableUnit)

@@ -92,8 +92,10 @@ def _lines(path: Path) -> Iterator[Unit]:
     limit_mb = input_limit_mb()
     limit = int(limit_mb * 1_000_000)
     with _past_bom(path) as stream:
-        for line in iter(lambda: stream.readline(limit + 1), b""):
-            if len(line) > limit and not line.endswith(b"\n"):
+        # The limit is on a line's content: its ending (LF or CRLF) is read with it.
+        for line in iter(lambda: stream.readline(limit + 2), b""):
+            ended = line.endswith(b"\n")
+            if not ended and len(line) == limit + 2:  # more of this line follows
                 blank = not line.strip()  # a blank line is no unit, however long
                 for rest in iter(lambda: stream.readline(_PIECE), b""):  # pass over the rest
                     blank = blank and not rest.strip()
@@ -101,6 +103,10 @@ def _lines(path: Path) -> Iterator[Unit]:
                         break
                 if not blank:
                     yield UnreadableUnit(over_the_limit(limit_mb))  # the failure names its line
+                continue
+            if len(line.rstrip(b"\r\n")) > limit:
+                if line.strip():
+                    yield UnreadableUnit(over_the_limit(limit_mb))
                 continue
             if not line.strip():
                 continue
