@@ -433,3 +433,26 @@ def test_a_pdfs_compressed_streams_are_counted_before_pdfminer_inflates_them(
         path = tmp_path / f"{name}.pdf"
         path.write_bytes(b"%PDF-1.4\n1 0 obj " + form + b"\nendstream\nendobj\n")
         assert _inflates_to(path, 10**9) == 3_000_000, name
+    # RunLength (128 spaces per two bytes) and LZW streams are decoded and counted too
+    runs = b"\x81 " * 20_000 + b"\x80"
+    lzw = _lzw_literals(b"abc" * 1000)
+    for name, form in {
+        "rl": b"<< /Filter /RunLengthDecode >>\nstream\n" + runs,
+        "lzw": b"<< /Filter [/AHx /LZW] >>\nstream\n" + lzw.hex().encode() + b">",
+    }.items():
+        path = tmp_path / f"{name}.pdf"
+        path.write_bytes(b"%PDF-1.4\n1 0 obj " + form + b"\nendstream\nendobj\n")
+        assert _inflates_to(path, 10**9) == (2_560_000 if name == "rl" else 3000), name
+        assert _inflates_to(path, 100) <= 100 + 128, name
+
+
+def _lzw_literals(data: bytes) -> bytes:
+    """LZW codes that spell ``data`` byte by byte (9-bit codes, a clear code every 200 so the
+    code width never grows), then the end code: what pdfminer's LZW decoder reads."""
+    codes = []
+    for start in range(0, len(data), 200):
+        codes += [256, *data[start : start + 200]]
+    codes.append(257)
+    bits = "".join(f"{code:09b}" for code in codes)
+    bits += "0" * (-len(bits) % 8)
+    return int(bits, 2).to_bytes(len(bits) // 8, "big")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import io
 import mmap
 import re
 import zlib
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pdfplumber
+from pdfminer.lzw import LZWDecoder
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfplumber.utils.exceptions import PdfminerException
 
@@ -30,8 +32,8 @@ from govopen_rules.annual_reports.readers.document import (
 
 __all__ = ["MAX_INFLATED_BYTES", "read_pdf"]
 
-#: The most a PDF's compressed (Flate) streams may inflate to in all, counted before pdfminer
-#: inflates any: a 408 KB PDF whose page held 400 MB of spaces once took 874 MB.
+#: The most a PDF's compressed streams may decode to in all, counted before pdfminer decodes
+#: any: a 408 KB PDF whose page held 400 MB of spaces once took 874 MB.
 MAX_INFLATED_BYTES = 200_000_000
 #: Where a stream's data begins: the keyword, then CRLF, CR, LF (pdfminer takes all three, and
 #: spaces before them).
@@ -43,9 +45,9 @@ _PIECE = 1 << 16
 
 
 def _inflates_to(path: Path, limit: int) -> int:
-    """How many bytes the file's zlib streams inflate to, counted a piece at a time and no
-    further than ``limit`` + 1. A stream whose filters begin with ASCIIHex or ASCII85 (which
-    only shrink) is decoded first; streams behind other filters (LZW) are not counted."""
+    """How many bytes the file's streams decode to, counted a piece at a time and no further
+    than ``limit`` + 1: zlib (Flate) streams inflated, LZW and RunLength decoded, each after
+    ASCIIHex or ASCII85 (which only shrink) where the stream's filters begin with one."""
     with path.open("rb") as file:
         try:
             data = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
@@ -54,29 +56,76 @@ def _inflates_to(path: Path, limit: int) -> int:
         with data:
             total = 0
             for found in _STREAM_START.finditer(data):
-                source, start = _stream_data(data, found.start(), found.end())
-                total += _inflated(source, start, limit - total)
+                source, start, filters = _stream_data(data, found.start(), found.end())
+                total += _decoded_size(source, start, filters, limit - total)
                 if total > limit:
                     break
             return total
 
 
-def _stream_data(data: mmap.mmap, keyword: int, start: int) -> tuple[bytes | mmap.mmap, int]:
-    """The bytes to inflate and where they begin: the file itself, or a text filter's output."""
+_LZW = (b"LZWDecode", b"LZW")
+_RUN_LENGTH = (b"RunLengthDecode", b"RL")
+
+
+def _decoded_size(
+    source: bytes | mmap.mmap, start: int, filters: list[bytes], room: int
+) -> int:
+    """How much the stream's first expanding filter gives (LZW and RunLength decoded and
+    counted, Flate inflated and counted), no further than ``room`` + 1."""
+    if filters and filters[0] in _LZW + _RUN_LENGTH:
+        end = source.find(b"endstream", start)
+        raw = bytes(source[start : end if end >= 0 else len(source)])
+        if filters[0] in _LZW:
+            return _lzw_size(raw, room)
+        return _run_length_size(raw, room)
+    return _inflated(source, start, room)
+
+
+def _lzw_size(raw: bytes, room: int) -> int:
+    size = 0
+    for piece in LZWDecoder(io.BytesIO(raw)).run():
+        size += len(piece)
+        if size > room:
+            break
+    return size
+
+
+def _run_length_size(raw: bytes, room: int) -> int:
+    """RunLength's output counted, not made: a length byte under 128 copies that many + 1
+    bytes, one over 128 repeats the next byte 257 - length times, 128 ends the data."""
+    size = position = 0
+    while position < len(raw) and size <= room:
+        length = raw[position]
+        if length == 128:
+            break
+        if length < 128:
+            size += length + 1
+            position += length + 2
+        else:
+            size += 257 - length
+            position += 2
+    return size
+
+
+def _stream_data(
+    data: mmap.mmap, keyword: int, start: int
+) -> tuple[bytes | mmap.mmap, int, list[bytes]]:
+    """The bytes to decode, where they begin, and the filters left: the file itself, or a
+    text filter's output (ASCIIHex and ASCII85 only shrink, so they are decoded here)."""
     before = data[max(0, keyword - 1024) : keyword]
     filters = list(_FILTER.finditer(before))
     names = _NAME.findall(filters[-1].group(1)) if filters else []
     if not names or names[0] not in (b"ASCIIHexDecode", b"AHx", b"ASCII85Decode", b"A85"):
-        return data, start
+        return data, start, names
     hexed = names[0] in (b"ASCIIHexDecode", b"AHx")
     end = data.find(b">" if hexed else b"~>", start)
     text = bytes(data[start : end if end >= 0 else len(data)]).translate(None, b" \t\r\n\f\0")
     try:
         if hexed:
-            return binascii.unhexlify(text + b"0" * (len(text) % 2)), 0
-        return base64.a85decode(text), 0
+            return binascii.unhexlify(text + b"0" * (len(text) % 2)), 0, names[1:]
+        return base64.a85decode(text), 0, names[1:]
     except ValueError:  # damaged: pdfminer says so
-        return b"", 0
+        return b"", 0, []
 
 
 def _inflated(data: bytes | mmap.mmap, start: int, room: int) -> int:
