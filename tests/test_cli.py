@@ -247,3 +247,17 @@ def test_control_characters_in_a_name_are_escaped_in_a_report_file(
         assert name == "宣威市\x00人民政府\x1b[31m"
     else:
         assert "宣威市\\u0000人民政府\\u001b[31m" in written
+
+
+def test_a_new_plugin_named_as_yaml_reads_a_word_still_loads(tmp_path: Path) -> None:
+    """region: yes was written unquoted and read back as True; a region past 40 characters
+    failed half-way ("File name too long") and left half a plugin behind."""
+    from govopen_rules import load_rubric
+    from govopen_rules.cli.scaffold import new_plugin
+
+    for region in ("yes", "null", "off"):
+        written = new_plugin(region, 2020, tmp_path)
+        assert load_rubric(written / f"govopen_{region}/{region}-2020.yaml").region == region
+    with pytest.raises(ValueError, match="at most 40"):
+        new_plugin("a" * 41, 2020, tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["null", "off", "yes"]

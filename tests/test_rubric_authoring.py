@@ -497,3 +497,17 @@ def test_the_command_line_prints_one_line(
         reg.get_rubric("testland", 2020), reg.fact_kinds, {"a6_two_defects": "0.3"}
     )
     assert compiled_ok.parameters["a6_two_defects"] == Decimal("0.3")
+
+
+def test_grade_lines_must_go_from_the_highest_down() -> None:
+    """An override such as excellent_min=10 once gave the best units 良好 and the worst 优秀
+    (the scale was sorted by threshold in silence); in a rubric file, likewise."""
+    from govopen_rules import GovOpenRulesError
+    from govopen_rules.plugins.registry import default_registry
+
+    registry = default_registry()
+    with pytest.raises(GovOpenRulesError, match="parameter 'good_min': 良好 from 60 is not below"):
+        registry.runnable("yanan", 2020, {"excellent_min": "10", "good_min": "60"})
+    with pytest.raises(GovOpenRulesError, match="is not below 优秀 from 0.5"):
+        registry.runnable("yanan", 2020, {"excellent_min": ".5"})
+    registry.runnable("yanan", 2020, {"excellent_min": "70", "good_min": "50"})  # in order

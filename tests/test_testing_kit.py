@@ -333,3 +333,46 @@ def test_builders_use_the_kits_facts_file() -> None:
     import builders
 
     assert builders.facts_file is govopen_rules.testing.facts_file
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("region: r\nyear: 2020\nas_of: 2020-13-01\ncases: []\n", "$: cannot read: month must be"),
+        ("region: r\nyear: 2020\nfacts: null\ncases: []\n", "$.facts: expected a list of facts"),
+        (
+            "region: r\nyear: 2020\ncases:\n- {name: a, expect: {total: 1}, facts: null}\n",
+            "cases[0].facts: expected a list of facts",
+        ),
+        (
+            "region: r\nyear: 2020\ncases:\n- {name: a, expect: {total: 1}, remove: null}\n",
+            "cases[0].remove: expected a list",
+        ),
+        (
+            "region: r\nyear: 2020\ncases:\n- {name: a, expect: {total: 1}, add: null}\n",
+            "cases[0].add: expected a list",
+        ),
+        (
+            "region: r\nyear: 2020\ncases:\n- name: a\n  expect: {total: 1}\n"
+            "  patch: [{match: null, set: null}]\n",
+            "cases[0].patch[0]: expected {match: {...}, set: {...}}",
+        ),
+        (
+            "region: r\nyear: 2020\ncases:\n- name: a\n  expect:\n    total: 3\n    total: 10\n",
+            "line 7: the key 'total' is given twice; say it once",
+        ),
+    ],
+)
+def test_a_broken_case_file_is_one_line_naming_the_place(
+    tmp_path: Path, text: str, said: str
+) -> None:
+    """Each of these ended collection in a traceback, or (a key given twice) was kept in
+    silence, so a wrong expectation was never checked."""
+    from govopen_rules.testing.cases import CaseFileError, load_case_file
+
+    path = tmp_path / "broken.cases.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(CaseFileError) as refused:
+        load_case_file(path)
+    assert said in str(refused.value)
+    assert "\n" not in str(refused.value)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import re
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -491,3 +492,32 @@ def test_previous_year_file_must_stay_in_the_reports_folder(
         path.write_text(json.dumps(report | {"previous_year_file": name}), encoding="utf-8")
         assert cli.main(["check-stats", str(path)]) == 1
         assert "is not in the report's folder" in capsys.readouterr().err
+
+
+def test_a_facts_file_built_by_hand_is_checked_as_a_facts_mapping_is() -> None:
+    """FactsFile's classes do not check types: a float of text, a list of text or a flag of
+    text once scored in silence ('ab' as two missing reply elements, 'no' as extended), and
+    other values crashed deep in scoring. Each is now named with its path."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from govopen_rules import FactsFile, FactsValidationError, Unit, evaluate, evaluate_many
+    from govopen_rules.facts.model import InformationRequest, SelfScore
+
+    unit = Unit(id="u1", name="某县", kind="county_government")
+    day = dt.date(2020, 9, 28)
+    cases = {
+        "facts[0].missing_reply_elements": InformationRequest(
+            received_on=day, missing_reply_elements="ab"  # type: ignore[arg-type]
+        ),
+        "facts[0].extended": InformationRequest(received_on=day, extended="no"),  # type: ignore[arg-type]
+        "facts[0].points": SelfScore(indicator="A6", points=Decimal("1e-30")),
+    }
+    for path, fact in cases.items():
+        with pytest.raises(FactsValidationError, match=re.escape(path)):
+            evaluate(FactsFile(unit=unit, year=2020, facts=(fact,)), region="xuanwei")
+    with pytest.raises(FactsValidationError, match="year: '2020' is not a whole number"):
+        evaluate(FactsFile(unit=unit, year="2020", facts=()), region="xuanwei")  # type: ignore[arg-type]
+    bad = FactsFile(unit=Unit(id=9, name="x", kind="county_government"), year=2020, facts=())  # type: ignore[arg-type]
+    cohort = evaluate_many([FactsFile(unit=unit, year=2020, facts=()), bad], region="xuanwei", year=2020)
+    assert [(f.index, f.errors) for f in cohort.failures] == [(1, ("unit.id: 9 is not a string",))]

@@ -406,3 +406,4 @@ def test_a_workbook_that_unpacks_past_the_limit_is_refused_before_it_is_read(
         assert "unpacks to more than 1,000 bytes" in str(refused.value)
     monkeypatch.setattr(workbook, "MAX_UNPACKED_BYTES", len(data) * 100)
     assert len(read_facts_workbook(io.BytesIO(data), kinds).units) == 1
+    assert len(read_facts_workbook(data, kinds).units) == 1  # bytes: once 'no attribute tell'

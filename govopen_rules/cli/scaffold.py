@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import shutil
 from pathlib import Path
 
 from govopen_rules.rubric.schema import rubric_json_schema
@@ -21,6 +22,9 @@ from govopen_rules.workdays import ANSWER_LIMIT, default_calendar
 __all__ = ["new_plugin"]
 
 _REGION = re.compile(r"[a-z][a-z0-9_]*")
+#: A region names a package, files and a rubric id: a 240-character one failed half-way
+#: ("File name too long") and left half a plugin behind.
+MAX_REGION_LENGTH = 40
 
 _PYPROJECT = """\
 [build-system]
@@ -68,7 +72,7 @@ _RUBRIC = """\
 # assessment office's table, row by row; every rule quotes the sentence it encodes.
 # docs/writing-a-plugin.md in govopen-rules, "Rubric file format", explains every key.
 id: {region}-{year}
-region: {region}
+region: "{region}"
 year: {year}
 version: "1"
 title: {region} {year}年政务公开考核细则
@@ -105,7 +109,7 @@ areas:
 _CASES = """\
 # Tests of {region}.a1.overdue_reply: where it fires, where it does not, and at its boundary.
 # {received} + 20 working days = {deadline} (the day after receipt is day 1).
-region: {region}
+region: "{region}"
 year: {year}
 unit: {{id: example, name: 示例县人民政府, kind: county_government}}
 facts:
@@ -174,11 +178,22 @@ where the source is ambiguous.
 
 def new_plugin(region: str, year: int, directory: Path) -> Path:
     """Write the plugin ``directory / region`` and return its path."""
-    if not _REGION.fullmatch(region):
-        raise ValueError(f"region {region!r}: use lower-case ASCII letters, digits and _")
+    if not _REGION.fullmatch(region) or len(region) > MAX_REGION_LENGTH:
+        raise ValueError(
+            f"region {region[:60]!r}: use lower-case ASCII letters, digits and _, at most "
+            f"{MAX_REGION_LENGTH} of them"
+        )
     target = directory / region
     if target.exists():
         raise FileExistsError(f"{target} already exists")
+    try:
+        return _write_plugin(region, year, target)
+    except BaseException:  # a plugin half written is no plugin: nothing is left behind
+        shutil.rmtree(target, ignore_errors=True)
+        raise
+
+
+def _write_plugin(region: str, year: int, target: Path) -> Path:
     calendar = default_calendar()
     received = calendar.add_workdays(dt.date(year, 3, 1), 1)
     deadline = calendar.add_workdays(received, ANSWER_LIMIT)

@@ -306,7 +306,7 @@ def evaluate_many(
             unit_id = identity[0]
             # Ids written in two Unicode forms (é as one code point or two) look the same in
             # a 通报: they are one id.
-            claimed = None if unit_id is None else unicodedata.normalize("NFC", unit_id)
+            claimed = unicodedata.normalize("NFC", unit_id) if isinstance(unit_id, str) else None
             first = standings.claim(claimed, index) if claimed is not None else None
             if first is not None:
                 failures[index] = (f"unit.id: {unit_id!r} is also the id of units[{first}]",)

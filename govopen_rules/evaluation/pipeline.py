@@ -10,10 +10,14 @@
 
 from __future__ import annotations
 
+import functools
+import types
+import typing
 from collections.abc import Mapping
 from decimal import Decimal
 
 from govopen_rules._version import library_version
+from govopen_rules.conversion import unstructure
 from govopen_rules.errors import CalendarYearMissingError, FactsValidationError
 from govopen_rules.evaluation.results import EvaluationResult
 from govopen_rules.evaluation.scoring import PreparedFact, UncoveredKind, score
@@ -56,9 +60,10 @@ def evaluate(
     else:
         runnable = reg.runnable(region, year, parameters, engine)
     # Problems in the facts are collected here and in deriving, then reported together.
-    draft = (
-        FactsDraft.of(facts) if isinstance(facts, FactsFile) else read_facts(facts, reg.fact_kinds)
-    )
+    if isinstance(facts, FactsFile):
+        draft = _read_back(facts, reg)
+    else:
+        draft = read_facts(facts, reg.fact_kinds)
     if draft.year is None:
         raise FactsValidationError(draft.problems)
     if year is None:
@@ -85,6 +90,47 @@ def evaluate(
     )
     reg.notify_result(result)
     return result
+
+
+def _read_back(facts: FactsFile, reg: Registry) -> FactsDraft:
+    """A :class:`FactsFile` checked as a facts mapping is: its classes do not check types, so one
+    built by hand with a dict for a fact, a float self-score or a date as text crashed deep in
+    scoring, and ``missing_reply_elements="ab"`` counted two missing elements. Its plain data is
+    read back, and every problem is named with its path, as in a facts file."""
+    # Text where a list belongs would be read back as a list of its characters.
+    problems = [
+        f"facts[{i}].{name}: expected a list, got {type(value).__name__} {value!r}"[:300]
+        for i, fact in enumerate(facts.facts)
+        for name in _list_fields(fact.__class__)
+        if not isinstance(value := getattr(fact, name, None), (tuple, list, type(None)))
+    ]
+    if problems:
+        raise FactsValidationError(problems)
+    try:
+        data = unstructure(facts)
+    except Exception as exc:  # not even plain data: nothing can be named more precisely
+        raise FactsValidationError(
+            [f"$: the FactsFile cannot be read back as facts ({type(exc).__name__}: {exc})"]
+        ) from None
+    return read_facts(data, reg.fact_kinds)
+
+
+@functools.lru_cache(maxsize=1024)
+def _list_fields(cls: type[object]) -> tuple[str, ...]:
+    """The fields of a fact class that hold a list (a tuple, or None)."""
+    try:
+        hints = typing.get_type_hints(cls)
+    except Exception:  # not a class of ours: read back as it is
+        return ()
+    found = []
+    for name, hint in hints.items():
+        options = typing.get_args(hint) if typing.get_origin(hint) in _UNIONS else (hint,)
+        if any(typing.get_origin(option) is tuple for option in options):
+            found.append(name)
+    return tuple(found)
+
+
+_UNIONS = (typing.Union, types.UnionType)
 
 
 def _derive_and_encode(

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import io
 import json
 import re
 import typing
@@ -347,13 +348,15 @@ class _Problems:
 
 
 def read_facts_workbook(
-    source: str | Path | IO[bytes], kinds: Mapping[str, FactKind]
+    source: str | Path | IO[bytes] | bytes, kinds: Mapping[str, FactKind]
 ) -> FactsWorkbook:
     """Read a facts workbook; raise :class:`FactsValidationError` naming every bad cell.
 
     Returns one facts mapping per unit (JSON-ready: dates as ``YYYY-MM-DD``, decimals as
     exact strings), in the order of the ``单位`` sheet.
     """
+    if isinstance(source, (bytes, bytearray)):  # the workbook's content itself
+        source = io.BytesIO(source)
     label = str(source) if isinstance(source, (str, Path)) else "workbook"
     unpacked = unpacked_size(source, MAX_UNPACKED_BYTES)
     if unpacked is not None and unpacked.problem is not None:

@@ -323,6 +323,16 @@ class _Compiler:
             self.errors.append(f"{path}.deduct.tiers: at_least must be >= 1 and increasing")
         if tiers and rule.deduct.mode != "per_unit":
             self.errors.append(f"{path}.deduct.tiers: tiers need mode per_unit")
+        for i, (at_least, _) in enumerate(tiers):
+            # More problems never cost less: tiers that did (3 overdue replies cost 1.5, 4 cost
+            # 0.1) passed because only their counts were checked.
+            fewer = deduction_for("per_unit", points, tiers, None, at_least - 1)
+            more = deduction_for("per_unit", points, tiers, None, at_least)
+            if at_least > 1 and more < fewer:
+                self.errors.append(
+                    f"{path}.deduct.tiers[{i}].points: {at_least} problems would cost {more}, "
+                    f"less than {at_least - 1} cost ({fewer}); more problems never cost less"
+                )
         cap = None if rule.cap is None else self.number(rule.cap, f"{path}.cap", used)
         minimum = None
         if rule.count.minimum is not None:
@@ -514,6 +524,25 @@ class _Compiler:
             labels = [label for label, _ in pairs]
             if len(set(labels)) != len(labels):
                 self.errors.append(f"{path}: duplicate grade labels {labels}")
+            # Grades are written highest first; a line at or above the one before it (an
+            # override such as excellent_min=10) once gave the best units the lower grade.
+            for i in range(1, len(pairs)):
+                (higher, over), (label, minimum) = pairs[i - 1], pairs[i]
+                if minimum < over:
+                    continue
+                problem = (
+                    f"{label} from {minimum} is not below {higher} from {over}; grades go "
+                    "from the highest down"
+                )
+                named = [
+                    g.min_score.param
+                    for g in (grades[i - 1], grades[i])
+                    if isinstance(g.min_score, ParamRef) and g.min_score.param in self.overridden
+                ]
+                if named:
+                    self.override_errors.append(f"parameter {named[-1]!r}: {problem}")
+                else:
+                    self.errors.append(f"{path}[{i}].min_score: {problem}")
             return make_scale(pairs, rubric.veto_grade)
 
         base = scale(rubric.grades, "grades")

@@ -21,11 +21,12 @@ from typing import Any
 import attrs
 import yaml
 
-from govopen_rules.errors import FactsValidationError, Problem, ValidationError
+from govopen_rules.errors import FactsValidationError, Problem, RubricError, ValidationError
 from govopen_rules.evaluation.pipeline import evaluate
 from govopen_rules.evaluation.results import EvaluationResult, Status, Verdict
 from govopen_rules.exact import parse_decimal
 from govopen_rules.plugins.registry import Registry
+from govopen_rules.rubric.reading import check_nodes
 
 __all__ = ["Case", "CaseFileError", "Mismatch", "check_case", "compare", "load_case_file"]
 
@@ -135,15 +136,38 @@ def _matches(fact: Mapping[str, Any], pattern: Mapping[str, Any]) -> bool:
     return all(fact.get(key) == value for key, value in pattern.items())
 
 
+def _listed(value: Any, source: str, path: str, what: str) -> list[Any]:
+    """A list the case file gives (``facts``, ``remove``, ``patch``, ``add``), or one line naming
+    where it is not one (``facts: null`` ended collection in a TypeError)."""
+    if not isinstance(value, list):
+        raise _fail(source, path, f"expected a list of {what}, got {value!r}"[:200])
+    return value
+
+
+def _a_mapping(value: Any, source: str, path: str) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise _fail(source, path, f"expected a mapping, got {value!r}"[:200])
+    return value
+
+
 def _edit(base: list[Any], case: Mapping[str, Any], source: str, path: str) -> list[Any]:
-    facts = copy.deepcopy(list(case["facts"]) if "facts" in case else base)
-    for i, pattern in enumerate(case.get("remove", [])):
+    given = case.get("facts", base)
+    facts = copy.deepcopy(list(_listed(given, source, f"{path}.facts", "facts")))
+    removed = _listed(case.get("remove", []), source, f"{path}.remove", "fact patterns")
+    for i, pattern in enumerate(removed):
+        pattern = _a_mapping(pattern, source, f"{path}.remove[{i}]")
         kept = [f for f in facts if not _matches(f, pattern)]
         if len(kept) == len(facts):
             raise _fail(source, f"{path}.remove[{i}]", f"no base fact matches {pattern!r}")
         facts = kept
-    for i, patch in enumerate(case.get("patch", [])):
-        if not isinstance(patch, Mapping) or set(patch) != {"match", "set"}:
+    patches = _listed(case.get("patch", []), source, f"{path}.patch", "patches")
+    for i, patch in enumerate(patches):
+        if (
+            not isinstance(patch, Mapping)
+            or set(patch) != {"match", "set"}
+            or not isinstance(patch["match"], Mapping)
+            or not isinstance(patch["set"], Mapping)
+        ):
             raise _fail(source, f"{path}.patch[{i}]", "expected {match: {...}, set: {...}}")
         hits = [f for f in facts if _matches(f, patch["match"])]
         if not hits:
@@ -154,7 +178,7 @@ def _edit(base: list[Any], case: Mapping[str, Any], source: str, path: str) -> l
                     fact.pop(key, None)
                 else:
                     fact[key] = value
-    facts.extend(copy.deepcopy(list(case.get("add", []))))
+    facts.extend(copy.deepcopy(_listed(case.get("add", []), source, f"{path}.add", "facts")))
     return facts
 
 
@@ -162,9 +186,17 @@ def load_case_file(path: Path) -> list[Case]:
     """Read a case file into cases; raise :class:`CaseFileError` naming the problem."""
     source = str(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise _fail(source, "$", f"cannot read: {exc}") from None
+        text = path.read_text(encoding="utf-8")
+        # A key given twice is refused, as in a rubric (expect: {total: 3, total: 10} once
+        # checked only the 10); a date YAML cannot build (2020-13-01) is one line.
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        if root is not None:
+            check_nodes(root, path)
+        data = yaml.safe_load(text)
+    except RubricError as exc:
+        raise _fail(source, "$", str(exc).removeprefix(f"{path}: $: ")) from None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError, TypeError) as exc:
+        raise _fail(source, "$", f"cannot read: {' '.join(str(exc).split())}"[:300]) from None
     if not isinstance(data, Mapping):
         raise _fail(source, "$", "expected a mapping with region, year and cases")
     extra = set(data) - _FILE_KEYS
@@ -177,7 +209,7 @@ def load_case_file(path: Path) -> list[Case]:
         raise _fail(source, "$.year", f"{data['year']!r} is not a year")
     if not isinstance(data["cases"], list):
         raise _fail(source, "$.cases", "expected a list of cases")
-    base = list(data.get("facts", []))
+    base = _listed(data.get("facts", []), source, "$.facts", "facts")
     cases = []
     for i, raw in enumerate(data["cases"]):
         path_i = f"cases[{i}]"

@@ -21,7 +21,8 @@ from collections.abc import Mapping
 from govopen_rules.annual_reports.breakdowns import check_breakdown  # the checks own the arithmetic
 from govopen_rules.facts import model as f
 from govopen_rules.facts.kinds import DeriveContext
-from govopen_rules.plugins.builtin.derive_records import answer_deadline
+from govopen_rules.plugins.builtin.derive_records import answer_deadline, observed
+from govopen_rules.plugins.builtin.derive_records import in_order as _in_order
 
 __all__ = ["DEADLINE_MEASURES"]
 
@@ -46,15 +47,6 @@ def _late(due: dt.date | None, done: dt.date | None, as_of: dt.date | None) -> d
 #: The longest observation window of a new-media account read, in days: two years (a window of
 #: two centuries once took 75 s and 2 GB to list its silent days).
 MAX_WINDOW_DAYS = 731
-
-
-def _in_order(first_name: str, first: dt.date, then_name: str, then: dt.date) -> None:
-    """An event dated before the one it follows (a reply before its request) has no delay to
-    measure: scored as it stands, it read as "on time". Refused, naming the later field."""
-    if then < first:
-        raise ValueError(
-            f"{then_name}: {then.isoformat()} is before {first_name} {first.isoformat()}"
-        )
 
 
 def guide_catalogue(fact: f.GuideCatalogue, ctx: DeriveContext) -> Measures:
@@ -155,11 +147,19 @@ def information_request(fact: f.InformationRequest, ctx: DeriveContext) -> Measu
         reply_defect_count: ``missing_reply_element_count`` plus 1 when ``overdue``; absent
             unless both are known.
 
-    A ``replied_on`` before ``received_on`` is refused (scored, it read as in time).
+    A ``replied_on``, ``correction_received_on`` or ``consulted_on`` before ``received_on``,
+    and an ``opinion_received_on`` before ``consulted_on``, are refused (scored, each read as
+    in time, or as a deadline before the request).
     """
     out: dict[str, object] = {"replied": fact.replied_on is not None}
-    if fact.received_on is not None and fact.replied_on is not None:
-        _in_order("received_on", fact.received_on, "replied_on", fact.replied_on)
+    if fact.received_on is not None:
+        for name in ("replied_on", "correction_received_on", "consulted_on"):
+            later = getattr(fact, name)
+            if later is not None:
+                _in_order("received_on", fact.received_on, name, later)
+    consulted, opinion = fact.consulted_on, fact.opinion_received_on
+    if consulted is not None and opinion is not None:
+        _in_order("consulted_on", consulted, "opinion_received_on", opinion)
     deadline = answer_deadline(fact, ctx)  # 条例's period, with 补正 and consultation
     if fact.received_on is not None and deadline is not None:
         out["deadline"] = deadline
@@ -189,11 +189,14 @@ def consultation(fact: f.Consultation, ctx: DeriveContext) -> Measures:
         unanswered_workdays: for a message with no reply, working days from ``received_on``
             to ``as_of``; absent without ``received_on`` or ``as_of``, or once replied.
 
-    A ``replied_on`` before ``received_on`` is refused (scored, it read as in time).
+    A ``replied_on`` before ``received_on``, or a ``received_on`` after the file's ``as_of``
+    (-240 working days unanswered, scored as clear), is refused.
     """
     out: dict[str, object] = {"replied": fact.replied_on is not None}
     if fact.received_on is None:
         return out
+    if fact.replied_on is None:  # counted to as_of, a later message waited a negative time
+        observed("received_on", fact.received_on, ctx)
     if fact.replied_on is not None:
         _in_order("received_on", fact.received_on, "replied_on", fact.replied_on)
         out["reply_workdays"] = ctx.calendar.workdays_between(fact.received_on, fact.replied_on)

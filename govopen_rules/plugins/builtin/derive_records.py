@@ -21,9 +21,28 @@ from govopen_rules.workdays import (
     THIRD_PARTY_OPINION_LIMIT,
 )
 
-__all__ = ["answer_deadline"]
+__all__ = ["answer_deadline", "in_order", "observed"]
 
 Measures = Mapping[str, object]
+
+
+def in_order(first_name: str, first: dt.date, then_name: str, then: dt.date) -> None:
+    """An event dated before the one it follows (a reply before its request) has no delay to
+    measure: scored as it stands, it read as "on time". Refused, naming the later field."""
+    if then < first:
+        raise ValueError(
+            f"{then_name}: {then.isoformat()} is before {first_name} {first.isoformat()}"
+        )
+
+
+def observed(name: str, day: dt.date, ctx: DeriveContext) -> None:
+    """A fact dated after the day the facts were observed (``as_of``) cannot have been seen:
+    counted to ``as_of``, its wait was negative and scored as in time. Refused."""
+    if ctx.as_of is not None and day > ctx.as_of:
+        raise ValueError(
+            f"{name}: {day.isoformat()} is after as_of {ctx.as_of.isoformat()}, the day the "
+            "facts were observed"
+        )
 
 
 def answer_deadline(fact: f.InformationRequest, ctx: DeriveContext) -> dt.date | None:
@@ -81,6 +100,10 @@ def hotline_case(fact: f.HotlineCase, ctx: DeriveContext) -> Measures:
             open case) when ``overdue``; 0 when closed in time; absent when ``overdue`` is.
     """
     out: dict[str, object] = {"closed": fact.closed_on is not None}
+    for name in ("closed_on", "due_on"):  # closed before it came in once read as in time
+        later = getattr(fact, name)
+        if later is not None:
+            in_order("received_on", fact.received_on, name, later)
     deadline = fact.due_on
     if deadline is None and fact.limit_workdays is not None:
         try:
