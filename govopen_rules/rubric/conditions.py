@@ -149,7 +149,9 @@ def _parse_leaf(
         raise ConditionError(path, f"expected exactly one operator of {', '.join(LEAF_OPS)}")
     ftype = fields[field]
     raw = data[op]
+    named = ""
     if isinstance(raw, Mapping) and set(raw) == {"param"}:
+        named = f" (from parameter {str(raw['param'])!r})"  # an override's mistake names it
         raw = resolve_param(str(raw["param"]))
     where = f"{path}.{op}"
     if not ftype.comparable:
@@ -159,7 +161,7 @@ def _parse_leaf(
     except ValueError as exc:
         if isinstance(exc, ConditionError):
             raise
-        raise ConditionError(where, f"{exc} (field {field!r} is {ftype.value})") from None
+        raise ConditionError(where, f"{exc} (field {field!r} is {ftype.value}){named}") from None
 
 
 def _is_leaf_op(key: object) -> TypeGuard[LeafOp]:
