@@ -444,6 +444,12 @@ def test_a_pdfs_compressed_streams_are_counted_before_pdfminer_inflates_them(
         path.write_bytes(b"%PDF-1.4\n1 0 obj " + form + b"\nendstream\nendobj\n")
         assert _inflates_to(path, 10**9) == (2_560_000 if name == "rl" else 3000), name
         assert _inflates_to(path, 100) <= 100 + 128, name
+    # a damaged LZW stream (pdfminer's decoder raises IndexError) counts what was read: the
+    # PDF is read as before, where pdfminer never decodes that stream (found in review)
+    path = tmp_path / "lzw-damaged.pdf"
+    path.write_bytes(b"%PDF-1.4\n1 0 obj << /Filter /LZWDecode >>\nstream\n" + b"\xff" * 64
+                     + b"\nendstream\nendobj\n")  # fmt: skip
+    assert _inflates_to(path, 10**9) == 0
 
 
 def _lzw_literals(data: bytes) -> bytes:

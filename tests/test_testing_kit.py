@@ -376,3 +376,19 @@ def test_a_broken_case_file_is_one_line_naming_the_place(
         load_case_file(path)
     assert said in str(refused.value)
     assert "\n" not in str(refused.value)
+
+
+def test_a_large_case_file_loads(tmp_path: Path) -> None:
+    """The rubric's bound on values (200,000) is no bound for a case file, whose size is its
+    own: one of 25,000 facts was refused as if aliases expanded it (found in review)."""
+    facts = "".join(
+        f"- {{kind: information_request, received_on: '2020-03-02', note: n{i}}}\n"
+        for i in range(25_000)
+    )
+    path = tmp_path / "big.cases.yaml"
+    path.write_text(
+        f"region: r\nyear: 2020\nfacts:\n{facts}cases:\n- {{name: a, expect: {{total: 1}}}}\n",
+        encoding="utf-8",
+    )
+    (case,) = load_case_file(path)
+    assert len(case.facts_file["facts"]) == 25_000

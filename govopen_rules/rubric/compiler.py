@@ -323,16 +323,7 @@ class _Compiler:
             self.errors.append(f"{path}.deduct.tiers: at_least must be >= 1 and increasing")
         if tiers and rule.deduct.mode != "per_unit":
             self.errors.append(f"{path}.deduct.tiers: tiers need mode per_unit")
-        for i, (at_least, _) in enumerate(tiers):
-            # More problems never cost less: tiers that did (3 overdue replies cost 1.5, 4 cost
-            # 0.1) passed because only their counts were checked.
-            fewer = deduction_for("per_unit", points, tiers, None, at_least - 1)
-            more = deduction_for("per_unit", points, tiers, None, at_least)
-            if at_least > 1 and more < fewer:
-                self.errors.append(
-                    f"{path}.deduct.tiers[{i}].points: {at_least} problems would cost {more}, "
-                    f"less than {at_least - 1} cost ({fewer}); more problems never cost less"
-                )
+
         cap = None if rule.cap is None else self.number(rule.cap, f"{path}.cap", used)
         minimum = None
         if rule.count.minimum is not None:

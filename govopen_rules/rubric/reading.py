@@ -168,9 +168,11 @@ def one_line(exc: BaseException) -> str:
     return text if len(text) <= 300 else text[:300] + "..."
 
 
-def check_nodes(root: Node, path: Path) -> None:
-    """Refuse a YAML node graph too deep or whose aliases expand it too far, before it is
-    built; shared nodes (aliases) are measured once, so this takes time in the file's size."""
+def check_nodes(root: Node, path: Path, max_nodes: int | None = MAX_NODES) -> None:
+    """Refuse a YAML node graph too deep, with a key given twice, or whose aliases expand it
+    past ``max_nodes`` values (None: no bound, for files whose size is their own, such as case
+    files of tens of thousands of facts), before it is built; shared nodes (aliases) are
+    measured once, so this takes time in the file's size."""
 
     def children(node: object) -> list[object] | None:
         if isinstance(node, MappingNode):
@@ -199,7 +201,7 @@ def check_nodes(root: Node, path: Path) -> None:
                     raise fail(key, f"the key {key.value!r} is given twice{also}; say it once")
                 seen[tagged] = key.value
 
-    _measure(root, children, fail)
+    _measure(root, children, fail, max_nodes)
 
 
 def _key_value(key: ScalarNode) -> object:
@@ -236,6 +238,7 @@ def _measure(
     root: object,
     children: Callable[[object], list[object] | None],
     fail: Callable[[object, str], RubricError],
+    max_nodes: int | None = MAX_NODES,
 ) -> None:
     """Count the values under ``root`` with every shared container counted where it is used
     (what building it would cost) and its depth, each shared container visited once; stop at
@@ -263,9 +266,9 @@ def _measure(
             child_count, child_depth = measure(child, level + 1)
             count += child_count
             depth = max(depth, child_depth + 1)
-            if count > MAX_NODES:
+            if max_nodes is not None and count > max_nodes:
                 raise fail(
-                    item, f"expands to more than {MAX_NODES:,} values (aliases repeat too much)"
+                    item, f"expands to more than {max_nodes:,} values (aliases repeat too much)"
                 )
         active.discard(key)
         measured[key] = (count, depth)

@@ -83,10 +83,13 @@ def _decoded_size(
 
 def _lzw_size(raw: bytes, room: int) -> int:
     size = 0
-    for piece in LZWDecoder(io.BytesIO(raw)).run():
-        size += len(piece)
-        if size > room:
-            break
+    try:
+        for piece in LZWDecoder(io.BytesIO(raw)).run():
+            size += len(piece)
+            if size > room:
+                break
+    except Exception:  # damaged (pdfminer's decoder raises IndexError): what was read counts
+        pass
     return size
 
 
