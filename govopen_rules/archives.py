@@ -15,12 +15,13 @@ from __future__ import annotations
 import struct
 import zipfile
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
 import attrs
 
-__all__ = ["Unpacked", "unpacked_size"]
+__all__ = ["Unpacked", "inflated_size", "unpacked_size"]
 
 #: Compressed bytes read, and inflated bytes produced, per step.
 _BLOCK = 1 << 16
@@ -92,27 +93,47 @@ def _part_size(stream: IO[bytes], part: zipfile.ZipInfo, room: int) -> tuple[int
         return 0, "its header is damaged"
     fields = _LOCAL_HEADER.unpack(header)
     stream.seek(part.header_offset + _LOCAL_HEADER.size + fields[9] + fields[10])
-    left = part.compress_size
     if part.compress_type == zipfile.ZIP_STORED:
-        size = min(left, room + 1)
+        size = min(part.compress_size, room + 1)
     else:
-        size = 0
-        inflate = zlib.decompressobj(-zlib.MAX_WBITS)
-        pending = b""
-        while size <= room and not inflate.eof:
-            if not pending:
-                if left <= 0:
-                    break
-                pending = stream.read(min(_BLOCK, left))
-                if not pending:
-                    return size, "it is cut short"
-                left -= len(pending)
-            try:
-                out = inflate.decompress(pending, _BLOCK)
-            except zlib.error as exc:
-                return size, f"it does not inflate ({exc})"
-            pending = inflate.unconsumed_tail
-            size += len(out)
+        short = False
+
+        def pieces() -> Iterator[bytes]:
+            nonlocal short
+            left = part.compress_size
+            while left > 0:
+                piece = stream.read(min(_BLOCK, left))
+                if not piece:
+                    short = True
+                    return
+                left -= len(piece)
+                yield piece
+
+        size, problem = inflated_size(pieces(), room, -zlib.MAX_WBITS)
+        if problem is None and short:
+            problem = "it is cut short"
+        if problem is not None:
+            return size, problem
     if size > part.file_size and size <= room:
         return size, f"it holds more than the {part.file_size:,} bytes it declares"
+    return size, None
+
+
+def inflated_size(pieces: Iterator[bytes], room: int, wbits: int) -> tuple[int, str | None]:
+    """How many bytes a deflate stream, given a piece at a time, inflates to: counted, never
+    made whole, and no further than ``room`` + 1; and why it could not be read to its end
+    (None when it ended, or its pieces ran out). ``wbits`` as for :func:`zlib.decompressobj`
+    (raw deflate in a zip archive, zlib in a PDF)."""
+    inflate = zlib.decompressobj(wbits)
+    size, pending = 0, b""
+    while size <= room and not inflate.eof:
+        if not pending:
+            pending = next(pieces, b"")
+            if not pending:
+                break
+        try:
+            size += len(inflate.decompress(pending, _BLOCK))
+        except zlib.error as exc:
+            return size, f"it does not inflate ({exc})"
+        pending = inflate.unconsumed_tail
     return size, None

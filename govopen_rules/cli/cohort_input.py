@@ -49,43 +49,38 @@ def is_json_lines(path: Path) -> bool:
 
 
 def line_numbers(path: Path, indices: set[int]) -> dict[int, int]:
-    """The file line of each of these units (a unit is a line that holds something): read
-    again, a piece at a time, only to name the lines of the failures listed."""
+    """The file line of each of these units: read again, only to name the lines of the
+    failures listed."""
     found: dict[int, int] = {}
-    index = 0
     try:
-        with _past_bom(path) as stream:
-            number, blank = 1, True
-            for piece in iter(lambda: stream.readline(_PIECE), b""):
-                blank = blank and not piece.strip()
-                if piece.endswith(b"\n"):
-                    if not blank:
-                        if index in indices:
-                            found[index] = number
-                        index += 1
-                    number, blank = number + 1, True
-            if not blank and index in indices:
+        for index, number in enumerate(_unit_lines(path)):
+            if index in indices:
                 found[index] = number
     except OSError:  # gone since: the failures are listed without their lines
-        return found
+        pass
     return found
 
 
 def _count(path: Path) -> int:
-    """How many lines hold something, reading a piece of a line at a time."""
-    total = 0
+    """How many units (lines that hold something) the file has."""
     try:
-        with _past_bom(path) as stream:
-            blank = True
-            for piece in iter(lambda: stream.readline(_PIECE), b""):
-                blank = blank and not piece.strip()
-                if piece.endswith(b"\n"):
-                    total += not blank
-                    blank = True
-            total += not blank
+        return sum(1 for _ in _unit_lines(path))
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
-    return total
+
+
+def _unit_lines(path: Path) -> Iterator[int]:
+    """The number of each line that holds something, reading a piece of a line at a time."""
+    with _past_bom(path) as stream:
+        number, blank = 1, True
+        for piece in iter(lambda: stream.readline(_PIECE), b""):
+            blank = blank and not piece.strip()
+            if piece.endswith(b"\n"):
+                if not blank:
+                    yield number
+                number, blank = number + 1, True
+        if not blank:
+            yield number
 
 
 def _lines(path: Path) -> Iterator[Unit]:

@@ -29,6 +29,7 @@ from govopen_rules.annual_reports.readers.document import (
     ReportReadError,
     stated_date,
 )
+from govopen_rules.archives import inflated_size
 
 __all__ = ["MAX_INFLATED_BYTES", "read_pdf"]
 
@@ -135,19 +136,9 @@ def _inflated(data: bytes | mmap.mmap, start: int, room: int) -> int:
     head = data[start : start + 2]
     if len(head) < 2 or head[0] & 0x0F != 8 or (head[0] << 8 | head[1]) % 31:
         return 0  # not a zlib stream
-    inflate = zlib.decompressobj()
-    size, position, pending = 0, start, b""
-    while size <= room and not inflate.eof:
-        if not pending:
-            pending = data[position : position + _PIECE]
-            position += len(pending)
-            if not pending:
-                break
-        try:
-            size += len(inflate.decompress(pending, _PIECE))
-        except zlib.error:  # damaged: pdfminer says so, or reads what it can
-            break
-        pending = inflate.unconsumed_tail
+    pieces = (data[at : at + _PIECE] for at in range(start, len(data), _PIECE))
+    # Damaged: pdfminer says so, or reads what it can; what inflated is counted.
+    size, _ = inflated_size(pieces, room, zlib.MAX_WBITS)
     return size
 
 
