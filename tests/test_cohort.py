@@ -228,7 +228,38 @@ def test_duplicate_unit_ids_are_failures_naming_each_other(make_registry: MakeRe
         (0, ("unit.id: 'a' is also the id of units[2]",)),
         (2, ("unit.id: 'a' is also the id of units[0]",)),
     ]
+    assert [f.same_id_as for f in cohort.failures] == [(2,), (0,)]
     assert cohort.groups[0].size == 1
+
+
+def test_a_failure_says_which_units_share_its_id_and_other_failures_say_none(
+    make_registry: MakeRegistry,
+) -> None:
+    # The command line drops a streamed result whose id a later unit took by reading this
+    # field, not the failure's message.
+    reg = make_registry(rubric(area("A", indicator("A1", "1", rule("d.a.x", "submission")))))
+    units: list[object] = []
+    for unit_id in ("a", "a", "b", "a"):
+        unit = facts_file()
+        unit["unit"] = {"id": unit_id, "name": unit_id, "kind": "county_government"}
+        units.append(unit)
+    units.append({"unit": {"id": "c"}})  # invalid: fails, but shares no id
+    streamed: list[str] = []
+    cohort = evaluate_many(
+        units,
+        region="testland",
+        year=2020,
+        registry=reg,
+        on_result=lambda r: streamed.append(r.unit.id),
+        keep_results=False,
+    )
+    assert streamed == ["a", "b"]  # the first "a" went out before units[1] took its id
+    assert {f.index: f.same_id_as for f in cohort.failures} == {
+        0: (1, 3),
+        1: (0,),
+        3: (0,),
+        4: (),
+    }
 
 
 from govopen_rules.evaluation.running import evaluate_job as _REAL_EVALUATE_ONE  # noqa: E402

@@ -191,12 +191,11 @@ def run(args: argparse.Namespace, registry: RegistryFactory) -> int:
 
 def _duplicated_ids(cohort: CohortResult) -> set[str]:
     """The ids that several units of the cohort gave (none of them is placed)."""
-    found = set()
-    for failure in cohort.failures:
-        said = (e for e in failure.errors if e.startswith("unit.id: "))
-        if failure.unit_id is not None and any(" is also the id of " in e for e in said):
-            found.add(unicodedata.normalize("NFC", failure.unit_id))  # as the ids were compared
-    return found
+    return {
+        unicodedata.normalize("NFC", failure.unit_id)  # as the ids were compared
+        for failure in cohort.failures
+        if failure.same_id_as and failure.unit_id is not None
+    }
 
 
 def placement_line(group: str, placement: Placement) -> str:

@@ -183,7 +183,10 @@ def evaluate_many(
     serialised where the unit was evaluated; ``on_json_bytes`` (instead of ``on_json``) receives
     the same JSON as UTF-8 bytes, which cross from a worker and into a file opened in binary
     mode as they are: the fastest way to stream a large cohort to a file (the text is never
-    decoded only to be encoded again).
+    decoded only to be encoded again). A streamed result can be withdrawn: when a later unit
+    gives the same id, both fail, and the earlier one's failure lists the later one in
+    ``UnitFailure.same_id_as``; a caller writing results out drops those ids' results at the
+    end (as ``govopen-rules cohort --results`` does).
     With an ``executor``, each unit is evaluated where the executor runs it, using that
     process's installed plugins (a custom ``registry`` cannot travel to another process).
 
@@ -297,6 +300,8 @@ def evaluate_many(
         results: dict[int, EvaluationResult] = {}
         failures: dict[int, tuple[str, ...]] = {}
         failed_identity: dict[int, tuple[str | None, str | None]] = {}
+        # The other units that gave each failed unit's id (duplicates).
+        same_id: dict[int, tuple[int, ...]] = {}
         for outcome in outcomes():
             index = outcome.index
             identity = identities.pop(index)  # only units in flight are kept
@@ -316,6 +321,8 @@ def evaluate_many(
                 results.pop(first, None)
                 also = f"unit.id: {unit_id!r} is also the id of units[{index}]"
                 failures[first] = (*failures.get(first, ()), also)
+                same_id[index] = (first,)
+                same_id[first] = (*same_id.get(first, ()), index)
                 continue
             if not outcome.ok:
                 failures[index] = outcome.errors
@@ -353,7 +360,11 @@ def evaluate_many(
         results=tuple(results[i] for i in sorted(results)),
         failures=tuple(
             UnitFailure(
-                index=i, unit_id=failed_identity[i][0], name=failed_identity[i][1], errors=errors
+                index=i,
+                unit_id=failed_identity[i][0],
+                name=failed_identity[i][1],
+                errors=errors,
+                same_id_as=same_id.get(i, ()),
             )
             for i, errors in sorted(failures.items())
         ),

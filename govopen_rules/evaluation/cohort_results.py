@@ -28,12 +28,19 @@ __all__ = [
 
 @attrs.frozen(kw_only=True)
 class UnitFailure:
-    """A unit that could not be evaluated, with every problem found; the others go on."""
+    """A unit that could not be evaluated, with every problem found; the others go on.
+
+    ``same_id_as`` is set when the unit's id is another unit's (input indexes, as ``errors``
+    name them: the first unit to give an id lists every later one, a later one the first). None
+    of them is placed, and a result of this unit already streamed out (``on_result``,
+    ``on_json``, ``on_json_bytes``: it came before the unit that took its id) is withdrawn.
+    """
 
     index: int
     unit_id: str | None
     name: str | None
     errors: tuple[str, ...]
+    same_id_as: tuple[int, ...] = ()
 
 
 class Agreement(str, enum.Enum):
