@@ -179,3 +179,72 @@ def test_yaml_keys_a_mapping_reads_alike_are_refused(text: str, said: str) -> No
     with pytest.raises(RubricError, match=re.escape(said)):
         check_nodes(yaml.compose(text, Loader=yaml.SafeLoader), Path("r.yaml"))
     check_nodes(yaml.compose("a:\n  '1': x\n  1: y\n", Loader=yaml.SafeLoader), Path("r.yaml"))
+
+
+def _tiered(points: Any, tiers: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
+    r = base_rule()
+    r["deduct"] = {"mode": "per_unit", "points": points, "tiers": tiers}
+    r.update(extra)
+    return r
+
+
+def test_tiers_where_more_problems_cost_less_are_refused(make_registry: MakeRegistry) -> None:
+    # 3 overdue replies cost 1.5, 4 cost 0.1: accepted before, since only counts were checked.
+    r = _tiered("0.3", [{"at_least": 3, "points": "1.5"}, {"at_least": 4, "points": "0.1"}])
+    found = errors_of(make_registry, rubric(area("A", indicator("A1", "2", r))))
+    assert (
+        "areas[0].indicators[0].rules[0].deduct.tiers[1].points: 4 problems would cost 0.1, "
+        "less than 3 cost (1.5); more problems never cost less"
+    ) in found
+    # The first tier against the rule's own points: 1 costs 0.5, 2 cost 0.2.
+    r = _tiered("0.5", [{"at_least": 2, "points": "0.2"}])
+    found = errors_of(make_registry, rubric(area("A", indicator("A1", "2", r))))
+    assert any(
+        "tiers[0].points: 2 problems would cost 0.2, less than 1 cost (0.5)" in f for f in found
+    )
+
+
+@pytest.mark.parametrize(
+    ("r", "cap"),
+    [
+        # At the boundary: the tier costs what one problem fewer did.
+        (_tiered("0.5", [{"at_least": 2, "points": "0.5"}]), None),
+        # Rising tiers.
+        (_tiered("0.1", [{"at_least": 2, "points": "0.2"}, {"at_least": 3, "points": "1"}]), None),
+        # 2 problems cost 0.6 before the tier's 0.5, but the rule's cap is 0.5: as charged,
+        # the costs are equal.
+        (_tiered("0.3", [{"at_least": 3, "points": "0.5"}], cap="0.5"), None),
+        # The same under the indicator's cap instead.
+        (_tiered("0.3", [{"at_least": 3, "points": "0.5"}]), "0.5"),
+    ],
+)
+def test_tiers_that_never_charge_more_problems_less_load(
+    make_registry: MakeRegistry, r: dict[str, Any], cap: str | None
+) -> None:
+    ind = indicator("A1", "2", r, **({"cap": cap} if cap else {}))
+    reg = make_registry(rubric(area("A", ind)))
+    assert reg.get_rubric("testland", 2020).points == 2
+
+
+def test_an_override_that_makes_more_problems_cost_less_names_the_parameter(
+    make_registry: MakeRegistry,
+) -> None:
+    from govopen_rules import ParameterError
+
+    r = _tiered("0.1", [{"at_least": 2, "points": {"param": "two"}}, {"at_least": 3, "points": 1}])
+    reg = make_registry(
+        rubric(
+            area("A", indicator("A1", "1", r)),
+            parameters={"two": {"value": "0.2", "citation": CITE}},
+        )
+    )
+    rub = reg.get_rubric("testland", 2020)
+    compile_rubric(rub, reg.fact_kinds, {"two": "1"})  # capped by the indicator: 1 as 3 cost
+    with pytest.raises(
+        ParameterError,
+        match=re.escape(
+            "parameter 'two': with it, rule t.a1.r's 2 problems would cost 0.05, less than 1 "
+            "cost (0.1); more problems never cost less"
+        ),
+    ):
+        compile_rubric(rub, reg.fact_kinds, {"two": "0.05"})

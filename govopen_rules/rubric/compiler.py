@@ -334,6 +334,7 @@ class _Compiler:
                 minimum = int(least)
         ceiling = indicator.points if indicator.cap is None else indicator.cap
         cap = self.fit_under_caps(rule, indicator, points, tiers, cap, ceiling, path)
+        self.check_more_never_cheaper(rule, points, tiers, cap, ceiling, path)
         missing = self.missing_policy(
             rule,
             indicator,
@@ -411,6 +412,53 @@ class _Compiler:
             else:
                 self.within(raw, value, cap, where, f"the cap of rule {rule.id}")
         return cap
+
+    def check_more_never_cheaper(
+        self,
+        rule: Rule,
+        points: Decimal,
+        tiers: tuple[tuple[int, Decimal], ...],
+        cap: Decimal | None,
+        ceiling: Decimal,
+        path: str,
+    ) -> None:
+        """More problems never cost less: tiers where they did (3 overdue replies cost 1.5, 4
+        cost 0.1) were accepted. Costs are compared as charged, under the rule's cap and what
+        its indicator can lose, so tiers that only differ above a cap are fine. A value that an
+        override gave is reported as a :class:`ParameterError` naming it."""
+        if rule.deduct.mode != "per_unit":
+            return
+        raws = [rule.deduct.points, *(t.points for t in rule.deduct.tiers)]
+
+        def cost(n: int) -> Decimal:
+            return min(deduction_for("per_unit", points, tiers, cap, n), ceiling)
+
+        counts = [t[0] for t in tiers]
+        if counts != sorted(set(counts)) or any(n < 1 for n in counts):
+            return  # reported with the tiers
+        for i, at_least in enumerate(counts):
+            if at_least == 1:
+                continue
+            fewer, more = cost(at_least - 1), cost(at_least)
+            if more >= fewer:
+                continue
+            # What charges one problem fewer (the rule's points or the tier before), this tier's
+            # points, and the rule's cap.
+            involved = [raws[i], raws[i + 1], rule.cap]
+            overridden = [
+                r.param for r in involved if isinstance(r, ParamRef) and r.param in self.overridden
+            ]
+            problem = (
+                f"{at_least} problems would cost {more}, less than {at_least - 1} cost "
+                f"({fewer}); more problems never cost less"
+            )
+            if overridden:
+                for name in dict.fromkeys(overridden):
+                    self.override_errors.append(
+                        f"parameter {name!r}: with it, rule {rule.id}'s {problem}"
+                    )
+            else:
+                self.errors.append(f"{path}.deduct.tiers[{i}].points: {problem}")
 
     def check_policy(self, stated: MissingEvidence, path: str) -> None:
         """A missing-evidence policy as written: points with ``fixed`` only, and a citation
