@@ -512,10 +512,17 @@ def test_a_facts_file_built_by_hand_is_checked_as_a_facts_mapping_is() -> None:
         ),
         "facts[0].extended": InformationRequest(received_on=day, extended="no"),  # type: ignore[arg-type]
         "facts[0].points": SelfScore(indicator="A6", points=Decimal("1e-30")),
+        # Values that cannot even be made plain data are named too (it said "$").
+        "facts[0].replied_on: the FactsFile cannot be read back": InformationRequest(
+            received_on=day, replied_on="2020-10-09"  # type: ignore[arg-type]
+        ),
     }
     for path, fact in cases.items():
         with pytest.raises(FactsValidationError, match=re.escape(path)):
             evaluate(FactsFile(unit=unit, year=2020, facts=(fact,)), region="xuanwei")
+    as_of_text = FactsFile(unit=unit, year=2020, facts=(), as_of="2020-12-31")  # type: ignore[arg-type]
+    with pytest.raises(FactsValidationError, match="as_of: the FactsFile cannot be read back"):
+        evaluate(as_of_text, region="xuanwei")
     with pytest.raises(FactsValidationError, match="year: '2020' is not a whole number"):
         evaluate(FactsFile(unit=unit, year="2020", facts=()), region="xuanwei")  # type: ignore[arg-type]
     bad = FactsFile(unit=Unit(id=9, name="x", kind="county_government"), year=2020, facts=())  # type: ignore[arg-type]

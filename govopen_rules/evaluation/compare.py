@@ -12,11 +12,10 @@ from collections.abc import Mapping, Sequence
 
 import attrs
 
-from govopen_rules.errors import UnknownParameterError
-from govopen_rules.evaluation.pipeline import evaluate
+from govopen_rules.errors import FactsValidationError, UnknownParameterError
+from govopen_rules.evaluation.pipeline import evaluate_read, read_input
 from govopen_rules.evaluation.results import EvaluationResult, Verdict
 from govopen_rules.evaluation.scoring import UncoveredKind
-from govopen_rules.facts.convert import structure_facts_file
 from govopen_rules.facts.model import FactsFile
 from govopen_rules.plugins.registry import Registry, default_registry
 
@@ -89,10 +88,12 @@ def compare(
     reg = registry or default_registry()
     for region in regions:
         reg.check_region(region)
-    facts_file = (
-        facts if isinstance(facts, FactsFile) else structure_facts_file(facts, reg.fact_kinds)
-    )
-    year = facts_file.year if year is None else year
+    # Read once (a FactsFile is checked by reading it back), then scored under each rubric.
+    draft = read_input(facts, reg)
+    if draft.problems:
+        raise FactsValidationError(draft.problems, "facts file")
+    assert draft.year is not None
+    year = draft.year if year is None else year
     rubrics = [reg.get_rubric(region, year) for region in regions]
     given = dict(parameters or {})
     unknown = sorted(set(given) - {name for r in rubrics for name in r.parameters})
@@ -102,12 +103,12 @@ def compare(
             f"({', '.join(r.id for r in rubrics)})"
         )
     results = tuple(
-        evaluate(
-            facts_file,
+        evaluate_read(
+            draft,
+            reg,
             region=rubric.region,
             year=year,
             parameters={k: v for k, v in given.items() if k in rubric.parameters},
-            registry=reg,
             engine=engine,
             uncovered_kind=uncovered_kind,
         )

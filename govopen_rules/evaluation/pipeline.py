@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from govopen_rules._version import library_version
-from govopen_rules.conversion import unstructure
+from govopen_rules.conversion import CONVERTER, unstructure
 from govopen_rules.errors import CalendarYearMissingError, FactsValidationError
 from govopen_rules.evaluation.results import EvaluationResult
 from govopen_rules.evaluation.scoring import PreparedFact, UncoveredKind, score
@@ -25,7 +25,7 @@ from govopen_rules.facts.convert import FactsDraft, read_facts
 from govopen_rules.facts.encoding import encode_fact
 from govopen_rules.facts.kinds import DeriveContext
 from govopen_rules.facts.model import FactsFile, SelfScore
-from govopen_rules.plugins.registry import Registry, default_registry
+from govopen_rules.plugins.registry import Registry, Runnable, default_registry
 from govopen_rules.rubric.compiler import CompiledRubric
 
 __all__ = ["evaluate"]
@@ -55,24 +55,55 @@ def evaluate(
     """
     reg = registry or default_registry()
     # An unknown rubric is reported before any problem in the facts.
+    runnable = None
     if year is None:
         reg.check_region(region)
     else:
         runnable = reg.runnable(region, year, parameters, engine)
-    # Problems in the facts are collected here and in deriving, then reported together.
+    return evaluate_read(
+        read_input(facts, reg),
+        reg,
+        region=region,
+        year=year,
+        parameters=parameters,
+        engine=engine,
+        uncovered_kind=uncovered_kind,
+        runnable=runnable,
+    )
+
+
+def read_input(facts: FactsFile | Mapping[str, object], reg: Registry) -> FactsDraft:
+    """What :func:`evaluate` reads of its ``facts``: a mapping structured, a :class:`FactsFile`
+    read back (see :func:`_read_back`). Read once, a draft can be scored under several rubrics
+    (:func:`~govopen_rules.compare`)."""
     if isinstance(facts, FactsFile):
-        draft = _read_back(facts, reg)
-    else:
-        draft = read_facts(facts, reg.fact_kinds)
+        return _read_back(facts, reg)
+    return read_facts(facts, reg.fact_kinds)
+
+
+def evaluate_read(
+    draft: FactsDraft,
+    reg: Registry,
+    *,
+    region: str,
+    year: int | None,
+    parameters: Mapping[str, object] | None,
+    engine: str | None,
+    uncovered_kind: UncoveredKind,
+    runnable: Runnable | None = None,
+) -> EvaluationResult:
+    """:func:`evaluate` on facts already read (``runnable``: the rubric's, when known)."""
+    # Problems in the facts are collected here and in deriving, then reported together.
     if draft.year is None:
         raise FactsValidationError(draft.problems)
     if year is None:
         year = draft.year
-        runnable = reg.runnable(region, year, parameters, engine)
     elif draft.year != year:
         raise FactsValidationError(
             [f"year: the facts are for {draft.year}, the rubric asked for is {year}"]
         )
+    if runnable is None:
+        runnable = reg.runnable(region, year, parameters, engine)
     compiled = runnable.compiled
     prepared, self_scores = _derive_and_encode(draft, reg, compiled)  # raises on any problem
     assert draft.unit is not None
@@ -108,11 +139,34 @@ def _read_back(facts: FactsFile, reg: Registry) -> FactsDraft:
         raise FactsValidationError(problems)
     try:
         data = unstructure(facts)
-    except Exception as exc:  # not even plain data: nothing can be named more precisely
+    except Exception as exc:  # not even plain data: say where, as far as that can be found
+        where = _unplain(facts)
         raise FactsValidationError(
-            [f"$: the FactsFile cannot be read back as facts ({type(exc).__name__}: {exc})"]
+            [f"{where}: the FactsFile cannot be read back as facts ({type(exc).__name__}: {exc})"]
         ) from None
     return read_facts(data, reg.fact_kinds)
+
+
+def _unplain(facts: FactsFile) -> str:
+    """The path of the first value of a facts file that cannot be made plain data as its
+    field's type says (a date given as text, a set); ``$`` when no one value is to blame."""
+    for path, value in (
+        ("unit", facts.unit),
+        *((f"facts[{i}]", fact) for i, fact in enumerate(facts.facts)),
+        ("", facts),  # its own fields (as_of)
+    ):
+        try:
+            hints = typing.get_type_hints(type(value))
+        except Exception:  # not a class of ours
+            return path or "$"
+        for name, hint in hints.items():
+            if name == "facts" or name == "unit":
+                continue  # each seen above
+            try:
+                CONVERTER.unstructure(getattr(value, name, None), unstructure_as=hint)
+            except Exception:
+                return f"{path}.{name}" if path else name
+    return "$"
 
 
 @functools.lru_cache(maxsize=1024)
