@@ -39,7 +39,8 @@ def main() -> int:
     facts = json.loads(EXAMPLE.read_text(encoding="utf-8"), parse_float=Decimal)
     readings = []
     for i in range(args.sets):
-        value = Decimal(1 + i) / Decimal(10**6)  # distinct exact values: 0.000001, 0.000002...
+        # Distinct exact values 0.1, 0.100001, ...: two defects never cost less than one (0.1).
+        value = Decimal("0.1") + Decimal(i) / Decimal(10**6)
         evaluate(
             facts,
             region="xuanwei",

@@ -128,3 +128,35 @@ def test_the_facts_are_read_once_for_every_rubric(
                          uncovered_kind="not_applicable")  # fmt: skip
     assert len(comparison.results) == 3
     assert len(reads) == 1
+
+
+def test_read_once_it_still_reports_as_evaluate_does(registry: Registry) -> None:
+    # Reading once first reported a FactsFile's problems before an unknown rubric or parameter,
+    # and without the problems found in deriving.
+    import attrs
+
+    from govopen_rules import ParameterError, UnknownRubricError
+    from govopen_rules.facts.convert import structure_facts_file
+
+    typed = structure_facts_file(facts(), registry.fact_kinds)
+    broken = attrs.evolve(
+        typed,
+        facts=(attrs.evolve(typed.facts[0], missing_reply_elements="ab"), *typed.facts[1:]),
+    )
+    with pytest.raises(UnknownRubricError):
+        compare(broken, regions=["yanan"], year=2099, registry=registry)
+    with pytest.raises(UnknownParameterError):
+        compare(broken, regions=["yanan"], parameters={"bogus": 1}, registry=registry)
+    with pytest.raises(ParameterError):
+        compare(broken, regions=["xuanwei"], parameters={"a6_two_defects": "abc"},
+                registry=registry)  # fmt: skip
+    # A unit id that is not text, and a reply before its request (found in deriving).
+    unit = attrs.evolve(typed.unit)
+    object.__setattr__(unit, "id", 5)
+    early = attrs.evolve(typed.facts[0], replied_on=typed.facts[0].received_on.replace(month=1))
+    both = attrs.evolve(typed, unit=unit, facts=(early, *typed.facts[1:]))
+    with pytest.raises(FactsValidationError) as info:
+        compare(both, regions=["yanan", "xuanwei"], registry=registry,
+                uncovered_kind="not_applicable")  # fmt: skip
+    assert info.value.errors[0] == "unit.id: 5 is not a string"
+    assert info.value.errors[1].startswith("facts[0].replied_on: ")

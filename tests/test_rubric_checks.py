@@ -248,3 +248,45 @@ def test_an_override_that_makes_more_problems_cost_less_names_the_parameter(
         ),
     ):
         compile_rubric(rub, reg.fact_kinds, {"two": "0.05"})
+
+
+def test_an_override_that_raises_the_cap_over_cheaper_tiers_names_the_parameter(
+    make_registry: MakeRegistry,
+) -> None:
+    # Raising the cap (a parameter with raises_cap) to 2 uncaps 2 problems at 1.2 against 3 at
+    # 1: the override is to blame, not the rubric file.
+    from govopen_rules import ParameterError
+
+    r = _tiered("0.6", [{"at_least": 3, "points": 1}, {"at_least": 5, "points": {"param": "t5"}}],
+                cap="1")  # fmt: skip
+    reg = make_registry(
+        rubric(
+            area("A", indicator("A1", "2", r)),
+            parameters={"t5": {"value": 1, "citation": CITE, "raises_cap": True}},
+        )
+    )
+    rub = reg.get_rubric("testland", 2020)
+    with pytest.raises(ParameterError, match=re.escape("parameter 't5': with it, rule t.a1.r's 3")):
+        compile_rubric(rub, reg.fact_kinds, {"t5": "2"})
+
+
+@pytest.mark.parametrize(
+    "r",
+    [
+        # What the area can lose caps both counts at 0.5.
+        _tiered("0.1", [{"at_least": 2, "points": "0.8"}, {"at_least": 3, "points": "0.6"}]),
+        # Two values can be missing at most: a third is never counted.
+        _tiered(
+            "0.2",
+            [{"at_least": 2, "points": "0.4"}, {"at_least": 3, "points": "0.1"}],
+            count={"mode": "missing_values", "field": "note", "values": ["甲", "乙"]},
+        ),
+    ],
+)
+def test_tiers_never_charged_are_not_compared(make_registry: MakeRegistry, r: dict[str, Any]) -> None:
+    ind = indicator("A1", "2", r)
+    reg = make_registry(rubric(area("A", ind, cap="0.5")))
+    assert reg.get_rubric("testland", 2020).points == 2
+    if "count" not in r:  # without the area's cap, the first is refused
+        found = errors_of(make_registry, rubric(area("A", ind)))
+        assert any("more problems never cost less" in e for e in found)

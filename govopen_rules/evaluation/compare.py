@@ -88,12 +88,18 @@ def compare(
     reg = registry or default_registry()
     for region in regions:
         reg.check_region(region)
-    # Read once (a FactsFile is checked by reading it back), then scored under each rubric.
-    draft = read_input(facts, reg)
-    if draft.problems:
-        raise FactsValidationError(draft.problems, "facts file")
-    assert draft.year is not None
-    year = draft.year if year is None else year
+    # As evaluate() does: an unknown rubric or parameter is reported before any problem in the
+    # facts, and the facts' problems are reported together with those found in deriving. The
+    # facts are read once (a FactsFile is checked by reading it back), then scored under each.
+    draft = None
+    if year is None:
+        if isinstance(facts, FactsFile) and type(facts.year) is int:
+            year = facts.year
+        else:
+            draft = read_input(facts, reg)
+            if draft.year is None:
+                raise FactsValidationError(draft.problems)
+            year = draft.year
     rubrics = [reg.get_rubric(region, year) for region in regions]
     given = dict(parameters or {})
     unknown = sorted(set(given) - {name for r in rubrics for name in r.parameters})
@@ -102,17 +108,29 @@ def compare(
             f"no rubric compared has a parameter {unknown[0]!r} "
             f"({', '.join(r.id for r in rubrics)})"
         )
+    runnables = [
+        reg.runnable(
+            rubric.region,
+            year,
+            {k: v for k, v in given.items() if k in rubric.parameters},
+            engine,
+        )
+        for rubric in rubrics
+    ]
+    if draft is None:
+        draft = read_input(facts, reg)
     results = tuple(
         evaluate_read(
             draft,
             reg,
             region=rubric.region,
             year=year,
-            parameters={k: v for k, v in given.items() if k in rubric.parameters},
+            parameters=None,  # given to its runnable
             engine=engine,
             uncovered_kind=uncovered_kind,
+            runnable=runnable,
         )
-        for rubric in rubrics
+        for rubric, runnable in zip(rubrics, runnables, strict=True)
     )
     titles = {
         rule_id: str(rule.get("title", rule_id))

@@ -334,7 +334,10 @@ class _Compiler:
                 minimum = int(least)
         ceiling = indicator.points if indicator.cap is None else indicator.cap
         cap = self.fit_under_caps(rule, indicator, points, tiers, cap, ceiling, path)
-        self.check_more_never_cheaper(rule, points, tiers, cap, ceiling, path)
+        area_ceiling = area.points if area.cap is None else area.cap
+        self.check_more_never_cheaper(
+            rule, points, tiers, cap, min(ceiling, area_ceiling), minimum, path
+        )
         missing = self.missing_policy(
             rule,
             indicator,
@@ -420,31 +423,40 @@ class _Compiler:
         tiers: tuple[tuple[int, Decimal], ...],
         cap: Decimal | None,
         ceiling: Decimal,
+        minimum: int | None,
         path: str,
     ) -> None:
         """More problems never cost less: tiers where they did (3 overdue replies cost 1.5, 4
-        cost 0.1) were accepted. Costs are compared as charged, under the rule's cap and what
-        its indicator can lose, so tiers that only differ above a cap are fine. A value that an
-        override gave is reported as a :class:`ParameterError` naming it."""
+        cost 0.1) were accepted. Costs are compared as charged (under the rule's cap and what
+        its indicator and area can lose), up to the most problems the rule can count, so tiers
+        that differ only above a cap or past that count are fine. Where an override is
+        involved (an amount compared, the rule's cap, or a parameter that raises the cap) it is
+        reported as a :class:`ParameterError` naming it."""
         if rule.deduct.mode != "per_unit":
             return
+        counts = [t[0] for t in tiers]
+        if counts != sorted(set(counts)) or any(n < 1 for n in counts):
+            return  # reported with the tiers
+        most = {
+            "absent": 1,
+            "shortfall": minimum,
+            "missing_values": len(rule.count.values or ()),
+        }.get(rule.count.mode)
         raws = [rule.deduct.points, *(t.points for t in rule.deduct.tiers)]
+        raisers = [r for r in raws if isinstance(r, ParamRef) and self._raises_cap(r)]
 
         def cost(n: int) -> Decimal:
             return min(deduction_for("per_unit", points, tiers, cap, n), ceiling)
 
-        counts = [t[0] for t in tiers]
-        if counts != sorted(set(counts)) or any(n < 1 for n in counts):
-            return  # reported with the tiers
         for i, at_least in enumerate(counts):
-            if at_least == 1:
+            if at_least == 1 or (most is not None and at_least > most):
                 continue
             fewer, more = cost(at_least - 1), cost(at_least)
             if more >= fewer:
                 continue
-            # What charges one problem fewer (the rule's points or the tier before), this tier's
-            # points, and the rule's cap.
-            involved = [raws[i], raws[i + 1], rule.cap]
+            # What charges one problem fewer (the rule's points or the tier before), this
+            # tier's points, and what sets the rule's cap.
+            involved = [raws[i], raws[i + 1], rule.cap, *raisers]
             overridden = [
                 r.param for r in involved if isinstance(r, ParamRef) and r.param in self.overridden
             ]
@@ -459,6 +471,10 @@ class _Compiler:
                     )
             else:
                 self.errors.append(f"{path}.deduct.tiers[{i}].points: {problem}")
+
+    def _raises_cap(self, ref: ParamRef) -> bool:
+        found = self.rubric.parameters.get(ref.param)
+        return found is not None and found.raises_cap
 
     def check_policy(self, stated: MissingEvidence, path: str) -> None:
         """A missing-evidence policy as written: points with ``fixed`` only, and a citation
