@@ -442,3 +442,24 @@ def test_units_may_arrive_as_json_text_parsed_where_evaluated() -> None:
     assert [r.unit.id for r in cohort.results] == ["x0", "x1", "x2", "530381"]
     (failure,) = cohort.failures
     assert failure.index == 3 and failure.errors[0].startswith("not JSON")
+
+
+@pytest.mark.parametrize("keep", [True, False])
+def test_the_first_unit_of_a_shared_id_is_named_as_it_gave_its_id(
+    make_registry: MakeRegistry, keep: bool
+) -> None:
+    # "é" as two code points (NFD) first, then as one (NFC): one id, but the first unit's
+    # failure used to show the second unit's spelling.
+    reg = make_registry(rubric(area("A", indicator("A1", "1", rule("d.a.x", "submission")))))
+    nfd, nfc = "caf\u0065\u0301", "caf\u00e9"
+    units = []
+    for unit_id, name in ((nfd, "甲"), (nfc, "乙")):
+        unit = facts_file()
+        unit["unit"] = {"id": unit_id, "name": name, "kind": "county_government"}
+        units.append(unit)
+    cohort = evaluate_many(units, region="testland", year=2020, registry=reg,
+                           keep_placements=keep)  # fmt: skip
+    first, second = cohort.failures
+    assert (first.unit_id, first.name) == (nfd, "甲")
+    assert first.errors == (f"unit.id: {nfd!r} is also the id of units[1]",)
+    assert (second.unit_id, second.name) == (nfc, "乙")

@@ -273,7 +273,7 @@ def test_the_store_finds_duplicate_ids_and_keeps_any_text() -> None:
         assert store.claim("other", 1) is None
         assert store.claim(name, 5) == 0
         store.add(0, _standing(name, "3"))
-        assert store.drop(0) == name
+        assert store.drop(0) == (name, name)
         assert store.drop(0) is None
 
 

@@ -316,10 +316,12 @@ def evaluate_many(
             if first is not None:
                 failures[index] = (f"unit.id: {unit_id!r} is also the id of units[{first}]",)
                 failed_identity[index] = identity
-                first_name = standings.drop(first)  # None when the first failed too
-                failed_identity.setdefault(first, (unit_id, first_name))
+                # The first unit's id and name as it gave them (in its own Unicode form); it
+                # has no standing when it failed too, and its identity is kept already.
+                dropped = standings.drop(first)
+                failed_identity.setdefault(first, dropped or (unit_id, None))
                 results.pop(first, None)
-                also = f"unit.id: {unit_id!r} is also the id of units[{index}]"
+                also = f"unit.id: {failed_identity[first][0]!r} is also the id of units[{index}]"
                 failures[first] = (*failures.get(first, ()), also)
                 same_id[index] = (first,)
                 same_id[first] = (*same_id.get(first, ()), index)
@@ -398,10 +400,10 @@ class _KeptStandings:
     def add(self, index: int, standing: Standing) -> None:
         self._standings[index] = standing
 
-    def drop(self, index: int) -> str | None:
-        """Forget unit ``index``'s standing; its name, if it had one."""
+    def drop(self, index: int) -> tuple[str, str] | None:
+        """Forget unit ``index``'s standing; its id and name, if it had a standing."""
         standing = self._standings.pop(index, None)
-        return None if standing is None else standing.unit.name
+        return None if standing is None else (standing.unit.id, standing.unit.name)
 
     def in_input_order(self) -> list[Standing]:
         return [self._standings[i] for i in sorted(self._standings)]

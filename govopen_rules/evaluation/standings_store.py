@@ -221,14 +221,17 @@ class StandingStore:
         )
         self._pending.clear()
 
-    def drop(self, index: int) -> str | None:
-        """Forget unit ``index``'s standing (a later unit has its id); its name, if it had one."""
+    def drop(self, index: int) -> tuple[str, str] | None:
+        """Forget unit ``index``'s standing (a later unit has its id); its id and name as it
+        gave them, if it had a standing."""
         self._flush()
-        row = self._db.execute("SELECT name FROM standing WHERE idx = ?", (index,)).fetchone()
+        row = self._db.execute(
+            "SELECT unit_id, name FROM standing WHERE idx = ?", (index,)
+        ).fetchone()
         if row is None:
             return None
         self._db.execute("DELETE FROM standing WHERE idx = ?", (index,))
-        return _text(row[0])
+        return _text(row[0]), _text(row[1])
 
     # --- reading back, once every unit is in ---------------------------------------------
 
