@@ -1,4 +1,4 @@
-"""Replay the hostile-input corpus (``tests/corpus/cases.yaml``) through the command line.
+"""Replay the hostile-input corpus (``tests/corpus/cases*.yaml``) through the command line.
 
 Each case is a command line and the outcome it must end in (exit status, substrings of stdout
 and stderr). Cheap cases run in this process through :func:`govopen_rules.cli.main` under an
@@ -36,7 +36,12 @@ ROOT = Path(__file__).parent.parent
 CORPUS = Path(__file__).parent / "corpus"
 FILES = CORPUS / "files"
 PLUGIN = CORPUS / "plugin"
-CASES: list[dict[str, Any]] = yaml.safe_load((CORPUS / "cases.yaml").read_text(encoding="utf-8"))
+#: Every ``cases*.yaml`` (one per theme: ``cases.yaml``, ``cases-outputs.yaml``...), in name order.
+CASES: list[dict[str, Any]] = [
+    case
+    for path in sorted(CORPUS.glob("cases*.yaml"))
+    for case in yaml.safe_load(path.read_text(encoding="utf-8")) or []
+]
 
 DEFAULT_TIMEOUT = 30  # seconds, per case
 DEFAULT_MEMORY_MB = 1024  # address space of a subprocess case

@@ -374,7 +374,7 @@ def test_an_alias_bomb_is_refused_before_it_is_built(tmp_path: Path) -> None:
         ("a: [\n", "cannot read: not valid YAML"),
         ("y: 2020-13-45\n", "cannot read: not valid YAML: month must be in 1..12"),
         ("id: 宣威\n".encode("gbk"), "$: not UTF-8 text (byte 0xd0 at offset 4)"),
-        (b"id: x\n" + b"#" * (3 * 1024 * 1024), "a rubric file is at most 2,097,152"),
+        (b"id: x\n" + b"#" * (3 * 1024 * 1024), "larger than a rubric file may be (2,097,152 bytes)"),
     ],
 )
 def test_a_hostile_rubric_file_is_one_rubric_error(

@@ -18,6 +18,7 @@ import attrs
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from govopen_rules.bounded import TooLarge, read_at_most
 from govopen_rules.errors import Problem, RubricError
 
 __all__ = [
@@ -102,12 +103,11 @@ def read_rubric_document(path: Path) -> tuple[Any, LineIndex]:
     """The data of a rubric file and its line index; :class:`RubricError` naming the file when
     it cannot be read, is too large, is not UTF-8 YAML, or is too deep or expands too far."""
     try:
-        size = path.stat().st_size
-        if size > MAX_RUBRIC_BYTES:
-            raise _problem(
-                path, f"the file is {size:,} bytes; a rubric file is at most {MAX_RUBRIC_BYTES:,}"
-            )
-        raw = path.read_bytes()
+        raw = read_at_most(path, MAX_RUBRIC_BYTES)
+    except TooLarge:
+        raise _problem(
+            path, f"the file is larger than a rubric file may be ({MAX_RUBRIC_BYTES:,} bytes)"
+        ) from None
     except OSError as exc:
         raise _problem(path, f"cannot read: {exc.strerror or exc}") from None
     try:
