@@ -361,6 +361,21 @@ def test_builders_use_the_kits_facts_file() -> None:
             "region: r\nyear: 2020\ncases:\n- name: a\n  expect:\n    total: 3\n    total: 10\n",
             "line 7: the key 'total' is given twice; say it once",
         ),
+        # A lone surrogate in a name crashed pytest (PYTEST_CURRENT_TEST); an ESC reached the
+        # terminal; two cases of one name were two tests with one node id.
+        (
+            'region: r\nyear: 2020\ncases:\n- {name: "s \\ud800", expect: {total: 1}}\n',
+            "cases[0].name: 's \\ud800' holds '\\ud800'; a case's name is printable text",
+        ),
+        (
+            'region: r\nyear: 2020\ncases:\n- {name: "a\\e[31m", expect: {total: 1}}\n',
+            "cases[0].name: 'a\\x1b[31m' holds '\\x1b'",
+        ),
+        (
+            "region: r\nyear: 2020\ncases:\n- {name: a, expect: {total: 1}}\n"
+            "- {name: a, expect: {total: 2}}\n",
+            "cases[1].name: 'a' is also the name of cases[0]",
+        ),
     ],
 )
 def test_a_broken_case_file_is_one_line_naming_the_place(
@@ -392,3 +407,20 @@ def test_a_large_case_file_loads(tmp_path: Path) -> None:
     )
     (case,) = load_case_file(path)
     assert len(case.facts_file["facts"]) == 25_000
+
+
+@pytest.mark.parametrize("where", ["name: *a8", "facts: *a8", "remove: [{kind: *a8}]"])
+def test_aliases_cannot_make_a_case_file_larger_than_its_text(tmp_path: Path, where: str) -> None:
+    """Its size is its own, but not more: a 1 KB file of nested aliases (ten of ten of ten...)
+    took 2.3 GB and ended in MemoryError."""
+    anchors = ['- &a0 [x, x, x, x, x, x, x, x, x, x]']
+    anchors += [f"- &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 9)]
+    path = tmp_path / "laughs.cases.yaml"
+    path.write_text(
+        "region: r\nyear: 2020\nfacts: []\nparameters:\n  x:\n"
+        + "".join(f"    {a}\n" for a in anchors)
+        + f"cases:\n- {{name: a, expect: {{total: 1}}}}\n- {{{where}, expect: {{total: 1}}}}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(CaseFileError, match="expands to more than 200,000 values"):
+        load_case_file(path)

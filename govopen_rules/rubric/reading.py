@@ -170,8 +170,7 @@ def one_line(exc: BaseException) -> str:
 
 def check_nodes(root: Node, path: Path, max_nodes: int | None = MAX_NODES) -> None:
     """Refuse a YAML node graph too deep, with a key given twice, or whose aliases expand it
-    past ``max_nodes`` values (None: no bound, for files whose size is their own, such as case
-    files of tens of thousands of facts), before it is built; shared nodes (aliases) are
+    past ``max_nodes`` values (None: no bound), before it is built; shared nodes (aliases) are
     measured once, so this takes time in the file's size."""
 
     def children(node: object) -> list[object] | None:

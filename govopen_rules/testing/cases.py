@@ -24,9 +24,9 @@ import yaml
 from govopen_rules.errors import FactsValidationError, Problem, RubricError, ValidationError
 from govopen_rules.evaluation.pipeline import evaluate
 from govopen_rules.evaluation.results import EvaluationResult, Status, Verdict
-from govopen_rules.exact import parse_decimal
+from govopen_rules.exact import parse_decimal, shown
 from govopen_rules.plugins.registry import Registry
-from govopen_rules.rubric.reading import check_nodes
+from govopen_rules.rubric.reading import MAX_NODES, check_nodes
 
 __all__ = ["Case", "CaseFileError", "Mismatch", "check_case", "compare", "load_case_file"]
 
@@ -190,8 +190,10 @@ def load_case_file(path: Path) -> list[Case]:
         # A key given twice is refused, as in a rubric (expect: {total: 3, total: 10} once
         # checked only the 10); a date YAML cannot build (2020-13-01) is one line.
         root = yaml.compose(text, Loader=yaml.SafeLoader)
-        if root is not None:  # a case file's size is its own: no bound on its values
-            check_nodes(root, path, max_nodes=None)
+        if root is not None:
+            # A case file's size is its own (tens of thousands of facts), but aliases may not
+            # make it more than that: a 1 KB file of nested aliases filled 2.3 GB.
+            check_nodes(root, path, max_nodes=max(MAX_NODES, len(text)))
         data = yaml.safe_load(text)
     except RubricError as exc:
         raise _fail(source, "$", str(exc).removeprefix(f"{path}: $: ")) from None
@@ -211,6 +213,7 @@ def load_case_file(path: Path) -> list[Case]:
         raise _fail(source, "$.cases", "expected a list of cases")
     base = _listed(data.get("facts", []), source, "$.facts", "facts")
     cases = []
+    names: dict[str, int] = {}  # each test is known by its case's name
     for i, raw in enumerate(data["cases"]):
         path_i = f"cases[{i}]"
         if not isinstance(raw, Mapping) or "name" not in raw or "expect" not in raw:
@@ -218,6 +221,12 @@ def load_case_file(path: Path) -> list[Case]:
         extra = set(raw) - _CASE_KEYS
         if extra:
             raise _fail(source, path_i, f"unknown key(s) {sorted(extra)}")
+        name = _case_name(raw["name"], source, f"{path_i}.name")
+        if name in names:
+            raise _fail(
+                source, f"{path_i}.name", f"{name!r} is also the name of cases[{names[name]}]"
+            )
+        names[name] = i
         _check_expect(raw["expect"], source, f"{path_i}.expect")
         facts_file: dict[str, Any] = {
             "unit": raw.get("unit", data.get("unit")),
@@ -229,7 +238,7 @@ def load_case_file(path: Path) -> list[Case]:
             facts_file["as_of"] = str(as_of)
         cases.append(
             Case(
-                name=str(raw["name"]),
+                name=name,
                 region=str(data["region"]),
                 year=int(data["year"]),
                 facts_file=facts_file,
@@ -240,6 +249,17 @@ def load_case_file(path: Path) -> list[Case]:
             )
         )
     return cases
+
+
+def _case_name(value: object, source: str, path: str) -> str:
+    """A case's name as its test is known by: text that a terminal and pytest can show (a lone
+    surrogate crashed pytest in setting ``PYTEST_CURRENT_TEST``; an ESC reached the terminal)."""
+    name = str(value)
+    bad = next((c for c in name if not c.isprintable() or 0xD800 <= ord(c) <= 0xDFFF), None)
+    if bad is not None or not name.strip():
+        what = f"holds {bad!r}" if bad is not None else "is empty"
+        raise _fail(source, path, f"{shown(name)} {what}; a case's name is printable text")
+    return name
 
 
 def _number(value: Any) -> Decimal:
