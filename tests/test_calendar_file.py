@@ -83,6 +83,15 @@ def test_the_file_format(tmp_path: Path) -> None:
          "2027-02-06 is listed both as a holiday and a workday"),
         ("year: next\n", "$.year: 'next' is not a year"),
         ("year: 2027\ncolour: red\n", "$.colour: unknown key"),
+        # Mistakes that changed deadlines in silence.
+        ("year: 2020\n", "$.holidays: none given; a year's arrangement lists its holidays"),
+        ("year: 2027\nholidays: [2027-01-01]\nworkdays: [2027-02-15]\n",
+         "$.workdays: 2027-02-15 is a Monday; workdays lists weekend days worked"),
+        ("- {year: 2027, holidays: [2027-01-01]}\n- {year: 2027, holidays: [2027-01-02]}\n",
+         "$[1].year: 2027 is also given at $[0]"),
+        # 2027-01-01 is a Friday: 41 weekdays from there end on 2027-02-26.
+        ("year: 2027\nholidays: ['2027-01-01 .. 2027-02-26']\n",
+         "$.holidays: 41 weekdays are rest days; an arrangement gives at most 40"),
     ],
 )  # fmt: skip
 def test_mistakes_name_the_file_and_path(tmp_path: Path, text: str, problem: str) -> None:
@@ -105,3 +114,19 @@ def test_the_command_line(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main([*argv, "--calendar", str(FACTS)], registry=base) == 1
     err = capsys.readouterr().err
     assert err.startswith("error: ") and str(FACTS) in err and "$.unit: unknown key" in err
+
+
+def test_forty_weekdays_off_is_the_most_an_arrangement_gives(tmp_path: Path) -> None:
+    path = tmp_path / "forty.yaml"
+    path.write_text("year: 2027\nholidays: ['2027-01-01 .. 2027-02-25']\n", "utf-8")
+    (year,) = load_calendar_file(path)
+    assert sum(1 for day in year.holidays if day.weekday() < 5) == 40
+
+
+def test_a_key_given_twice_is_refused(tmp_path: Path) -> None:
+    from govopen_rules.errors import InputError
+
+    path = tmp_path / "twice.yaml"
+    path.write_text("year: 2027\nholidays: [2027-01-01]\nholidays: [2027-02-05]\n", "utf-8")
+    with pytest.raises(InputError, match="line 3: the key 'holidays' is given twice"):
+        load_calendar_file(path)

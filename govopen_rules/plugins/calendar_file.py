@@ -20,8 +20,11 @@ the year is not needed, and a file's year replaces the library's data for that y
 :func:`calendar_years` reads a mix of files and years in order.
 
 A calendar file is input like a facts file: it is read at most :data:`MAX_CALENDAR_BYTES`,
-as UTF-8 YAML with the safe loader, at most as deep as a rubric, and every problem names its
-path without echoing more than a few characters of what was found there.
+as UTF-8 YAML with the safe loader, at most as deep as a rubric, without a key given twice,
+and every problem names its path without echoing more than a few characters of what was found
+there. What no announced arrangement says is refused, since it would move deadlines in silence:
+a year given twice in one file, no holidays, a weekday as a 调休 workday, more than
+:data:`MAX_WEEKDAY_HOLIDAYS` weekdays of rest.
 """
 
 from __future__ import annotations
@@ -35,10 +38,16 @@ from typing import Any, TypeAlias
 
 import yaml
 
-from govopen_rules.errors import InputError, Problem, ValidationError
+from govopen_rules.errors import InputError, Problem, RubricError, ValidationError
 from govopen_rules.facts.convert import FIRST_YEAR, LAST_YEAR
 from govopen_rules.plugins.hookspecs import hookimpl
-from govopen_rules.rubric.reading import MAX_DEPTH, BoundedLoader, TooDeepError, one_line
+from govopen_rules.rubric.reading import (
+    MAX_DEPTH,
+    BoundedLoader,
+    TooDeepError,
+    check_nodes,
+    one_line,
+)
 from govopen_rules.workdays import HolidayYear
 
 __all__ = [
@@ -131,7 +140,47 @@ def _year(entry: object, path: str, problems: list[Problem]) -> HolidayYear | No
         problems.append(Problem(path, f"{both[0]} is listed both as a holiday and a workday"))
     if problems:
         return None
+    problems += _implausible(found["holidays"], found["workdays"], path)
+    if problems:
+        return None
     return HolidayYear(year=year, holidays=found["holidays"], workdays=found["workdays"])
+
+
+#: The most weekdays a year's arrangement may give as rest days: the statutory holidays are 13
+#: days and 调休 moves a few more, so an arrangement has well under 30; more is a mistake (a
+#: range typed for a month), and a year of holidays put deadlines past 2100.
+MAX_WEEKDAY_HOLIDAYS = 40
+
+
+def _implausible(holidays: list[dt.date], workdays: list[dt.date], path: str) -> list[Problem]:
+    """What no announced arrangement says, and would change deadlines in silence: no holidays
+    (``year: 2020`` alone replaced the known 2020 calendar with one of no holidays), too many,
+    or a weekday listed as a working day (调休 days are weekend days; a weekday there is a
+    mistyped date, and the weekend day meant is missing)."""
+    problems = []
+    if not holidays:
+        problems.append(
+            Problem(f"{path}.holidays", "none given; a year's arrangement lists its holidays")
+        )
+    off = sum(1 for day in set(holidays) if day.weekday() < 5)
+    if off > MAX_WEEKDAY_HOLIDAYS:
+        problems.append(
+            Problem(
+                f"{path}.holidays",
+                f"{off} weekdays are rest days; an arrangement gives at most "
+                f"{MAX_WEEKDAY_HOLIDAYS} (the statutory holidays are 13 days)",
+            )
+        )
+    weekday = next((day for day in workdays if day.weekday() < 5), None)
+    if weekday is not None:
+        problems.append(
+            Problem(
+                f"{path}.workdays",
+                f"{weekday} is a {weekday.strftime('%A')}; workdays lists weekend days worked "
+                "(调休)",
+            )
+        )
+    return problems
 
 
 class _DatesAsText(BoundedLoader):
@@ -165,7 +214,13 @@ def _read(path: Path) -> object:
         raise refused(f"not UTF-8 text ({where})") from None
     loader = _DatesAsText(text)
     try:
-        return loader.get_single_data()
+        root = loader.get_single_node()
+        if root is None:
+            return None
+        check_nodes(root, path)  # a key given twice (``holidays:`` twice kept the last)
+        return loader.construct_document(root)
+    except RubricError as exc:
+        raise refused(exc.problems[0].problem) from None
     except TooDeepError as exc:
         raise refused(f"line {exc.line}: nested more than {MAX_DEPTH} levels deep") from None
     except Exception as exc:  # YAMLError, or a scalar it cannot build (an int of 5,000 digits)
@@ -180,11 +235,19 @@ def load_calendar_file(path: Path | str) -> list[HolidayYear]:
     entries = data if isinstance(data, list) else [data]
     problems: list[Problem] = []
     years = []
+    given: dict[int, str] = {}  # the first place each year is given
     for i, entry in enumerate(entries):
         where = f"$[{i}]" if isinstance(data, list) else "$"
         found = _year(entry, where, problems)
-        if found is not None:
-            years.append(found)
+        if found is None:
+            continue
+        if found.year in given:  # the later would win in silence, dropping the first's days
+            problems.append(
+                Problem(f"{where}.year", f"{found.year} is also given at {given[found.year]}")
+            )
+            continue
+        given[found.year] = where
+        years.append(found)
     if problems:
         raise ValidationError(problems, str(path))
     return years
@@ -194,15 +257,18 @@ def calendar_years(sources: Iterable[CalendarSource]) -> tuple[HolidayYear, ...]
     """Every year given, in order: :class:`HolidayYear` items as they are, calendar files read
     (any problem is an error naming the file). Where two give the same year the later one
     wins, as with several ``--calendar`` files."""
-    years: list[HolidayYear] = []
+    years: dict[int, HolidayYear] = {}
     for source in sources:
         if isinstance(source, HolidayYear):
-            years.append(source)
+            found = [source]
         elif isinstance(source, (str, os.PathLike)):
-            years += load_calendar_file(Path(source))
+            found = load_calendar_file(Path(source))
         else:
             raise TypeError(f"expected a HolidayYear or a calendar file's path, got {source!r}")
-    return tuple(years)
+        for year in found:  # each year once: all of them travel with every unit of a cohort
+            years.pop(year.year, None)
+            years[year.year] = year
+    return tuple(years.values())
 
 
 class CalendarYears:
