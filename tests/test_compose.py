@@ -104,6 +104,16 @@ def test_giving_check_replaces_the_library_rules_meaning(make_registry: MakeRegi
     reg = make_registry(including(check=check, deduct={"mode": "fixed", "points": 1}))
     rule_ = reg.get_rubric("testland", 2020).all_rules()[0]
     assert rule_.when == {"field": "reply_workdays", "gt": 10}
+    # It judges by its own test now: its verdicts do not claim the baseline rule (one judging
+    # new-media accounts was lined up with other rubrics' reply deadlines).
+    assert rule_.include is None
+
+
+def test_an_included_rule_as_the_library_gives_it_keeps_the_baseline(
+    make_registry: MakeRegistry,
+) -> None:
+    reg = make_registry(including(deduct={"mode": "fixed", "points": 1}, title="另一个标题"))
+    assert reg.get_rubric("testland", 2020).all_rules()[0].include == ANSWER
 
 
 @pytest.mark.parametrize(

@@ -427,6 +427,10 @@ class RubricComposer:
             )
             return None
         merged = _merge_rule(rule, entry)
+        if any(key in entry for key in _RULE_MEANING):
+            # It judges by its own check now (another kind of fact, once): its verdicts are
+            # not the baseline rule's, and a comparison must not line them up as if they were.
+            merged.pop("include", None)
         if "id" not in entry:
             merged["id"] = "." + reference.rsplit(".", 1)[1]
         if "deduct" not in merged:
