@@ -283,10 +283,36 @@ def test_an_override_that_raises_the_cap_over_cheaper_tiers_names_the_parameter(
         ),
     ],
 )
-def test_tiers_never_charged_are_not_compared(make_registry: MakeRegistry, r: dict[str, Any]) -> None:
+def test_tiers_never_charged_are_not_compared(
+    make_registry: MakeRegistry, r: dict[str, Any]
+) -> None:
     ind = indicator("A1", "2", r)
     reg = make_registry(rubric(area("A", ind, cap="0.5")))
     assert reg.get_rubric("testland", 2020).points == 2
     if "count" not in r:  # without the area's cap, the first is refused
         found = errors_of(make_registry, rubric(area("A", ind)))
         assert any("more problems never cost less" in e for e in found)
+
+
+def test_an_unknown_parameter_in_a_tier_is_one_problem(make_registry: MakeRegistry) -> None:
+    # Its amount read as 0 also made "2 problems would cost 0, less than 1 cost" appear.
+    r = _tiered("0.1", [{"at_least": 2, "points": {"param": "gone"}}])
+    found = errors_of(make_registry, rubric(area("A", indicator("A1", "1", r))))
+    assert found == [
+        "areas[0].indicators[0].rules[0].deduct.tiers[0].points: unknown parameter 'gone'"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("year", "loads"), [(1899, False), (1900, True), (2100, True), (2101, False)]
+)
+def test_a_rubric_is_for_an_assessment_year(
+    make_registry: MakeRegistry, year: int, loads: bool
+) -> None:
+    data = rubric(area("A", indicator("A1", "1", base_rule())), year=year)
+    if loads:
+        assert make_registry(data).get_rubric("testland", year).year == year
+    else:
+        assert f"year: {year} is not an assessment year in 1900-2100" in errors_of(
+            make_registry, data
+        )

@@ -15,6 +15,7 @@ import attrs
 
 from govopen_rules.errors import ParameterError, RubricError, UnknownParameterError
 from govopen_rules.exact import NumberError, parse_decimal
+from govopen_rules.facts.convert import FIRST_YEAR, LAST_YEAR
 from govopen_rules.facts.kinds import FactKind, FieldType
 from govopen_rules.facts.model import UNIT_KINDS
 from govopen_rules.rubric.conditions import (
@@ -443,6 +444,8 @@ class _Compiler:
             "missing_values": len(rule.count.values or ()),
         }.get(rule.count.mode)
         raws = [rule.deduct.points, *(t.points for t in rule.deduct.tiers)]
+        if any(not self._usable(r) for r in (*raws, rule.cap)):
+            return  # an amount already reported (unknown, a date): nothing true to compare
         raisers = [r for r in raws if isinstance(r, ParamRef) and self._raises_cap(r)]
 
         def cost(n: int) -> Decimal:
@@ -471,6 +474,13 @@ class _Compiler:
                     )
             else:
                 self.errors.append(f"{path}.deduct.tiers[{i}].points: {problem}")
+
+    def _usable(self, raw: Number | None) -> bool:
+        """Whether an amount has a value of its own (a parameter known, a number in range)."""
+        if not isinstance(raw, ParamRef):
+            return True
+        found = self.values.get(raw.param)
+        return isinstance(found, Decimal) and parameter_in_range(found)
 
     def _raises_cap(self, ref: ParamRef) -> bool:
         found = self.rubric.parameters.get(ref.param)
@@ -697,6 +707,10 @@ class _Compiler:
         compiled: list[CompiledRule] = []
         seen_ids: set[str] = set()
         seen_codes: set[str] = set()
+        if not FIRST_YEAR <= rubric.year <= LAST_YEAR:  # no facts file can be of such a year
+            self.errors.append(
+                f"year: {rubric.year} is not an assessment year in {FIRST_YEAR}-{LAST_YEAR}"
+            )
         if sum((a.points for a in rubric.areas), Decimal(0)) != rubric.points:
             self.errors.append(
                 f"points: areas add up to {sum(a.points for a in rubric.areas)}, "

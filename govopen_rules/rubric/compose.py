@@ -31,6 +31,7 @@ from typing import Any, TypeVar
 import attrs
 
 from govopen_rules.errors import RubricError
+from govopen_rules.facts.convert import FIRST_YEAR
 from govopen_rules.rubric.deadlines import deadline_fields
 from govopen_rules.rubric.expand import relative_id_prefix
 from govopen_rules.rubric.reading import read_rubric_document
@@ -262,7 +263,7 @@ def library_rubric_data(library: RuleLibrary) -> Data:
     return {
         "id": f"library-{library.name}",
         "region": library.name,
-        "year": 1,
+        "year": FIRST_YEAR,  # checked as a rubric of no particular year
         "version": library.version,
         "title": library.title,
         "points": len(indicators),
