@@ -83,6 +83,8 @@ def test_the_file_format(tmp_path: Path) -> None:
          "2027-02-06 is listed both as a holiday and a workday"),
         ("year: next\n", "$.year: 'next' is not a year"),
         ("year: 2027\ncolour: red\n", "$.colour: unknown key"),
+        ("year: 2027\nholidays: ['20270101']\n", "$.holidays[0]: '20270101' is not a date"),
+        ("year: 2027\nholidays: [2027-W01-5]\n", "$.holidays[0]: '2027-W01-5' is not a date"),
         # Mistakes that changed deadlines in silence.
         ("year: 2020\n", "$.holidays: none given; a year's arrangement lists its holidays"),
         ("year: 2027\nholidays: [2027-01-01]\nworkdays: [2027-02-15]\n",

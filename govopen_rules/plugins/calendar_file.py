@@ -65,6 +65,7 @@ MAX_CALENDAR_BYTES = 256 * 1024
 #: A year's arrangement as data, or a calendar file's path.
 CalendarSource: TypeAlias = "HolidayYear | str | os.PathLike[str]"
 
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 _RANGE = re.compile(r"\s*(\d{4}-\d{2}-\d{2})\s*\.\.\s*(\d{4}-\d{2}-\d{2})\s*")
 _KEYS = {"year", "holidays", "workdays", "source", "note"}
 
@@ -82,7 +83,8 @@ def _key(key: object) -> str:
 def _day(value: object) -> dt.date:
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
-    if isinstance(value, str):
+    if isinstance(value, str) and _DATE.fullmatch(value.strip()):
+        # Only YYYY-MM-DD, as a notice writes a date: Python also reads 20270101 and 2027-W01-5.
         try:
             return dt.date.fromisoformat(value.strip())
         except ValueError:
