@@ -25,6 +25,7 @@ LAYERS = {
     "_version": 0,
     "serialising": 0,
     "archives": 0,
+    "bounded": 0,
     "conversion": 1,
     "workdays": 1,
     "facts": 2,

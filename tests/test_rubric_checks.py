@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -316,3 +317,21 @@ def test_a_rubric_is_for_an_assessment_year(
         assert f"year: {year} is not an assessment year in 1900-2100" in errors_of(
             make_registry, data
         )
+
+
+def test_yaml_decimals_are_read_as_written() -> None:
+    """A float reading kept 17 digits: 0.99999999999999999999 was 1, silently."""
+    import yaml
+
+    from govopen_rules.rubric.reading import BoundedLoader
+
+    data = yaml.load("a: 0.1\nb: 0.99999999999999999999\nc: -2.5e+3\nd: 1_000.25\ne: .inf\n",
+                     Loader=BoundedLoader)  # fmt: skip
+    assert data == {
+        "a": Decimal("0.1"),
+        "b": Decimal("0.99999999999999999999"),
+        "c": Decimal("-2.5e+3"),
+        "d": Decimal("1000.25"),
+        "e": float("inf"),
+    }
+    assert type(data["a"]) is Decimal

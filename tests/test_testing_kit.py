@@ -361,6 +361,11 @@ def test_builders_use_the_kits_facts_file() -> None:
             "region: r\nyear: 2020\ncases:\n- name: a\n  expect:\n    total: 3\n    total: 10\n",
             "line 7: the key 'total' is given twice; say it once",
         ),
+        # Read as a float, this total was 1, and the case passed against a total of 1.
+        (
+            "region: r\nyear: 2020\ncases:\n- {name: a, expect: {total: 0.99999999999999999999}}\n",
+            "cases[0].expect.total: Decimal('0.99999999999999999999') is out of range",
+        ),
         # A lone surrogate in a name crashed pytest (PYTEST_CURRENT_TEST); an ESC reached the
         # terminal; two cases of one name were two tests with one node id.
         (

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -160,6 +161,25 @@ class BoundedLoader(yaml.SafeLoader):
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
+
+
+#: A YAML float written as a plain decimal (``0.1``, ``-2.5e3``, ``1_000.25``).
+_PLAIN_FLOAT = re.compile(
+    r"[-+]?(?:\d[\d_]*)?\.\d[\d_]*(?:[eE][-+]?\d+)?|[-+]?\d[\d_]*[eE][-+]?\d+", re.ASCII
+)
+
+
+def _exact_float(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> object:
+    """A YAML float as the Decimal it is written as: read as a float, 0.99999999999999999999
+    was 1 (an expected total of a case passed against 1). Other spellings (``.inf``, ``1:30``)
+    are what YAML makes of them, and the number checks refuse them."""
+    text = node.value
+    if _PLAIN_FLOAT.fullmatch(text):
+        return Decimal(text.replace("_", ""))
+    return loader.construct_yaml_float(node)
+
+
+BoundedLoader.add_constructor("tag:yaml.org,2002:float", _exact_float)
 
 
 def one_line(exc: BaseException) -> str:

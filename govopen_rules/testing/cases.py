@@ -26,7 +26,13 @@ from govopen_rules.evaluation.pipeline import evaluate
 from govopen_rules.evaluation.results import EvaluationResult, Status, Verdict
 from govopen_rules.exact import parse_decimal, shown
 from govopen_rules.plugins.registry import Registry
-from govopen_rules.rubric.reading import MAX_NODES, check_nodes
+from govopen_rules.rubric.reading import (
+    MAX_DEPTH,
+    MAX_NODES,
+    BoundedLoader,
+    TooDeepError,
+    check_nodes,
+)
 
 __all__ = ["Case", "CaseFileError", "Mismatch", "check_case", "compare", "load_case_file"]
 
@@ -189,14 +195,23 @@ def load_case_file(path: Path) -> list[Case]:
         text = path.read_text(encoding="utf-8")
         # A key given twice is refused, as in a rubric (expect: {total: 3, total: 10} once
         # checked only the 10); a date YAML cannot build (2020-13-01) is one line.
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        if root is not None:
-            # A case file's size is its own (tens of thousands of facts), but aliases may not
-            # make it more than that: a 1 KB file of nested aliases filled 2.3 GB.
-            check_nodes(root, path, max_nodes=max(MAX_NODES, len(text)))
-        data = yaml.safe_load(text)
+        # Numbers as written (a float read 0.99999999999999999999 as 1), nesting bounded.
+        loader = BoundedLoader(text)
+        try:
+            root = loader.get_single_node()
+            if root is not None:
+                # A case file's size is its own (tens of thousands of facts), but aliases may
+                # not make it more than that: a 1 KB file of nested aliases filled 2.3 GB.
+                check_nodes(root, path, max_nodes=max(MAX_NODES, len(text)))
+            data = loader.construct_document(root) if root is not None else None
+        finally:
+            loader.dispose()
     except RubricError as exc:
         raise _fail(source, "$", str(exc).removeprefix(f"{path}: $: ")) from None
+    except TooDeepError as exc:
+        raise _fail(
+            source, "$", f"line {exc.line}: nested more than {MAX_DEPTH} levels deep"
+        ) from None
     except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError, TypeError) as exc:
         raise _fail(source, "$", f"cannot read: {' '.join(str(exc).split())}"[:300]) from None
     if not isinstance(data, Mapping):
