@@ -11,6 +11,7 @@ import argparse
 import json
 import os
 import sys
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
@@ -57,7 +58,10 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "--dump-json",
         type=Path,
         metavar="DIR",
-        help="write each parsed report to DIR/<name>.json, to correct by hand and re-run",
+        help=(
+            "write each parsed report to DIR/<stem>.json (DIR/<file name>.json where two "
+            "reports share a stem or that is one of the inputs), to correct by hand and re-run"
+        ),
     )
     st.add_argument(
         "--processes",
@@ -103,7 +107,7 @@ def run(args: argparse.Namespace, registry: RegistryFactory) -> int:
                 max_bytes=max_bytes,
             )
     if args.dump_json is not None:
-        _dump(outcomes, args.dump_json)
+        _dump(outcomes, args.dump_json, [*files, *skipped])
     if len(outcomes) == 1 and outcomes[0].error is not None:
         return error(outcomes[0].error)  # one file that cannot be read: one line, as elsewhere
     render = {"json": render_json, "csv": render_csv}.get(args.format, render_text)
@@ -132,14 +136,35 @@ def _progress(total: int) -> Iterator[Callable[[Path], None]]:
         yield lambda _path: bar.advance(task)
 
 
-def _dump(outcomes: Sequence[FileOutcome], folder: Path) -> None:
+def _dump(outcomes: Sequence[FileOutcome], folder: Path, inputs: Sequence[Path]) -> None:
+    """Each parsed report to its own file in ``folder``, never over one of ``inputs``."""
     folder.mkdir(parents=True, exist_ok=True)
-    for outcome in outcomes:
+    for outcome, target in zip(outcomes, _dump_targets(outcomes, folder, inputs), strict=True):
         if outcome.report is None:
             continue
-        target = folder / f"{outcome.path.stem}.json"
         target.write_text(_report_json(outcome.report), encoding="utf-8", errors=UNENCODABLE)
         print(f"note: wrote {target}", file=sys.stderr)
+
+
+def _dump_targets(
+    outcomes: Sequence[FileOutcome], folder: Path, inputs: Sequence[Path]
+) -> list[Path]:
+    """Where each report's dump goes: ``<stem>.json`` as a person expects, else the whole file
+    name (``a.html.json``), else numbered (``a.html.2.json``). ``a.json``, ``a.html`` and
+    ``a.pdf`` once all went to ``a.json``, the last one kept and the input ``a.json`` lost."""
+    taken = {path.resolve() for path in inputs}
+    stems = Counter(o.path.stem for o in outcomes if o.report is not None)
+    targets = []
+    for outcome in outcomes:
+        name = outcome.path.name
+        candidates = [name + ".json", *(f"{name}.{n}.json" for n in range(2, len(taken) + 3))]
+        if stems[outcome.path.stem] == 1:
+            candidates.insert(0, outcome.path.stem + ".json")
+        target = next(folder / c for c in candidates if (folder / c).resolve() not in taken)
+        if outcome.report is not None:
+            taken.add(target.resolve())
+        targets.append(target)
+    return targets
 
 
 def _report_json(report: AnnualReport) -> str:

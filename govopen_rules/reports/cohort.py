@@ -12,6 +12,7 @@ from govopen_rules.reports.formatting import (
     format_percent,
     format_points,
     format_range,
+    markdown_text,
     provisional_note,
 )
 
@@ -25,14 +26,14 @@ AGREEMENT_WORDS = {
 
 
 def _md(text: str) -> str:
-    """A name as one Markdown table cell: a ``|`` would end the cell and a line break the row
-    (a unit named ``甲|乙`` once shifted every column after it)."""
-    return " ".join(text.replace("|", "\\|").split()) if text else text
+    """A value as literal Markdown (:func:`markdown_text`): a unit named ``甲|乙`` once shifted
+    every column after it, and one named ``<img onerror=…>`` was a live tag."""
+    return markdown_text(text)
 
 
 def _ends(p: Placement) -> str:
     low, high = p.tier_low or "无等次", p.tier_high or "无等次"
-    return low if low == high else f"{low}–{high}"
+    return _md(low if low == high else f"{low}–{high}")
 
 
 def _published_lines(group: GroupResult) -> list[str]:
@@ -50,7 +51,7 @@ def _published_lines(group: GroupResult) -> list[str]:
     for t in compared.tiers:
         ours = computed[t.label]
         lines.append(
-            f"| {t.label} | {t.count} | {format_percent(t.share)} | {ours.count} | "
+            f"| {_md(t.label)} | {t.count} | {format_percent(t.share)} | {ours.count} | "
             f"{format_percent(ours.share)} | {ours.determined} |"
         )
     lines += [
@@ -77,7 +78,7 @@ def _ranking_lines(group: GroupResult) -> list[str]:
         line = (
             f"| {p.rank} | {_md(p.name)}{provisional_mark(p.provisional_calendar_years)} | "
             f"{format_points(p.total)} | {format_range(p.low, p.high)} | "
-            f"{p.tier or '—'} | {_ends(p)} | {'是' if p.determined else '否'} |"
+            f"{_md(p.tier or '—')} | {_ends(p)} | {'是' if p.determined else '否'} |"
         )
         if compare:
             agreement = AGREEMENT_WORDS[p.agreement] if p.agreement is not None else "—"
@@ -90,19 +91,20 @@ def render_cohort_markdown(cohort: CohortResult) -> str:
     """The tier table of each group, in the layout of a 通报 (tier, count, share, units), with
     how many of each tier the evidence settles; then, where tiers were published, the published
     table against the computed one; then the ranking with each unit's score range."""
-    lines = [f"# {cohort.rubric_id} v{cohort.rubric_version} ({cohort.region} {cohort.year})", ""]
+    title = f"{cohort.rubric_id} v{cohort.rubric_version} ({cohort.region} {cohort.year})"
+    lines = [f"# {_md(title)}", ""]
     if cohort.provisional_calendar_years:
         lines += [f"> {provisional_note(cohort.provisional_calendar_years)}", ""]
     for group in cohort.groups:
         lines += [
-            f"## {group.name}（{group.size}个）",
+            f"## {_md(group.name)}（{group.size}个）",
             "",
             "| 等次 | 数量 | 占比 | 单位 | 其中证据确定 determined |",
             "|---|---|---|---|---|",
         ]
         lines += [
-            f"| {t.label} | {t.count} | {format_percent(t.share)} | {_md('、'.join(t.members))} | "
-            f"{t.determined} |"
+            f"| {_md(t.label)} | {t.count} | {format_percent(t.share)} | "
+            f"{_md('、'.join(t.members))} | {t.determined} |"
             for t in group.tiers
         ]
         lines += [
@@ -110,16 +112,16 @@ def render_cohort_markdown(cohort: CohortResult) -> str:
             f"证据确定等次 tiers determined by evidence: {group.determined} / {group.size}",
             "",
         ]
-        lines += [f"> 注意 warning: {w}" for w in group.warnings]
+        lines += [f"> 注意 warning: {_md(w)}" for w in group.warnings]
         lines += _published_lines(group)
         lines += _ranking_lines(group)
         lines.append("")
     if cohort.ungrouped:
-        lines += [f"未分组单位 ungrouped: {', '.join(cohort.ungrouped)}", ""]
+        lines += [f"未分组单位 ungrouped: {_md(', '.join(cohort.ungrouped))}", ""]
     if cohort.failures:
         lines.append("## 未能评估的单位 (units not evaluated)")
         for failure in cohort.failures:
             who = failure.name or failure.unit_id or f"units[{failure.index}]"
             lines.append(f"- {_md(who)}:")
-            lines += [f"  - {e}" for e in failure.errors]
+            lines += [f"  - {_md(e)}" for e in failure.errors]
     return "\n".join(lines).rstrip() + "\n"

@@ -17,12 +17,14 @@ from govopen_rules.reports.formatting import (
     STATUS_WORDS,
     format_percent,
     format_points,
+    markdown_text,
     provisional_note,
 )
 from govopen_rules.reports.pending import NOT_YET, SCORE_RANGE_LABEL, score_range
 
 if TYPE_CHECKING:  # openpyxl is loaded only when a workbook is written
     from openpyxl import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
 
 __all__ = [
     "comparison_html",
@@ -111,22 +113,28 @@ def render_comparison_text(comparison: Comparison) -> str:
 
 
 def render_comparison_markdown(comparison: Comparison) -> str:
-    """The comparison as Markdown tables."""
-    lines = [f"# {_title(comparison)}", "", "| " + " | ".join(_HEAD) + " |"]
+    """The comparison as Markdown tables, every value escaped (:func:`markdown_text`): a unit
+    name holding line breaks and ``|`` once forged a score table under the title."""
+    lines = [f"# {markdown_text(_title(comparison))}", "", _markdown_row(_HEAD)]
     lines.append("|" + "---|" * len(_HEAD))
-    lines += ["| " + " | ".join(row) + " |" for row in _rows(comparison)]
+    lines += [_markdown_row(row) for row in _rows(comparison)]
     lines.append("")
     if comparison.shared:
         ids = [r.rubric_id for r in comparison.results]
         lines += ["## 共同基线规则 shared baseline rules", ""]
-        lines.append("| baseline rule | " + " | ".join(ids) + " |")
+        lines.append(_markdown_row(["baseline rule", *ids]))
         lines.append("|" + "---|" * (len(ids) + 1))
         for shared in comparison.shared:
             cells = [_verdicts(v) for v in shared.verdicts]
-            lines.append(f"| `{shared.baseline}` {shared.title} | " + " | ".join(cells) + " |")
+            rule = f"`{shared.baseline}` {markdown_text(shared.title)}"  # a rule id: [a-z0-9_.]
+            lines.append(f"| {rule} " + _markdown_row(cells))
         lines.append("")
     lines += [f"> {note}" for note in _notes(comparison)]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _markdown_row(cells: list[str]) -> str:
+    return "| " + " | ".join(markdown_text(cell) for cell in cells) + " |"
 
 
 def _shared_rows(comparison: Comparison) -> list[list[str]]:
@@ -172,17 +180,22 @@ def comparison_workbook(comparison: Comparison) -> Workbook:
     sheet = book.active
     assert sheet is not None
     sheet.title = "对比 comparison"
-    sheet.append([_title(comparison)])
-    sheet.append(_HEAD)
-    for row in _rows(comparison):
-        sheet.append(row)
-    for note in _notes(comparison):
-        sheet.append([note])
+    totals = [[_title(comparison)], _HEAD, *_rows(comparison), *([n] for n in _notes(comparison))]
+    _write_rows(sheet, totals)
     shared = book.create_sheet("共同基线规则 shared")
-    shared.append(["baseline rule", *(r.rubric_id for r in comparison.results)])
-    for row in _shared_rows(comparison):
-        shared.append(row)
+    head = ["baseline rule", *(r.rubric_id for r in comparison.results)]
+    _write_rows(shared, [head, *_shared_rows(comparison)])
     for ws in (sheet, shared):
         for column in ("A", "B", "C", "D", "E", "F"):
             ws.column_dimensions[column].width = 28
     return book
+
+
+def _write_rows(sheet: Worksheet, rows: list[list[str]]) -> None:
+    """Rows from the top, each cell through the guard every report workbook uses: a unit named
+    ``=HYPERLINK(…)`` was a live formula here, and one holding U+0001 a traceback."""
+    from govopen_rules.reports.xlsx import write_cell  # loads openpyxl
+
+    for row, values in enumerate(rows, start=1):
+        for column, value in enumerate(values, start=1):
+            write_cell(sheet, row, column, value)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
@@ -19,6 +20,7 @@ from govopen_rules.annual_reports.folder import FileOutcome
 from govopen_rules.annual_reports.report import AnnualReport
 from govopen_rules.annual_reports.results import ReportCheck
 from govopen_rules.conversion import unstructure
+from govopen_rules.reports.formatting import markdown_text
 
 __all__ = [
     "SUMMARY_COLUMNS",
@@ -107,7 +109,10 @@ def render_summary(outcomes: Sequence[FileOutcome]) -> str:
         "| " + " | ".join(SUMMARY_COLUMNS) + " |",
         "|" + "---|" * len(SUMMARY_COLUMNS),
     ]
-    lines += ["| " + " | ".join(str(row[c]) for c in SUMMARY_COLUMNS) + " |" for row in rows]
+    lines += [
+        "| " + " | ".join(markdown_text(str(row[c])) for c in SUMMARY_COLUMNS) + " |"
+        for row in rows
+    ]
     totals = {c: sum(int(str(row[c])) for row in rows) for c in SUMMARY_COLUMNS[3:]}
     lines.append(
         f"{len(rows)} 份报告：{totals['findings']} 项发现，{totals['unverifiable']} 项无法核对，"
@@ -158,10 +163,26 @@ def render_json(outcomes: Sequence[FileOutcome]) -> str:
     return json.dumps(payload, ensure_ascii=False, indent=2)
 
 
+#: What a spreadsheet reads as the start of a formula (OWASP's CSV injection list).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: A number a spreadsheet reads as one, which stays as it is: ``-1``, ``-0.5``, ``+2e3``.
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def _csv_cell(value: object) -> object:
+    """A cell a spreadsheet shows as text: a unit named ``=HYPERLINK(…)`` or a file named
+    ``+cmd.json`` opened as a live formula. Such text gets a leading ``'``, as OWASP advises;
+    numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
 def render_csv(outcomes: Sequence[FileOutcome]) -> str:
-    """The summary rows as CSV."""
+    """The summary rows as CSV, text that a spreadsheet would run as a formula made inert."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=SUMMARY_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(summary_rows(outcomes))
+    for row in summary_rows(outcomes):
+        writer.writerow({column: _csv_cell(value) for column, value in row.items()})
     return buffer.getvalue()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from decimal import Decimal
 
@@ -14,6 +15,7 @@ __all__ = [
     "format_percent",
     "format_points",
     "format_range",
+    "markdown_text",
     "message_with_items",
     "printable",
     "provisional_note",
@@ -94,3 +96,26 @@ def provisional_note(years: tuple[int, ...]) -> str:
 def format_range(low: Decimal, high: Decimal) -> str:
     """A score range as the text and cohort reports print it: 10.1–13.9."""
     return f"{format_points(low)}–{format_points(high)}"
+
+
+#: Characters that start inline Markdown (code, emphasis, links and images, strikethrough), a
+#: table's cell border, and the backslash that escapes them (``\\|`` once rendered as ``|``).
+_MARKDOWN_INLINE = re.compile(r"[\\`*_\[\]|~]")
+#: Block syntax where a value begins a line: a heading, a list item, a setext underline.
+_MARKDOWN_BLOCK = re.compile(r"#{1,6}(?: |$)|[-+](?: |$)|[=-]+ *$")
+_MARKDOWN_ORDERED = re.compile(r"(\d{1,9})([.)])(?= |$)")
+
+
+def markdown_text(text: str) -> str:
+    """``text`` as literal Markdown, on one line, in a table cell, a heading or a list item.
+
+    A unit's name is read from its facts: ``<img onerror=…>`` rendered as a live tag, a line
+    break and ``|`` forged a score table, ``[点此](http://…)`` a link. Line breaks become
+    spaces, ``& < >`` entities, inline syntax and ``|`` are backslash-escaped, and so is block
+    syntax at the start."""
+    flat = html.escape(" ".join(text.split()), quote=False)
+    flat = _MARKDOWN_INLINE.sub(r"\\\g<0>", flat)
+    if _MARKDOWN_BLOCK.match(flat):
+        return "\\" + flat
+    ordered = _MARKDOWN_ORDERED.match(flat)  # ``1. `` escaped as ``1\. ``
+    return flat if ordered is None else f"{flat[: ordered.end(1)]}\\{flat[ordered.end(1) :]}"

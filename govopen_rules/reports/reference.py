@@ -21,7 +21,7 @@ import attrs
 from govopen_rules.facts.identity import identifying_fields
 from govopen_rules.facts.kinds import FactKind, field_type_of
 from govopen_rules.facts.labels import field_label
-from govopen_rules.reports.formatting import format_points
+from govopen_rules.reports.formatting import format_points, markdown_text
 from govopen_rules.reports.rules import describe_count, describe_deduction, describe_evidence
 from govopen_rules.rubric.compiler import CompiledRubric
 from govopen_rules.rubric.model import Citation
@@ -61,8 +61,11 @@ def measure_definitions(kind: FactKind) -> dict[str, str]:
     return {name: found[name] for name in kind.derived}
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+def _markup_cell(markup: str) -> str:
+    """Markdown the plugin's own code wrote (a deriver's docstring, option values as code), kept
+    as markup: only made to stay in its table cell. Every value from a rubric goes through
+    :func:`markdown_text` instead."""
+    return markup.replace("|", "\\|").replace("\n", " ")
 
 
 def _type_name(annotation: object) -> str:
@@ -97,15 +100,16 @@ def fact_kind_reference(kinds: Mapping[str, FactKind]) -> str:
                 values = (values + " — names the fact in evidence").strip(" —")
             type_name = _type_name(hints[field.name])
             lines.append(
-                f"| `{field.name}` | {_cell(field_label(kind.cls, field.name))} | {type_name} | "
-                f"{_cell(values)} |"
+                f"| `{field.name}` | {markdown_text(field_label(kind.cls, field.name))} | "
+                f"{type_name} | {_markup_cell(values)} |"
             )
         lines.append("")
         if kind.derived:
             definitions = measure_definitions(kind)
             lines += ["| derived measure | type | definition |", "|---|---|---|"]
             for measure, ftype in kind.derived.items():
-                lines.append(f"| `{measure}` | {ftype.value} | {_cell(definitions[measure])} |")
+                definition = _markup_cell(definitions[measure])
+                lines.append(f"| `{measure}` | {ftype.value} | {definition} |")
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
@@ -116,7 +120,7 @@ def _citation(cite: Citation) -> str:
         text += f"：「{cite.quote}」"
     if cite.note:
         text += f"（{cite.note}）"
-    return _cell(text)
+    return markdown_text(text)
 
 
 def rubric_reference(
@@ -140,7 +144,7 @@ def rubric_reference(
 def _rubric(compiled: CompiledRubric, plugin: str, kinds: Mapping[str, FactKind]) -> list[str]:
     rubric = compiled.rubric
     lines = [
-        f"## {rubric.title}",
+        f"## {markdown_text(rubric.title)}",
         "",
         f"`{rubric.id}` version {rubric.version} · region `{rubric.region}` · {rubric.year} · "
         f"{format_points(rubric.points)} points · plugin `{plugin}`",
@@ -155,15 +159,19 @@ def _rubric(compiled: CompiledRubric, plugin: str, kinds: Mapping[str, FactKind]
         ]
     scale = compiled.grading.scale
     if scale.thresholds:
-        grades = "; ".join(f"{label} ≥ {format_points(m)}" for label, m in scale.thresholds)
-        veto = f"; a veto gives {scale.veto_grade}" if scale.veto_grade else ""
+        grades = "; ".join(
+            f"{markdown_text(label)} ≥ {format_points(m)}" for label, m in scale.thresholds
+        )
+        veto = f"; a veto gives {markdown_text(scale.veto_grade)}" if scale.veto_grade else ""
         lines += [f"Grades: {grades}{veto}.", ""]
     for group in compiled.grading.groups:
         who = ", ".join(group.unit_kinds) or "every kind"
         if group.categories:
             who += f" (categories {', '.join(group.categories)})"
-        grades = "; ".join(f"{label} ≥ {format_points(m)}" for label, m in group.scale.thresholds)
-        lines.append(f"- Group **{group.name}**: {who}; {grades}")
+        grades = "; ".join(
+            f"{markdown_text(label)} ≥ {format_points(m)}" for label, m in group.scale.thresholds
+        )
+        lines.append(f"- Group **{markdown_text(group.name)}**: {markdown_text(who)}; {grades}")
     if compiled.grading.groups:
         lines.append("")
     rules_of: dict[str, list[int]] = {}
@@ -171,24 +179,25 @@ def _rubric(compiled: CompiledRubric, plugin: str, kinds: Mapping[str, FactKind]
         rules_of.setdefault(rule.indicator.code, []).append(index)
     for area in rubric.areas:
         cap = f", cap {format_points(area.cap)}" if area.cap is not None else ""
-        lines += [f"### {area.code} {area.title} ({format_points(area.points)}{cap})", ""]
+        heading = markdown_text(f"{area.code} {area.title}")
+        lines += [f"### {heading} ({format_points(area.points)}{cap})", ""]
         for indicator in area.indicators:
             cap = f", cap {format_points(indicator.cap)}" if indicator.cap is not None else ""
-            lines += [
-                f"#### {indicator.code} {indicator.title} ({format_points(indicator.points)}{cap})",
-                "",
-            ]
+            heading = markdown_text(f"{indicator.code} {indicator.title}")
+            lines += [f"#### {heading} ({format_points(indicator.points)}{cap})", ""]
             if indicator.method:
-                lines += [f"查验方法: {indicator.method}", ""]
+                lines += [f"查验方法: {markdown_text(indicator.method)}", ""]
             lines += ["| rule | deduction | evidence and condition | counts | source |"]
             lines.append("|---|---|---|---|---|")
             for index in rules_of.get(indicator.code, []):
                 rule = compiled.rules[index]
-                assumed = f" (assumed: {', '.join(rule.assumptions)})" if rule.assumptions else ""
+                assumed = ", ".join(rule.assumptions)
+                assumed = f" (assumed: {markdown_text(assumed)})" if assumed else ""
                 lines.append(
-                    f"| `{rule.rule.id}`<br>{_cell(rule.rule.title)} | "
-                    f"{_cell(describe_deduction(rule))}{assumed} | "
-                    f"{_cell(describe_evidence(rule, kinds))} | {_cell(describe_count(rule))} | "
+                    f"| `{rule.rule.id}`<br>{markdown_text(rule.rule.title)} | "
+                    f"{markdown_text(describe_deduction(rule))}{assumed} | "
+                    f"{markdown_text(describe_evidence(rule, kinds))} | "
+                    f"{markdown_text(describe_count(rule))} | "
                     f"{_citation(rule.rule.citation)} |"
                 )
             lines.append("")
@@ -199,7 +208,7 @@ def _rubric(compiled: CompiledRubric, plugin: str, kinds: Mapping[str, FactKind]
             cite = _citation(p.citation) if p.citation is not None else ""
             lines.append(
                 f"| `{name}` | {_value(p.value)} | {'assumed' if p.assumed else ''} | "
-                f"{_cell(p.note)} | {cite} |"
+                f"{markdown_text(p.note)} | {cite} |"
             )
         lines.append("")
     return lines

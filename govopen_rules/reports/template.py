@@ -31,6 +31,7 @@ from govopen_rules.facts.workbook import (
 )
 from govopen_rules.reports.formatting import format_points
 from govopen_rules.reports.rules import describe_deduction, describe_evidence
+from govopen_rules.reports.xlsx import write_cell
 from govopen_rules.rubric.compiler import CompiledRubric, CompiledRule
 
 __all__ = ["INDEX_SHEET", "template_kinds", "template_workbook"]
@@ -89,18 +90,16 @@ def template_workbook(
 def _write_index(sheet: Worksheet, compiled: CompiledRubric, kinds: Mapping[str, FactKind]) -> None:
     rubric = compiled.rubric
     names = sheet_names({k: kinds[k] for k in template_kinds(compiled) if k in kinds})
-    sheet.cell(
-        1, 1, f"{rubric.title}（{rubric.id} v{rubric.version}，{format_points(rubric.points)}分）"
-    )
-    sheet.cell(1, 1).font = Font(bold=True, size=13)
-    sheet.cell(2, 1, f"依据 source: {rubric.source.document} {rubric.source.clause}".rstrip())
-    sheet.cell(3, 1, _INSTRUCTIONS)
-    sheet.cell(3, 1).alignment = Alignment(wrap_text=True, vertical="top")
+    title = f"{rubric.title}（{rubric.id} v{rubric.version}，{format_points(rubric.points)}分）"
+    write_cell(sheet, 1, 1, title).font = Font(bold=True, size=13)
+    source = f"依据 source: {rubric.source.document} {rubric.source.clause}".rstrip()
+    write_cell(sheet, 2, 1, source)
+    write_cell(sheet, 3, 1, _INSTRUCTIONS).alignment = Alignment(wrap_text=True, vertical="top")
     sheet.merge_cells(start_row=3, start_column=1, end_row=3, end_column=len(_COLUMNS))
     sheet.row_dimensions[3].height = 48
     head = 5
     for col, (title, width) in enumerate(_COLUMNS, start=1):
-        cell = sheet.cell(head, col, title)
+        cell = write_cell(sheet, head, col, title)
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
         sheet.column_dimensions[get_column_letter(col)].width = width
@@ -131,14 +130,11 @@ def _write_index(sheet: Worksheet, compiled: CompiledRubric, kinds: Mapping[str,
                         f"{cite.document} {cite.clause} {quote}".strip(),
                     ]
                 for col, value in enumerate(values, start=1):
-                    cell = sheet.cell(row, col, value)
+                    cell = write_cell(sheet, row, col, value)
                     cell.alignment = Alignment(wrap_text=True, vertical="top")
                 row += 1
-    sheet.cell(
-        row + 1,
-        1,
-        f"自评分：每个指标一行，填入工作表「{names.get(SelfScore.KIND, SelfScore.KIND)}」。",
-    )
+    self_scores = names.get(SelfScore.KIND, SelfScore.KIND)
+    write_cell(sheet, row + 1, 1, f"自评分：每个指标一行，填入工作表「{self_scores}」。")
     sheet.freeze_panes = f"A{head + 1}"
     sheet.print_title_rows = f"{head}:{head}"
     sheet.page_setup.orientation = "landscape"

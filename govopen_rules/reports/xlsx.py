@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
@@ -43,7 +44,7 @@ from govopen_rules.reports.pending import (
 )
 from govopen_rules.rubric.model import Rubric
 
-__all__ = ["cohort_workbook", "result_workbook"]
+__all__ = ["CELL_LIMIT", "cohort_workbook", "result_workbook", "write_cell"]
 
 #: The ranking's column for the provisional calendar years a unit's result used.
 PROVISIONAL_LABEL = "临时日历 provisional calendar"
@@ -65,19 +66,50 @@ def _number_format(places: int) -> str:
     return "0" if places == 0 else "0." + "0" * places
 
 
+#: The most characters an Excel cell holds (counted as Excel counts them, in UTF-16 units):
+#: openpyxl cuts longer text there without a word, and a 3,000-unit tier list ended mid-name.
+CELL_LIMIT = 32_767
+
+
+def _cut_marker(left_out: int) -> str:
+    return f"…（另有 {left_out} 字未列出 / {left_out} more characters not shown）"
+
+
+def _fit(text: str) -> str:
+    """``text``, or as much of it as a cell holds ended by a marker saying how much was left
+    out, so that no reader takes a cut list for a whole one."""
+    if len(text) * 2 <= CELL_LIMIT:  # no code point is more than two UTF-16 units
+        return text
+    encoded = text.encode("utf-16-le")
+    if len(encoded) <= CELL_LIMIT * 2:
+        return text
+    room = CELL_LIMIT - len(_cut_marker(len(text)).encode("utf-16-le")) // 2
+    head = encoded[: room * 2].decode("utf-16-le", "ignore")  # never half a surrogate pair
+    return head + _cut_marker(len(text) - len(head))
+
+
 def _cell_value(value: Any) -> Any:
     """What a cell can hold: text without a surrogate or a control character, which no
     worksheet takes (openpyxl refuses them), each written as its escape (``\\ud800``,
-    ``\\x01``) so a name quoted in a report never ends the report."""
+    ``\\x01``) so a name quoted in a report never ends the report; text longer than a cell
+    holds is cut visibly (:data:`CELL_LIMIT`)."""
     if type(value) is not str:
         return value
-    return printable(value)  # escapes every character openpyxl refuses
+    return _fit(printable(value))  # escapes every character openpyxl refuses
 
 
 def _text_cell(cell: Any) -> Any:
-    """Text stays text: a unit named ``=HYPERLINK(…)`` was written as a live formula."""
-    if cell.data_type == "f":
+    """Text stays text: a unit named ``=HYPERLINK(…)`` was written as a live formula, and one
+    named ``#N/A`` would be an error value."""
+    if cell.data_type in ("f", "e"):
         cell.data_type = "s"
+    return cell
+
+
+def write_cell(sheet: Worksheet, row: int, column: int, value: Value) -> Cell:
+    """Write ``value`` to a cell as every report workbook does: text stays text (never a
+    formula), characters no worksheet takes are escaped, and text too long is cut visibly."""
+    cell: Cell = _text_cell(sheet.cell(row, column, _cell_value(value)))
     return cell
 
 
@@ -87,11 +119,11 @@ class _Table:
     def __init__(self, sheet: Worksheet, titles: Sequence[str], columns: Sequence[tuple[str, int]]):
         self.sheet = sheet
         for row, text in enumerate(titles, start=1):
-            cell = _text_cell(sheet.cell(row, 1, _cell_value(text)))
+            cell = write_cell(sheet, row, 1, text)
             cell.font = Font(bold=row == 1, size=13 if row == 1 else 11)
         self.head = len(titles) + 1
         for col, (title, width) in enumerate(columns, start=1):
-            cell = sheet.cell(self.head, col, title)
+            cell = write_cell(sheet, self.head, col, title)
             cell.font = Font(bold=True)
             cell.fill = _HEAD_FILL
             cell.alignment = _WRAP
@@ -115,7 +147,7 @@ class _Table:
         rule_above: bool = False,
     ) -> None:
         for col, value in enumerate(values, start=1):
-            cell = _text_cell(self.sheet.cell(self.row, col, _cell_value(value)))
+            cell = write_cell(self.sheet, self.row, col, value)
             cell.alignment = _WRAP
             if bold:
                 cell.font = Font(bold=True)
