@@ -407,3 +407,31 @@ def test_a_workbook_that_unpacks_past_the_limit_is_refused_before_it_is_read(
     monkeypatch.setattr(workbook, "MAX_UNPACKED_BYTES", len(data) * 100)
     assert len(read_facts_workbook(io.BytesIO(data), kinds).units) == 1
     assert len(read_facts_workbook(data, kinds).units) == 1  # bytes: once 'no attribute tell'
+
+
+@pytest.mark.parametrize(
+    ("note", "refused"),
+    [
+        ("x" * 32_767, None),  # exactly what a cell holds: written, read back whole
+        ("x" * 32_768, "32,768 characters; a workbook cell holds at most 32,767"),
+        ("𠀀" * 16_384, "32,768 characters"),  # outside the BMP: two units each, as Excel counts
+        ("a\u0001b", r"holds U\+0001, a control character a workbook cell cannot hold"),
+    ],
+    ids=["32767", "32768", "astral", "control"],
+)
+def test_text_a_cell_cannot_hold_exactly_is_refused(
+    note: str, refused: str | None, tmp_path: Path
+) -> None:
+    """openpyxl cut a 40,000-character note at 32,767 in silence, and raised its own error on a
+    control character; a facts workbook is read back as the facts, so neither may pass."""
+    reg = default_registry()
+    data = facts_file({"kind": "disclosure_item", "topic": "t", "published": True, "note": note})
+    unit = structure_facts_file(data, reg.fact_kinds)
+    if refused is not None:
+        with pytest.raises(ValueError, match=refused):
+            facts_workbook([unit], reg.fact_kinds, unit_column=False)
+        return
+    path = tmp_path / "w.xlsx"
+    facts_workbook([unit], reg.fact_kinds, unit_column=False).save(path)
+    (back,) = read_facts_workbook(path, reg.fact_kinds).units
+    assert back["facts"][0]["note"] == note

@@ -33,7 +33,7 @@ from typing import IO, Any
 
 import attrs
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import Cell, MergedCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, MergedCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -287,7 +287,26 @@ def _validate(sheet: Worksheet, col: int, ftype: FieldType, options: Sequence[st
     sheet.add_data_validation(rule)
 
 
+#: The most a cell holds, in UTF-16 code units as Excel counts; openpyxl cuts the rest silently.
+MAX_CELL_TEXT = 32_767
+
+
 def _put(cell: Cell | MergedCell, value: object) -> None:
+    if isinstance(value, str):
+        # A facts workbook is read back as the facts: what a cell cannot hold exactly is
+        # refused, not cut (a 40,000-character note lost its end) or crashed on (U+0001).
+        bad = ILLEGAL_CHARACTERS_RE.search(value)
+        if bad is not None:
+            raise ValueError(
+                f"holds U+{ord(bad.group()):04X}, a control character a workbook cell cannot "
+                "hold; keep these facts in JSON"
+            )
+        size = len(value.encode("utf-16-le")) // 2
+        if size > MAX_CELL_TEXT:
+            raise ValueError(
+                f"{size:,} characters; a workbook cell holds at most {MAX_CELL_TEXT:,}; keep "
+                "these facts in JSON"
+            )
     cell.value = value  # type: ignore[assignment]  # openpyxl's stubs list every cell type
     if isinstance(value, str) and value.startswith("="):
         cell.data_type = "s"  # text that looks like a formula stays text
