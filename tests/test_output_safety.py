@@ -28,7 +28,8 @@ from conftest import MakeRegistry
 
 PEER = Path(__file__).parent / "data" / "peer-annual-reports"
 FORMULA = '=HYPERLINK("http://evil.example","点此")'
-FORGED = "甲局\n\n| rubric | 总分 total |\n|---|---|\n| 伪造 fake | 15 / 15 |"
+# A name cannot hold a line break (refused when the facts are read); table syntax is escaped.
+FORGED = "甲局 | rubric | 总分 total | |---|---| | 伪造 fake | 15 / 15 |"
 
 
 @pytest.fixture(scope="module")
@@ -169,9 +170,19 @@ def test_a_name_cannot_forge_a_comparison_table(
     argv = ["compare", str(_facts(tmp_path, FORGED)), "--region", "xuanwei", "--region", "yanan"]
     page = _html(_run(capsys, registry, *argv, "--format", "markdown"))
     (title,) = page.xpath("//h1")
-    assert title.text_content() == f"{' '.join(FORGED.split())} (u1) 2020 — 2 rubrics"
+    assert title.text_content() == f"{FORGED} (u1) 2020 — 2 rubrics"
     rubrics = [row.xpath("td")[0].text_content() for row in page.xpath("//table[1]/tbody/tr")]
     assert rubrics == ["xuanwei-2020-county v2", "yanan-2020-third-party v2"]
+
+
+def test_a_name_with_line_breaks_is_refused(
+    registry: Registry, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """In text output it printed a forged total above the real one."""
+    lines = "甲局\n总分 total: 100 / 100\n"
+    argv = ["evaluate", str(_facts(tmp_path, lines)), "--region", "xuanwei"]
+    assert cli.main(argv, registry=registry) == 1
+    assert "unit.name: holds a line break (U+000A)" in capsys.readouterr().err
 
 
 def test_a_cohort_markdown_shows_names_as_text(

@@ -47,6 +47,10 @@ EXAMPLES = sorted(ROOT.glob("plugins/*/examples/*.json"))
 ENGINES = ["python", "durable"] if durable_available() else ["python"]
 
 
+#: A unit's id and name are one line of text (a line break is refused).
+_one_line = st.text(max_size=8).filter(lambda t: t.splitlines() == ([t] if t else []))
+
+
 def _old_converter() -> cattrs.Converter:
     """The unstructuring ``make_converter`` configured before ``serialising.py``."""
     conv = cattrs.Converter()
@@ -281,7 +285,7 @@ def _results() -> st.SearchStrategy[EvaluationResult]:
     areas = st.builds(AreaResult, indicators=_few(indicators, 2))
     return st.builds(
         EvaluationResult,
-        unit=st.builds(Unit, kind=st.sampled_from(UNIT_KINDS)),
+        unit=st.builds(Unit, id=_one_line, name=_one_line, kind=st.sampled_from(UNIT_KINDS)),
         areas=_few(areas, 2),
         parameters=st.dictionaries(words, st.decimals(), max_size=3),
         date_parameters=st.dictionaries(words, st.dates(), max_size=2),

@@ -57,6 +57,18 @@ UNIT_KINDS = (
 )
 
 _one_of = attrs.validators.in_
+#: What ``str.splitlines`` breaks a line at (other control characters are escaped in reports).
+_LINE_BREAKING = re.compile("[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def _one_line(_: object, __: attrs.Attribute[str], value: object) -> None:
+    """A label is one line."""
+    found = _LINE_BREAKING.search(value) if isinstance(value, str) else None
+    if found is not None:
+        raise ValueError(
+            f"holds a line break (U+{ord(found.group()):04X}); a unit's id and name are one "
+            "line of text"
+        )
 
 
 def _count(_: object, __: object, value: Any) -> None:
@@ -79,10 +91,13 @@ def _not_negative(_: object, __: object, value: Any) -> None:
 
 @attrs.frozen(kw_only=True)
 class Unit:
-    """The assessed body. ``category`` is the rubric's class of unit, e.g. "A" for a 市直部门."""
+    """The assessed body. ``category`` is the rubric's class of unit, e.g. "A" for a 市直部门.
 
-    id: str
-    name: str
+    Its id and name are one line of text: reports print them as a line's label, and a name
+    holding line breaks printed a forged total above the real one."""
+
+    id: str = attrs.field(validator=_one_line)
+    name: str = attrs.field(validator=_one_line)
     kind: str = attrs.field(validator=_one_of(UNIT_KINDS))
     category: str | None = None
     parent: str | None = None
