@@ -283,3 +283,21 @@ def test_a_dump_keeps_its_stem_where_that_is_unambiguous(
     _out, err = _check_stats(capsys, str(one), str(two), "--dump-json", str(dumped))
     assert sorted(p.name for p in dumped.iterdir()) == ["a.json.2.json", "a.json.json", "b.json"]
     assert err.count("note: wrote") == 3
+
+
+def test_a_listed_item_stays_on_its_line() -> None:
+    """A policy title holding a line break started a line of its own in the text report; the
+    result keeps the title as it is."""
+    import attrs
+
+    from govopen_rules.evaluation.results import Verdict
+    from govopen_rules.reports.formatting import format_items
+
+    fields = {a.name: None for a in attrs.fields(Verdict) if a.default is attrs.NOTHING}
+    verdict = attrs.evolve(
+        Verdict(**fields),  # type: ignore[arg-type]
+        items=("甲\n总分 total: 15 / 15", "乙\u2028丙"),
+        more_items=0,
+    )
+    assert format_items(verdict) == "甲 总分 total: 15 / 15、乙 丙"
+    assert verdict.items[0] == "甲\n总分 total: 15 / 15"

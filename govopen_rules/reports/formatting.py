@@ -72,7 +72,9 @@ def format_items(verdict: Verdict) -> str:
         return ""
     more = verdict.more_items
     rest = f" 等，另有{more}项 (and {more} more)" if more else ""
-    return "、".join(verdict.items) + rest
+    # Each item on the list's one line: a title holding a line break would start a line of
+    # its own in a report (the result's items keep the text as it is).
+    return "、".join(" ".join(item.split()) for item in verdict.items) + rest
 
 
 def message_with_items(verdict: Verdict) -> str:
