@@ -20,6 +20,7 @@ import attrs
 from govopen_rules.annual_reports.checks import check_report
 from govopen_rules.annual_reports.formats import RequiredHeadings
 from govopen_rules.annual_reports.readers import REPORT_SUFFIXES, ReportReadError, read_report
+from govopen_rules.annual_reports.readers.document import read_whole
 from govopen_rules.annual_reports.report import AnnualReport
 from govopen_rules.annual_reports.results import ReportCheck
 
@@ -40,14 +41,22 @@ class FileOutcome:
 
 def _is_report_json(path: Path, max_bytes: int | None) -> bool:
     """A JSON file in a folder is a report when it has a unit and a year (not, say, a cohort).
-    One larger than ``max_bytes`` is not parsed here: the reader says it is too large."""
+    One that is not a regular file (never opened: a FIFO would block), is larger than
+    ``max_bytes`` or cannot be parsed is not judged here: the reader says what is wrong."""
     try:
-        if max_bytes is not None and path.stat().st_size > max_bytes:
-            return True
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_whole(path, max_bytes).decode("utf-8"))
     except (OSError, ValueError):
-        return True  # let the reader say what is wrong with it
+        return True
     return isinstance(data, dict) and "unit" in data and "year" in data
+
+
+def _folder_files(folder: Path) -> list[Path]:
+    """The entries of ``folder`` named as reports, other than folders: a FIFO, a device or a
+    link that leads nowhere is one, for its reader to name what is wrong with it, not to be
+    passed over in silence."""
+    return sorted(
+        p for p in folder.iterdir() if p.suffix.lower() in REPORT_SUFFIXES and not p.is_dir()
+    )
 
 
 def find_report_files(
@@ -60,9 +69,7 @@ def find_report_files(
         if not path.is_dir():
             found.append(path)
             continue
-        for child in sorted(p for p in path.iterdir() if p.is_file()):
-            if child.suffix.lower() not in REPORT_SUFFIXES:
-                continue
+        for child in _folder_files(path):
             if child.suffix.lower() == ".json" and not _is_report_json(child, max_bytes):
                 skipped.append(child)
                 continue
@@ -71,19 +78,14 @@ def find_report_files(
 
 
 def _read_one(path: Path, max_bytes: int | None = None) -> tuple[AnnualReport | None, str | None]:
+    """The report in ``path`` or why it cannot be read; JSON and HTML are read no further
+    than ``max_bytes`` (None: the readers' default), nor is anything but a regular file."""
     try:
-        # Text formats are read whole into memory; a PDF or DOCX is read a page or part at a
-        # time (an image-heavy PDF of 40 MB is a real report).
-        textual = path.suffix.lower() in (".json", ".html", ".htm")
-        size = path.stat().st_size if max_bytes is not None and textual else 0
-        if max_bytes is not None and size > max_bytes:
-            return None, (
-                f"{path}: {size / 1_000_000:,.1f} MB, more than the {max_bytes / 1_000_000:,g} "
-                "MB read (--max-input-mb)"
-            )
-        return read_report(path), None
+        return read_report(path, max_bytes), None
     except ReportReadError as exc:
         return None, str(exc)
+    except OSError as exc:  # a missing file, a link loop: found before a reader opened it
+        return None, f"{path}: cannot read it ({exc.strerror or exc})"
     except Exception as exc:  # a reader library failing on a malformed file
         return None, f"{path}: cannot read ({type(exc).__name__}: {exc})"
 
@@ -96,8 +98,8 @@ def read_files(
     max_bytes: int | None = None,
 ) -> list[FileOutcome]:
     """Every file read (in ``executor`` when given), in the order of ``paths``; a file larger
-    than ``max_bytes`` in a text format (JSON, HTML) is not read (a 40 MB HTML table once took
-    26 s and 1.5 GB)."""
+    than ``max_bytes`` in a text format (JSON, HTML) is not read past it (a 40 MB HTML table
+    once took 26 s and 1.5 GB; a link to ``/dev/zero`` read until memory ran out)."""
     results: dict[int, tuple[AnnualReport | None, str | None]] = {}
     if executor is None:
         for index, path in enumerate(paths):

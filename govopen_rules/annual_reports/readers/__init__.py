@@ -18,17 +18,19 @@ __all__ = ["REPORT_SUFFIXES", "ReportReadError", "read_report"]
 REPORT_SUFFIXES = (".json", ".html", ".htm", ".pdf", ".docx")
 
 
-def read_report(path: Path) -> AnnualReport:
-    """The report in ``path`` (by suffix: .json, .html/.htm, .pdf, .docx)."""
+def read_report(path: Path, max_bytes: int | None = None) -> AnnualReport:
+    """The report in ``path`` (by suffix: .json, .html/.htm, .pdf, .docx). A text format (JSON,
+    HTML) is read whole, so one past ``max_bytes`` (None: the default) is an error; a PDF or
+    DOCX is read a page or a part at a time (an image-heavy PDF of 40 MB is a real report)."""
     suffix = path.suffix.lower()
     if suffix == ".json":
         from govopen_rules.annual_reports.readers.json_file import read_json_report
 
-        return read_json_report(path)
+        return read_json_report(path, max_bytes)
     if suffix in (".html", ".htm"):
         from govopen_rules.annual_reports.readers.html_page import read_html
 
-        document = read_html(path)
+        document = read_html(path, max_bytes)
     elif suffix == ".pdf":
         from govopen_rules.annual_reports.readers.pdf_file import read_pdf
 

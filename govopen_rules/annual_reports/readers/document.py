@@ -8,13 +8,31 @@ is read by the same rules.
 from __future__ import annotations
 
 import datetime as dt
+import io
+import os
 import re
+import stat
+from pathlib import Path
 
 import attrs
 
+from govopen_rules.bounded import TooLarge, read_at_most
 from govopen_rules.errors import GovOpenRulesError
 
-__all__ = ["Grid", "PublishedDocument", "ReportReadError", "stated_date"]
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "Grid",
+    "PublishedDocument",
+    "ReportReadError",
+    "open_regular",
+    "read_whole",
+    "regular_file",
+    "stated_date",
+]
+
+#: The most a report read whole (JSON, HTML) may hold when no limit is given: the command
+#: line's default ``--max-input-mb``.
+DEFAULT_MAX_BYTES = 32_000_000
 
 #: A table as rows of cells. ``None`` is the continuation of a merged cell (row or column
 #: span); ``""`` is a cell printed blank.
@@ -23,6 +41,58 @@ Grid = tuple[tuple[str | None, ...], ...]
 
 class ReportReadError(GovOpenRulesError, ValueError):
     """A report file that cannot be read; the message names the file and what is missing."""
+
+
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _refuse_unless_regular(path: Path, mode: int) -> None:
+    if stat.S_ISREG(mode):
+        return
+    kind = next((name for test, name in _KINDS if test(mode)), "an unknown kind")
+    raise ReportReadError(f"{path}: not a regular file ({kind}); a report is read from a file")
+
+
+def regular_file(path: Path) -> os.stat_result:
+    """``path``'s status, checked before it is opened: a FIFO would block the command and a
+    device (a link to ``/dev/zero``) says it holds 0 bytes and never ends. OSError as ``stat``
+    raises it (a missing file, a link loop)."""
+    status = os.stat(path)
+    _refuse_unless_regular(path, status.st_mode)
+    return status
+
+
+def open_regular(path: Path) -> io.BufferedReader:
+    """``path`` opened for reading when it is a regular file (a PDF or DOCX is read by seeking
+    about it); checked again once open, without blocking, in case the name changed between."""
+    regular_file(path)
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        _refuse_unless_regular(path, os.fstat(descriptor).st_mode)
+    except BaseException:
+        os.close(descriptor)
+        raise
+    return os.fdopen(descriptor, "rb")
+
+
+def read_whole(path: Path, limit: int | None) -> bytes:
+    """The bytes of a report read whole (JSON, HTML), at most ``limit`` (None: the default):
+    a larger one is an error, found without reading more than one byte past the limit."""
+    limit = DEFAULT_MAX_BYTES if limit is None else limit
+    size = regular_file(path).st_size
+    try:
+        return read_at_most(path, limit)
+    except TooLarge:
+        held = f"{size / 1_000_000:,.1f} MB, more" if size > limit else "more"
+        raise ReportReadError(
+            f"{path}: {held} than the {limit / 1_000_000:,g} MB read (--max-input-mb)"
+        ) from None
 
 
 @attrs.frozen(kw_only=True)

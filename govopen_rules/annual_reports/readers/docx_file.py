@@ -10,6 +10,7 @@ import zipfile
 from pathlib import Path
 
 import docx
+from docx.document import Document as DocxDocument
 from docx.opc.exceptions import PackageNotFoundError
 from docx.table import Table
 from docx.text.paragraph import Paragraph
@@ -18,6 +19,7 @@ from govopen_rules.annual_reports.readers.document import (
     Grid,
     PublishedDocument,
     ReportReadError,
+    open_regular,
     stated_date,
 )
 from govopen_rules.archives import unpacked_size
@@ -54,18 +56,28 @@ def _grid(table: Table) -> Grid:
     return tuple(rows)
 
 
+def _document(path: Path) -> DocxDocument:
+    """The DOCX at ``path`` parsed, once it is known to unpack to no more than a report may.
+    Only a regular file is opened: a zip archive is read from its end, which a device lacks."""
+    with open_regular(path) as file:
+        unpacked = unpacked_size(file, MAX_UNPACKED_BYTES)
+        if unpacked is not None and unpacked.problem is not None:
+            raise ReportReadError(f"{path}: not a readable DOCX ({unpacked.problem})")
+        if unpacked is not None and unpacked.total > MAX_UNPACKED_BYTES:
+            raise ReportReadError(
+                f"{path}: the DOCX unpacks to more than {MAX_UNPACKED_BYTES:,} bytes, the most "
+                f"a report may; {unpacked.largest_part} alone holds {unpacked.largest_size:,} "
+                "or more"
+            )
+        return docx.Document(file)
+
+
 def read_docx(path: Path) -> PublishedDocument:
     """The paragraphs and tables of a DOCX."""
-    unpacked = unpacked_size(path, MAX_UNPACKED_BYTES)
-    if unpacked is not None and unpacked.problem is not None:
-        raise ReportReadError(f"{path}: not a readable DOCX ({unpacked.problem})")
-    if unpacked is not None and unpacked.total > MAX_UNPACKED_BYTES:
-        raise ReportReadError(
-            f"{path}: the DOCX unpacks to more than {MAX_UNPACKED_BYTES:,} bytes, the most a "
-            f"report may; {unpacked.largest_part} alone holds {unpacked.largest_size:,} or more"
-        )
     try:
-        document = docx.Document(str(path))
+        document = _document(path)
+    except ReportReadError:
+        raise
     except (OSError, KeyError, ValueError, zipfile.BadZipFile, PackageNotFoundError) as exc:
         raise ReportReadError(f"{path}: not a readable DOCX ({exc})") from None
     lines: list[str] = []

@@ -16,17 +16,19 @@ import re
 import zlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import pdfplumber
 from pdfminer.lzw import LZWDecoder
 from pdfminer.pdfparser import PDFSyntaxError
+from pdfplumber.pdf import PDF
 from pdfplumber.utils.exceptions import PdfminerException
 
 from govopen_rules.annual_reports.readers.document import (
     Grid,
     PublishedDocument,
     ReportReadError,
+    open_regular,
     stated_date,
 )
 from govopen_rules.archives import inflated_size
@@ -46,22 +48,27 @@ _PIECE = 1 << 16
 
 
 def _inflates_to(path: Path, limit: int) -> int:
+    """How many bytes the streams of the PDF at ``path`` decode to (see :func:`_inflates_in`)."""
+    with open_regular(path) as file:
+        return _inflates_in(file, limit)
+
+
+def _inflates_in(file: BinaryIO, limit: int) -> int:
     """How many bytes the file's streams decode to, counted a piece at a time and no further
     than ``limit`` + 1: zlib (Flate) streams inflated, LZW and RunLength decoded, each after
     ASCIIHex or ASCII85 (which only shrink) where the stream's filters begin with one."""
-    with path.open("rb") as file:
-        try:
-            data = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
-        except ValueError:  # an empty file
-            return 0
-        with data:
-            total = 0
-            for found in _STREAM_START.finditer(data):
-                source, start, filters = _stream_data(data, found.start(), found.end())
-                total += _decoded_size(source, start, filters, limit - total)
-                if total > limit:
-                    break
-            return total
+    try:
+        data = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+    except ValueError:  # an empty file
+        return 0
+    with data:
+        total = 0
+        for found in _STREAM_START.finditer(data):
+            source, start, filters = _stream_data(data, found.start(), found.end())
+            total += _decoded_size(source, start, filters, limit - total)
+            if total > limit:
+                break
+        return total
 
 
 _LZW = (b"LZWDecode", b"LZW")
@@ -155,36 +162,43 @@ def _outside(boxes: list[tuple[float, float, float, float]]) -> Callable[[dict[s
     return keep
 
 
-def read_pdf(path: Path) -> PublishedDocument:
-    """The text and ruled tables of a PDF; an error if it has no text layer."""
+def _pages(pdf: PDF) -> tuple[list[str], list[Grid]]:
+    """The prose lines and the data tables of every page."""
     lines: list[str] = []
     grids: list[Grid] = []
+    for page in pdf.pages:
+        boxes = []
+        for table in page.find_tables():
+            grid = tuple(tuple(row) for row in table.extract())
+            if max((len(row) for row in grid), default=0) < 2:
+                continue  # a frame around the page's text, not a data table
+            grids.append(grid)
+            # Rows of one cell are prose inside a frame; rows of several are data.
+            boxes += [
+                row.bbox
+                for row, cells in zip(table.rows, grid, strict=True)
+                if sum(1 for c in cells if c is not None) > 1
+            ]
+        text = page.filter(_outside(boxes)).extract_text()
+        lines += (text or "").splitlines()
+    return lines, grids
+
+
+def read_pdf(path: Path) -> PublishedDocument:
+    """The text and ruled tables of a PDF; an error if it has no text layer. Only a regular
+    file is opened: it is searched through ``mmap`` and seeked about, which a device refuses."""
     try:
-        inflated = _inflates_to(path, MAX_INFLATED_BYTES)
-    except OSError as exc:
-        raise ReportReadError(f"{path}: not a readable PDF ({exc})") from None
-    if inflated > MAX_INFLATED_BYTES:
-        raise ReportReadError(
-            f"{path}: its compressed streams inflate to more than {MAX_INFLATED_BYTES:,} bytes, "
-            "far more than a report's pages hold"
-        )
-    try:
-        with pdfplumber.open(path) as pdf:
-            for page in pdf.pages:
-                boxes = []
-                for table in page.find_tables():
-                    grid = tuple(tuple(row) for row in table.extract())
-                    if max((len(row) for row in grid), default=0) < 2:
-                        continue  # a frame around the page's text, not a data table
-                    grids.append(grid)
-                    # Rows of one cell are prose inside a frame; rows of several are data.
-                    boxes += [
-                        row.bbox
-                        for row, cells in zip(table.rows, grid, strict=True)
-                        if sum(1 for c in cells if c is not None) > 1
-                    ]
-                text = page.filter(_outside(boxes)).extract_text()
-                lines += (text or "").splitlines()
+        with open_regular(path) as file:
+            inflated = _inflates_in(file, MAX_INFLATED_BYTES)
+            if inflated > MAX_INFLATED_BYTES:
+                raise ReportReadError(
+                    f"{path}: its compressed streams inflate to more than "
+                    f"{MAX_INFLATED_BYTES:,} bytes, far more than a report's pages hold"
+                )
+            with pdfplumber.open(file) as pdf:
+                lines, grids = _pages(pdf)
+    except ReportReadError:
+        raise
     except (PDFSyntaxError, PdfminerException, OSError, ValueError) as exc:
         raise ReportReadError(f"{path}: not a readable PDF ({exc})") from None
     if not any(line.strip() for line in lines) and not grids:
