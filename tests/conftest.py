@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import signal
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -50,3 +52,24 @@ def make_registry(tmp_path_factory: pytest.TempPathFactory) -> MakeRegistry:
 def core_registry() -> Registry:
     """The core alone: built-in fact kinds, no rubrics."""
     return Registry(load_entrypoints=False)
+
+
+class Hung(BaseException):
+    """Raised by :func:`deadline`: a BaseException, so no handler in the code under test can
+    swallow it."""
+
+
+@contextlib.contextmanager
+def deadline(seconds: int) -> Iterator[None]:
+    """Fail, rather than hang, when the block takes longer (SIGALRM: the main thread only)."""
+
+    def ring(signum: int, frame: object) -> None:
+        raise Hung(f"no answer within {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, ring)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)

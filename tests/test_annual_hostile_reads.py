@@ -10,13 +10,10 @@ machine; one that must not block runs under an alarm.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import resource
-import signal
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -26,28 +23,10 @@ import pytest
 from govopen_rules.annual_reports.folder import check_files, find_report_files
 from govopen_rules.annual_reports.readers import ReportReadError, document, read_report
 
+from conftest import deadline
+
 VALID = Path(__file__).parent / "corpus" / "files" / "reports" / "valid.json"
 SUFFIXES = (".json", ".html", ".htm", ".pdf", ".docx")
-
-
-class _Hung(BaseException):
-    """Raised by the alarm: no handler in the reader can swallow it."""
-
-
-@contextlib.contextmanager
-def _deadline(seconds: int) -> Iterator[None]:
-    """Fail, rather than hang, when the block blocks (an ``open`` of a FIFO is interrupted)."""
-
-    def ring(signum: int, frame: FrameType | None) -> None:
-        raise _Hung(f"blocked for {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, ring)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def _capped(memory_mb: int) -> None:
@@ -92,7 +71,7 @@ def test_a_fifo_is_refused_without_blocking(tmp_path: Path, suffix: str) -> None
     fifo = tmp_path / f"f{suffix}"
     os.mkfifo(fifo)
     with (
-        _deadline(10),
+        deadline(10),
         pytest.raises(ReportReadError, match=r"f\.\w+: not a regular file \(a FIFO\)"),
     ):
         read_report(fifo)
@@ -105,7 +84,7 @@ def test_a_folder_names_its_fifo_and_device_and_reads_the_rest(tmp_path: Path) -
     (tmp_path / "d.pdf").symlink_to("/dev/null")
     (tmp_path / "e.json").symlink_to(tmp_path / "e.json")  # a loop
     (tmp_path / "f.json").mkdir()  # a folder is not a report file
-    with _deadline(20):
+    with deadline(20):
         found, skipped = find_report_files([tmp_path], 1_000_000)
         outcomes = check_files(found, max_bytes=1_000_000)
     assert [p.name for p in found] == ["a.json", "b.json", "c.html", "d.pdf", "e.json"]

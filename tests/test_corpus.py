@@ -32,6 +32,8 @@ import yaml
 from govopen_rules import cli
 from govopen_rules.engines import durable_available
 
+from conftest import deadline
+
 ROOT = Path(__file__).parent.parent
 CORPUS = Path(__file__).parent / "corpus"
 FILES = CORPUS / "files"
@@ -208,31 +210,13 @@ def _zip_bomb(kind: str, megabytes: int, target: Path) -> None:
                 out.write(tail)
 
 
-class _Hung(BaseException):
-    """Raised by the alarm: a BaseException, so no handler in the command can swallow it."""
-
-
-@contextlib.contextmanager
-def _alarm(seconds: int) -> Iterator[None]:
-    def ring(signum: int, frame: object) -> None:
-        raise _Hung(f"no answer within {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, ring)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 def _run_in_process(case: dict[str, Any], tmp: Path) -> Outcome:
     out, err = io.StringIO(), io.StringIO()
     start = time.perf_counter()
     with (
         contextlib.redirect_stdout(out),
         contextlib.redirect_stderr(err),
-        _alarm(case.get("timeout", DEFAULT_TIMEOUT)),
+        deadline(case.get("timeout", DEFAULT_TIMEOUT)),
     ):
         try:
             status = cli.main(_argv(case, tmp))
