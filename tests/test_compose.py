@@ -336,3 +336,20 @@ def test_the_rubric_schema_takes_an_extending_file() -> None:
     assert any("'year' is a required property" in e.message for e in validator.iter_errors(data))
     del data["extends"]  # then it is a whole rubric, and lacks most of one
     assert any("'points' is a required property" in e.message for e in validator.iter_errors(data))
+
+
+def test_a_year_that_extends_a_rubric_keeps_its_included_rules_baselines() -> None:
+    """The base rubric is stored with its included rules resolved (their library test beside
+    ``include``): the year extending it lost every baseline, though it changed no rule."""
+    import govopen_yanshan
+
+    from conftest import RubricFiles
+
+    examples = Path(__file__).parent.parent / "docs" / "examples"
+    reg = Registry(
+        plugins=[govopen_yanshan, RubricFiles([examples / "yanshan-2026.yaml"])],
+        load_entrypoints=False,
+    )
+    included = {r.include for r in reg.get_rubric("yanshan", 2026).all_rules()} - {None}
+    assert included == {ANSWER, "national.proactive.disclosure_deadline"}
+    assert included == {r.include for r in reg.get_rubric("yanshan", 2020).all_rules()} - {None}

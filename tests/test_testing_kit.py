@@ -381,6 +381,11 @@ def test_builders_use_the_kits_facts_file() -> None:
             "- {name: a, expect: {total: 2}}\n",
             "cases[1].name: 'a' is also the name of cases[0]",
         ),
+        (
+            "region: r\nyear: 2020\ncases:\n- {name: caf\u00e9, expect: {total: 1}}\n"
+            "- {name: 'cafe\u0301 ', expect: {total: 2}}\n",
+            "cases[1].name: 'cafe\u0301 ' is also the name of cases[0]",
+        ),
     ],
 )
 def test_a_broken_case_file_is_one_line_naming_the_place(
@@ -429,3 +434,15 @@ def test_aliases_cannot_make_a_case_file_larger_than_its_text(tmp_path: Path, wh
     )
     with pytest.raises(CaseFileError, match="expands to more than 200,000 values"):
         load_case_file(path)
+
+
+def test_a_case_name_may_hold_any_text(tmp_path: Path) -> None:
+    """An ideographic space (U+3000), a no-break space and a zero-width joiner are text, not
+    control characters (the first check refused them)."""
+    from govopen_rules.testing.cases import load_case_file
+
+    path = tmp_path / "t.cases.yaml"
+    names = ["甲局\u3000超期答复", "a\u00a0b", "👩\u200d💻"]
+    cases = "".join(f'- {{name: "{n}", expect: {{total: 1}}}}\n' for n in names)
+    path.write_text(f"region: r\nyear: 2020\ncases:\n{cases}", encoding="utf-8")
+    assert [c.name for c in load_case_file(path)] == names

@@ -428,7 +428,9 @@ class RubricComposer:
             )
             return None
         merged = _merge_rule(rule, entry)
-        if any(key in entry for key in _RULE_MEANING):
+        # A rule a base rubric already resolved carries the library's own test (a year that
+        # ``extends`` it lost every baseline once): only a test of the file's own drops it.
+        if any(key in entry and entry[key] != rule.get(key) for key in _RULE_MEANING):
             # It judges by its own check now (another kind of fact, once): its verdicts are
             # not the baseline rule's, and a comparison must not line them up as if they were.
             merged.pop("include", None)

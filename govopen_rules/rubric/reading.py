@@ -175,7 +175,10 @@ def _exact_float(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> object:
     are what YAML makes of them, and the number checks refuse them."""
     text = node.value
     if _PLAIN_FLOAT.fullmatch(text):
-        return Decimal(text.replace("_", ""))
+        try:
+            return Decimal(text.replace("_", ""))
+        except ArithmeticError:  # an exponent past Decimal's: the float (inf) the checks refuse
+            pass
     return loader.construct_yaml_float(node)
 
 

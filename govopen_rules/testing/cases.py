@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -237,11 +238,12 @@ def load_case_file(path: Path) -> list[Case]:
         if extra:
             raise _fail(source, path_i, f"unknown key(s) {sorted(extra)}")
         name = _case_name(raw["name"], source, f"{path_i}.name")
-        if name in names:
+        alike = unicodedata.normalize("NFC", name).strip()  # names that look the same
+        if alike in names:
             raise _fail(
-                source, f"{path_i}.name", f"{name!r} is also the name of cases[{names[name]}]"
+                source, f"{path_i}.name", f"{name!r} is also the name of cases[{names[alike]}]"
             )
-        names[name] = i
+        names[alike] = i
         _check_expect(raw["expect"], source, f"{path_i}.expect")
         facts_file: dict[str, Any] = {
             "unit": raw.get("unit", data.get("unit")),
@@ -270,7 +272,9 @@ def _case_name(value: object, source: str, path: str) -> str:
     """A case's name as its test is known by: text that a terminal and pytest can show (a lone
     surrogate crashed pytest in setting ``PYTEST_CURRENT_TEST``; an ESC reached the terminal)."""
     name = str(value)
-    bad = next((c for c in name if not c.isprintable() or 0xD800 <= ord(c) <= 0xDFFF), None)
+    # Control characters, surrogates and line or paragraph separators; an ideographic space
+    # (U+3000) or a zero-width joiner is text.
+    bad = next((c for c in name if unicodedata.category(c) in ("Cc", "Cs", "Zl", "Zp")), None)
     if bad is not None or not name.strip():
         what = f"holds {bad!r}" if bad is not None else "is empty"
         raise _fail(source, path, f"{shown(name)} {what}; a case's name is printable text")
