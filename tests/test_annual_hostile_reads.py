@@ -125,6 +125,7 @@ def test_the_read_is_bounded_whatever_stat_says(
     shown = os.stat(path)
     fake = os.stat_result((shown.st_mode, *[0] * 9))  # st_size 0, as /proc and /dev say
     monkeypatch.setattr(document, "regular_file", lambda _path: fake)
+    monkeypatch.setattr(document.os, "fstat", lambda _descriptor: fake)
     with pytest.raises(ReportReadError, match=r"grown\.html: more than the 1 MB read"):
         read_report(path, 1_000_000)
 

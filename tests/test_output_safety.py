@@ -301,3 +301,38 @@ def test_a_listed_item_stays_on_its_line() -> None:
     )
     assert format_items(verdict) == "甲 总分 total: 15 / 15、乙 丙"
     assert verdict.items[0] == "甲\n总分 total: 15 / 15"
+
+
+def test_text_reports_keep_each_value_on_its_line() -> None:
+    """A report's unit, a PDF quote and a fact's note holding line breaks printed forged
+    findings and totals as lines of their own in text output."""
+    from govopen_rules.annual_reports.results import ReportCheck
+    from govopen_rules.evaluation.results import EvidenceRef
+    from govopen_rules.reports.findings import render_check
+
+    forged = "保山市人民政府\n未发现问题 (no findings)"
+    text = render_check(ReportCheck(unit=forged, year=2018))
+    assert text.splitlines()[0].startswith("保山市人民政府 未发现问题 (no findings) 2018年")
+    ref = EvidenceRef(fact_index=0, kind="x", values={"note": "a\n\n问题清单 findings: 0"})
+    assert ref.describe() == "facts[0] x: note=a  问题清单 findings: 0"
+
+
+def test_a_bare_address_in_markdown_is_text() -> None:
+    """GitHub's Markdown links a bare http:// or www. address: escaped, it renders as the same
+    text (checked here with CommonMark; no GFM autolinker is installed)."""
+    from markdown_it import MarkdownIt
+
+    from govopen_rules.reports.formatting import markdown_text
+
+    name = "点此 http://evil.example 或 www.evil.cn"
+    escaped = markdown_text(name)
+    assert "http://" not in escaped and "www." not in escaped
+    html_text = MarkdownIt("commonmark").render(escaped)
+    assert "<a" not in html_text and html_text.strip() == f"<p>{name}</p>"
+
+
+def test_csv_neutralises_full_width_formula_marks_too() -> None:
+    from govopen_rules.reports.findings import _csv_cell
+
+    assert _csv_cell("＝HYPERLINK(1)").startswith("'")
+    assert _csv_cell("-0.5") == "-0.5"

@@ -395,9 +395,7 @@ def test_a_workbook_that_unpacks_past_the_limit_is_refused_before_it_is_read(
 
     kinds = default_registry().fact_kinds
     path = tmp_path / "facts.xlsx"
-    facts_workbook([structure_facts_file(facts_file(), kinds)], kinds, unit_column=False).save(
-        path
-    )
+    facts_workbook([structure_facts_file(facts_file(), kinds)], kinds, unit_column=False).save(path)
     data = path.read_bytes()
     monkeypatch.setattr(workbook, "MAX_UNPACKED_BYTES", 1000)
     for source in (path, io.BytesIO(data)):
@@ -435,3 +433,23 @@ def test_text_a_cell_cannot_hold_exactly_is_refused(
     facts_workbook([unit], reg.fact_kinds, unit_column=False).save(path)
     (back,) = read_facts_workbook(path, reg.fact_kinds).units
     assert back["facts"][0]["note"] == note
+
+
+def test_unit_fields_are_named_and_error_looking_text_stays_text(tmp_path: Path) -> None:
+    """A unit field a cell cannot hold named nothing; '#N/A' became an error cell."""
+    reg = default_registry()
+    data = facts_file({"kind": "disclosure_item", "topic": "#N/A", "published": True})
+    data["unit"]["parent"] = "a\u0001b"
+    with pytest.raises(ValueError, match=r"unit\.parent: holds U\+0001"):
+        facts_workbook(
+            [structure_facts_file(data, reg.fact_kinds)], reg.fact_kinds, unit_column=False
+        )
+    data["unit"]["parent"] = "曲靖市"
+    path = tmp_path / "w.xlsx"
+    book = facts_workbook(
+        [structure_facts_file(data, reg.fact_kinds)], reg.fact_kinds, unit_column=False
+    )
+    book.save(path)
+    cells = [c for sheet in load_workbook(path) for row in sheet.iter_rows() for c in row]
+    (topic,) = [c for c in cells if c.value == "#N/A"]
+    assert topic.data_type == "s"

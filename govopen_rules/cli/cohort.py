@@ -42,6 +42,7 @@ from govopen_rules.evaluation.cohort import CohortResult, Placement, evaluate_ma
 from govopen_rules.plugins.calendar_file import calendar_years
 from govopen_rules.plugins.extras import with_additions
 from govopen_rules.reports.cohort import render_cohort_markdown
+from govopen_rules.reports.formatting import one_line
 from govopen_rules.reports.html_page import cohort_html
 
 __all__ = ["add_parser", "run"]
@@ -217,10 +218,11 @@ def _report_failures(path: Path, cohort: CohortResult) -> int:
     listed = cohort.failures[:MAX_FAILURES_LISTED]
     at_line = line_numbers(path, {f.index for f in listed}) if is_json_lines(path) else {}
     for failure in listed:
-        who = f"units[{failure.index}]" + (f" ({failure.unit_id})" if failure.unit_id else "")
+        named = f" ({one_line(failure.unit_id)})" if failure.unit_id else ""
+        who = f"units[{failure.index}]{named}"
         if failure.index in at_line:
             who += f" at line {at_line[failure.index]}"
-        first = failure.errors[0] if failure.errors else "failed"
+        first = one_line(failure.errors[0]) if failure.errors else "failed"
         more = f" (and {len(failure.errors) - 1} more problems)" if len(failure.errors) > 1 else ""
         lines.append(f"  - {who}: {first}"[:500] + more)
     hidden = count - MAX_FAILURES_LISTED

@@ -65,7 +65,9 @@ class EvidenceRef:
         """``facts[3] information_request: received_on=2020-06-01, …``: how every output
         (text report, case-file failure, ``assert_verdict``) shows a piece of evidence, with
         a mark where its working days came from a provisional calendar."""
-        shown = ", ".join(f"{k}={v}" for k, v in self.values.items())
+        # Each value on this one line: a note holding line breaks printed a forged findings
+        # line and score line above the real ones.
+        shown = ", ".join(f"{k}={' '.join(v.splitlines())}" for k, v in self.values.items())
         mark = provisional_mark(self.provisional_calendar_years)
         return f"facts[{self.fact_index}] {self.kind}: {shown}{mark}"
 

@@ -253,7 +253,10 @@ def _write_unit(sheet: Worksheet, row: int, facts_file: FactsFile) -> None:
     values = attrs.asdict(facts_file.unit)
     values |= {"year": facts_file.year, "as_of": facts_file.as_of}
     for col, name in enumerate(UNIT_COLUMNS, start=1):
-        _put_value(sheet.cell(row, col), values[name], _UNIT_FIELDS[name], None)
+        try:
+            _put_value(sheet.cell(row, col), values[name], _UNIT_FIELDS[name], None)
+        except ValueError as exc:  # named as a fact's field is
+            raise ValueError(f"{facts_file.unit.id} unit.{name}: {exc}") from None
 
 
 def _text_format(sheet: Worksheet, col: int) -> None:
@@ -308,8 +311,8 @@ def _put(cell: Cell | MergedCell, value: object) -> None:
                 "these facts in JSON"
             )
     cell.value = value  # type: ignore[assignment]  # openpyxl's stubs list every cell type
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"  # text that looks like a formula stays text
+    if cell.data_type in ("f", "e"):
+        cell.data_type = "s"  # text that looks like a formula (=…) or an error (#N/A) stays text
 
 
 def _put_value(

@@ -20,7 +20,7 @@ from govopen_rules.annual_reports.folder import FileOutcome
 from govopen_rules.annual_reports.report import AnnualReport
 from govopen_rules.annual_reports.results import ReportCheck
 from govopen_rules.conversion import unstructure
-from govopen_rules.reports.formatting import markdown_text
+from govopen_rules.reports.formatting import markdown_text, one_line
 
 __all__ = [
     "SUMMARY_COLUMNS",
@@ -43,14 +43,16 @@ def render_findings(report: AnnualReport, findings: Sequence[StatFinding]) -> st
 
 def render_check(check: ReportCheck, label: str | None = None) -> str:
     """One report: findings, unverifiable checks (grouped), unplaced numbers, notes, verdict."""
-    head = f"{check.unit} {check.year}年"
+    head = f"{one_line(str(check.unit))} {check.year}年"
     if label:
         head += f"（{label}）"
     lines = [f"{head} — 统计核查 {len(check.findings)} 项发现 (findings)"]
     for finding in check.findings:
-        lines.append(f"- [{finding.check}] {finding.where}: {finding.message}")
+        lines.append(
+            f"- [{finding.check}] {one_line(finding.where)}: {one_line(finding.message)}"
+        )
         if finding.quote:
-            lines.append(f"    原文: {finding.quote}")
+            lines.append(f"    原文: {one_line(finding.quote)}")
     if check.unverifiable:
         blank = check.blank_cells
         lines.append(
@@ -61,17 +63,19 @@ def render_check(check: ReportCheck, label: str | None = None) -> str:
         by_check = Counter(item.check for item in check.unverifiable)
         for name, count in by_check.items():
             items = [u for u in check.unverifiable if u.check == name]
-            places = "、".join(u.where for u in items[:8]) + ("…" if len(items) > 8 else "")
+            places = "、".join(one_line(u.where) for u in items[:8]) + (
+                "…" if len(items) > 8 else ""
+            )
             lines.append(f"- [{name}] {count} 项：{places}")
             reasons = dict.fromkeys(u.reason for u in items)
             if len(reasons) <= 3:
-                lines += [f"    {reason}" for reason in reasons]
+                lines += [f"    {one_line(reason)}" for reason in reasons]
     if check.unplaced:
         lines.append(f"未能定位到表格的数字 {len(check.unplaced)} 个 (unplaced):")
         for item in check.unplaced:
-            lines.append(f"- {item.number}（…{item.context}…）{item.where}")
+            lines.append(f"- {item.number}（…{one_line(item.context)}…）{one_line(item.where)}")
     for note in check.notes:
-        lines.append(f"注: {note}")
+        lines.append(f"注: {one_line(note)}")
     if check.clean:
         lines.append("未发现问题 (no findings)")
     elif not check.findings:
@@ -164,7 +168,7 @@ def render_json(outcomes: Sequence[FileOutcome]) -> str:
 
 
 #: What a spreadsheet reads as the start of a formula (OWASP's CSV injection list).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")  # full-width too
 #: A number a spreadsheet reads as one, which stays as it is: ``-1``, ``-0.5``, ``+2e3``.
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 

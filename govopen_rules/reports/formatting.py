@@ -17,6 +17,7 @@ __all__ = [
     "format_range",
     "markdown_text",
     "message_with_items",
+    "one_line",
     "printable",
     "provisional_note",
 ]
@@ -54,6 +55,13 @@ def printable(text: str) -> str:
     except UnicodeEncodeError:
         text = text.encode("utf-8", UNENCODABLE).decode("utf-8")
     return _CONTROL.sub(_control_escape, text) if _CONTROL.search(text) else text
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line (its lines joined by a space): a value placed in a line of a text
+    report, such as a unit's name read from a report or a quote from a PDF, started lines of
+    its own that read as findings or totals."""
+    return " ".join(text.splitlines())
 
 
 def format_points(value: Decimal) -> str:
@@ -105,6 +113,7 @@ def format_range(low: Decimal, high: Decimal) -> str:
 _MARKDOWN_INLINE = re.compile(r"[\\`*_\[\]|~]")
 #: Block syntax where a value begins a line: a heading, a list item, a setext underline.
 _MARKDOWN_BLOCK = re.compile(r"#{1,6}(?: |$)|[-+](?: |$)|[=-]+ *$")
+_AUTOLINK = re.compile(r"(?i)(?:https?|ftp):|www\.")
 _MARKDOWN_ORDERED = re.compile(r"(\d{1,9})([.)])(?= |$)")
 
 
@@ -117,6 +126,8 @@ def markdown_text(text: str) -> str:
     syntax at the start."""
     flat = html.escape(" ".join(text.split()), quote=False)
     flat = _MARKDOWN_INLINE.sub(r"\\\g<0>", flat)
+    # A bare address is made a link by GitHub's Markdown (its autolinks): escaped, it is text.
+    flat = _AUTOLINK.sub(lambda m: m.group(0)[:-1] + "\\" + m.group(0)[-1], flat)
     if _MARKDOWN_BLOCK.match(flat):
         return "\\" + flat
     ordered = _MARKDOWN_ORDERED.match(flat)  # ``1. `` escaped as ``1\. ``

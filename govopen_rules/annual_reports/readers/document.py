@@ -16,7 +16,6 @@ from pathlib import Path
 
 import attrs
 
-from govopen_rules.bounded import TooLarge, read_at_most
 from govopen_rules.errors import GovOpenRulesError
 
 __all__ = [
@@ -83,16 +82,18 @@ def open_regular(path: Path) -> io.BufferedReader:
 
 def read_whole(path: Path, limit: int | None) -> bytes:
     """The bytes of a report read whole (JSON, HTML), at most ``limit`` (None: the default):
-    a larger one is an error, found without reading more than one byte past the limit."""
+    a larger one is an error, found without reading more than one byte past the limit. The
+    file is opened as :func:`open_regular` opens it, so a FIFO put in its place never blocks."""
     limit = DEFAULT_MAX_BYTES if limit is None else limit
-    size = regular_file(path).st_size
-    try:
-        return read_at_most(path, limit)
-    except TooLarge:
+    with open_regular(path) as stream:
+        size = os.fstat(stream.fileno()).st_size
+        raw = stream.read(limit + 1)
+    if len(raw) > limit:
         held = f"{size / 1_000_000:,.1f} MB, more" if size > limit else "more"
         raise ReportReadError(
             f"{path}: {held} than the {limit / 1_000_000:,g} MB read (--max-input-mb)"
-        ) from None
+        )
+    return raw
 
 
 @attrs.frozen(kw_only=True)
