@@ -343,8 +343,6 @@ def test_a_year_that_extends_a_rubric_keeps_its_included_rules_baselines() -> No
     ``include``): the year extending it lost every baseline, though it changed no rule."""
     import govopen_yanshan
 
-    from conftest import RubricFiles
-
     examples = Path(__file__).parent.parent / "docs" / "examples"
     reg = Registry(
         plugins=[govopen_yanshan, RubricFiles([examples / "yanshan-2026.yaml"])],
