@@ -432,8 +432,22 @@ def test_aliases_cannot_make_a_case_file_larger_than_its_text(tmp_path: Path, wh
         + f"cases:\n- {{name: a, expect: {{total: 1}}}}\n- {{{where}, expect: {{total: 1}}}}\n",
         encoding="utf-8",
     )
-    with pytest.raises(CaseFileError, match="expands to more than 200,000 values"):
+    with pytest.raises(CaseFileError, match="expands to more than 1,000,000 values"):
         load_case_file(path)
+
+
+def test_anchors_may_reuse_facts_across_many_cases(tmp_path: Path) -> None:
+    """500 facts anchored once and reused in 150 cases (375,000 values) were refused by the
+    rubric's bound of 200,000."""
+    facts = "".join(
+        f"  - {{kind: information_request, received_on: '2020-03-02', note: n{i}}}\n"
+        for i in range(500)
+    )
+    cases = "".join(f"- {{name: c{i}, facts: *all, expect: {{total: 1}}}}\n" for i in range(150))
+    path = tmp_path / "reuse.cases.yaml"
+    path.write_text(f"region: r\nyear: 2020\nfacts: &all\n{facts}cases:\n{cases}", "utf-8")
+    loaded = load_case_file(path)
+    assert len(loaded) == 150 and len(loaded[-1].facts_file["facts"]) == 500
 
 
 def test_a_case_name_may_hold_any_text(tmp_path: Path) -> None:

@@ -189,6 +189,10 @@ def _edit(base: list[Any], case: Mapping[str, Any], source: str, path: str) -> l
     return facts
 
 
+#: The most values a case file's aliases may expand it to (unless its text is longer).
+MAX_CASE_VALUES = 5 * MAX_NODES
+
+
 def load_case_file(path: Path) -> list[Case]:
     """Read a case file into cases; raise :class:`CaseFileError` naming the problem."""
     source = str(path)
@@ -201,9 +205,10 @@ def load_case_file(path: Path) -> list[Case]:
         try:
             root = loader.get_single_node()
             if root is not None:
-                # A case file's size is its own (tens of thousands of facts), but aliases may
-                # not make it more than that: a 1 KB file of nested aliases filled 2.3 GB.
-                check_nodes(root, path, max_nodes=max(MAX_NODES, len(text)))
+                # A case file's size is its own (tens of thousands of facts), and anchors may
+                # reuse facts across cases (500 facts in 150 cases: 375,000 values), but a
+                # 1 KB file of nested aliases filled 2.3 GB.
+                check_nodes(root, path, max_nodes=max(MAX_CASE_VALUES, len(text)))
             data = loader.construct_document(root) if root is not None else None
         finally:
             loader.dispose()
