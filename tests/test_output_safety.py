@@ -336,3 +336,12 @@ def test_csv_neutralises_full_width_formula_marks_too() -> None:
 
     assert _csv_cell("＝HYPERLINK(1)").startswith("'")
     assert _csv_cell("-0.5") == "-0.5"
+
+
+def test_a_unit_built_in_python_says_which_field_holds_a_line_break() -> None:
+    from govopen_rules import Unit
+
+    with pytest.raises(ValueError, match="a unit's name is one line of text"):
+        Unit(id="u1", name="甲\n乙", kind="county_government")
+    with pytest.raises(ValueError, match="a unit's id is one line of text"):
+        Unit(id="u\r1", name="甲", kind="county_government")

@@ -61,12 +61,12 @@ _one_of = attrs.validators.in_
 _LINE_BREAKING = re.compile("[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
-def _one_line(_: object, __: attrs.Attribute[str], value: object) -> None:
-    """A label is one line."""
+def _one_line(_: object, field: attrs.Attribute[str], value: object) -> None:
+    """A label is one line (the message names the field for a caller building a Unit)."""
     found = _LINE_BREAKING.search(value) if isinstance(value, str) else None
     if found is not None:
         raise ValueError(
-            f"holds a line break (U+{ord(found.group()):04X}); a unit's id and name are one "
+            f"holds a line break (U+{ord(found.group()):04X}); a unit's {field.name} is one "
             "line of text"
         )
 
