@@ -404,7 +404,11 @@ def test_a_pdfs_compressed_streams_are_counted_before_pdfminer_inflates_them(
     inflated a piece at a time and counted first, stopping once past the limit."""
     import zlib
 
-    from govopen_rules.annual_reports.readers.pdf_file import _inflates_to
+    from govopen_rules.annual_reports.readers.pdf_file import _inflates_in
+
+    def _inflates_to(path: Path, limit: int) -> int:
+        with path.open("rb") as file:
+            return _inflates_in(file, limit)
 
     body = zlib.compress(b" " * 3_000_000)
     path = tmp_path / "r.pdf"

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+from govopen_rules.bounded import TooLarge, read_at_most
 from govopen_rules.cli.common import input_limit_mb, over_the_limit
 from govopen_rules.errors import InputError
 from govopen_rules.evaluation.cohort import UnreadableUnit
@@ -129,12 +130,11 @@ def _file_unit(path: Path) -> Unit:
         mode = os.stat(path).st_mode
         if not stat.S_ISREG(mode):
             return UnreadableUnit(f"{path.name}: not a regular file")
-        with path.open("rb") as stream:
-            raw = stream.read(int(limit_mb * 1_000_000) + 1)
+        raw = read_at_most(path, int(limit_mb * 1_000_000))
+    except TooLarge:
+        return UnreadableUnit(f"{path.name}: {over_the_limit(limit_mb)}")
     except OSError as exc:
         return UnreadableUnit(f"{path.name}: cannot read it: {exc.strerror or exc}")
-    if len(raw) > limit_mb * 1_000_000:
-        return UnreadableUnit(f"{path.name}: {over_the_limit(limit_mb)}")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

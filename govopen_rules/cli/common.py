@@ -24,6 +24,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from govopen_rules.bounded import TooLarge, read_at_most
 from govopen_rules.conversion import InputLimitError, load_json_document
 from govopen_rules.errors import InputError, Problem, ValidationError
 from govopen_rules.evaluation.running import die_with_parent
@@ -182,13 +183,11 @@ def read_input(path: Path) -> bytes:
     limit_mb = input_limit_mb()
     limit = int(limit_mb * 1_000_000)
     try:
-        with path.open("rb") as stream:
-            raw = stream.read(limit + 1)
+        return read_at_most(path, limit)
+    except TooLarge:
+        raise InputError(f"cannot read {path}: {over_the_limit(limit_mb)}") from None
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
-    if len(raw) > limit:
-        raise InputError(f"cannot read {path}: {over_the_limit(limit_mb)}")
-    return raw
 
 
 def over_the_limit(limit_mb: float) -> str:

@@ -24,6 +24,7 @@ __all__ = [
     "ScoreRange",
     "Status",
     "Verdict",
+    "one_line",
     "provisional_mark",
 ]
 
@@ -43,6 +44,13 @@ class Effect(str, enum.Enum):
     DEDUCTION = "deduction"
     BONUS = "bonus"
     VETO = "veto"
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line (its lines joined by a space): a value placed in a line of a text
+    report, such as a fact's note, a unit's name read from a report or a quote from a PDF,
+    started lines of its own that read as findings or totals."""
+    return " ".join(text.splitlines())
 
 
 def provisional_mark(years: tuple[int, ...]) -> str:
@@ -65,9 +73,7 @@ class EvidenceRef:
         """``facts[3] information_request: received_on=2020-06-01, …``: how every output
         (text report, case-file failure, ``assert_verdict``) shows a piece of evidence, with
         a mark where its working days came from a provisional calendar."""
-        # Each value on this one line: a note holding line breaks printed a forged findings
-        # line and score line above the real ones.
-        shown = ", ".join(f"{k}={' '.join(v.splitlines())}" for k, v in self.values.items())
+        shown = ", ".join(f"{k}={one_line(v)}" for k, v in self.values.items())
         mark = provisional_mark(self.provisional_calendar_years)
         return f"facts[{self.fact_index}] {self.kind}: {shown}{mark}"
 

@@ -49,6 +49,7 @@ from govopen_rules.facts.labels import UNIT_LABELS, field_label
 from govopen_rules.facts.model import UNIT_KINDS, FactsFile, Unit
 
 __all__ = [
+    "MAX_CELL_TEXT",
     "MAX_UNPACKED_BYTES",
     "UNIT_COLUMNS",
     "UNIT_SHEET",
@@ -304,7 +305,8 @@ def _put(cell: Cell | MergedCell, value: object) -> None:
                 f"holds U+{ord(bad.group()):04X}, a control character a workbook cell cannot "
                 "hold; keep these facts in JSON"
             )
-        size = len(value.encode("utf-16-le")) // 2
+        # UTF-16 units, as Excel counts; text of at most half the limit always fits.
+        size = len(value.encode("utf-16-le")) // 2 if len(value) * 2 > MAX_CELL_TEXT else 0
         if size > MAX_CELL_TEXT:
             raise ValueError(
                 f"{size:,} characters; a workbook cell holds at most {MAX_CELL_TEXT:,}; keep "

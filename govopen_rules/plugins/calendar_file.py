@@ -38,6 +38,7 @@ from typing import Any, TypeAlias
 
 import yaml
 
+from govopen_rules.bounded import TooLarge, read_at_most
 from govopen_rules.errors import InputError, Problem, RubricError, ValidationError
 from govopen_rules.facts.convert import FIRST_YEAR, LAST_YEAR
 from govopen_rules.plugins.hookspecs import hookimpl
@@ -45,7 +46,7 @@ from govopen_rules.rubric.reading import (
     MAX_DEPTH,
     BoundedLoader,
     TooDeepError,
-    check_nodes,
+    load_checked,
     one_line,
 )
 from govopen_rules.workdays import HolidayYear
@@ -203,32 +204,27 @@ def _read(path: Path) -> object:
         return InputError(f"cannot read calendar file {path}: {problem}")
 
     try:
-        with path.open("rb") as stream:  # at most one byte past the limit, even from a pipe
-            raw = stream.read(MAX_CALENDAR_BYTES + 1)
+        raw = read_at_most(path, MAX_CALENDAR_BYTES)  # even from a pipe
+    except TooLarge:
+        raise refused(
+            f"it is larger than {MAX_CALENDAR_BYTES:,} bytes (a year takes under 1 KB)"
+        ) from None
     except OSError as exc:
         raise refused(exc.strerror or str(exc)) from None
-    if len(raw) > MAX_CALENDAR_BYTES:
-        raise refused(f"it is larger than {MAX_CALENDAR_BYTES:,} bytes (a year takes under 1 KB)")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         where = f"byte {raw[exc.start]:#04x} at offset {exc.start}"
         raise refused(f"not UTF-8 text ({where})") from None
-    loader = _DatesAsText(text)
     try:
-        root = loader.get_single_node()
-        if root is None:
-            return None
-        check_nodes(root, path)  # a key given twice (``holidays:`` twice kept the last)
-        return loader.construct_document(root)
+        # A key given twice is refused (``holidays:`` twice kept the last).
+        return load_checked(text, path, loader_class=_DatesAsText)[0]
     except RubricError as exc:
         raise refused(exc.problems[0].problem) from None
     except TooDeepError as exc:
         raise refused(f"line {exc.line}: nested more than {MAX_DEPTH} levels deep") from None
     except Exception as exc:  # YAMLError, or a scalar it cannot build (an int of 5,000 digits)
         raise refused(f"not valid YAML: {one_line(exc)}") from None
-    finally:
-        loader.dispose()
 
 
 def load_calendar_file(path: Path | str) -> list[HolidayYear]:

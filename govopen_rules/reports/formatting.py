@@ -7,7 +7,7 @@ import re
 from decimal import Decimal
 
 from govopen_rules.conversion import UNENCODABLE
-from govopen_rules.evaluation.results import Status, Verdict, provisional_mark
+from govopen_rules.evaluation.results import Status, Verdict, one_line, provisional_mark
 
 __all__ = [
     "STATUS_WORDS",
@@ -57,13 +57,6 @@ def printable(text: str) -> str:
     return _CONTROL.sub(_control_escape, text) if _CONTROL.search(text) else text
 
 
-def one_line(text: str) -> str:
-    """``text`` on one line (its lines joined by a space): a value placed in a line of a text
-    report, such as a unit's name read from a report or a quote from a PDF, started lines of
-    its own that read as findings or totals."""
-    return " ".join(text.splitlines())
-
-
 def format_points(value: Decimal) -> str:
     """Points as the rubrics print them: 0.5, 2, 1.5 (no trailing zeros, never 1E+1)."""
     return format(value.normalize(), "f")
@@ -82,7 +75,7 @@ def format_items(verdict: Verdict) -> str:
     rest = f" 等，另有{more}项 (and {more} more)" if more else ""
     # Each item on the list's one line: a title holding a line break would start a line of
     # its own in a report (the result's items keep the text as it is).
-    return "、".join(" ".join(item.split()) for item in verdict.items) + rest
+    return "、".join(one_line(item) for item in verdict.items) + rest
 
 
 def message_with_items(verdict: Verdict) -> str:

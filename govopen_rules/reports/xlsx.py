@@ -27,6 +27,7 @@ from govopen_rules.evaluation.results import (
     Verdict,
     provisional_mark,
 )
+from govopen_rules.facts.workbook import MAX_CELL_TEXT
 from govopen_rules.reports.formatting import (
     STATUS_WORDS,
     format_points,
@@ -68,7 +69,7 @@ def _number_format(places: int) -> str:
 
 #: The most characters an Excel cell holds (counted as Excel counts them, in UTF-16 units):
 #: openpyxl cuts longer text there without a word, and a 3,000-unit tier list ended mid-name.
-CELL_LIMIT = 32_767
+CELL_LIMIT = MAX_CELL_TEXT
 
 
 def _cut_marker(left_out: int) -> str:

@@ -320,11 +320,12 @@ class _Compiler:
             (t.at_least, self.number(t.points, f"{path}.deduct.tiers[{i}].points", used))
             for i, t in enumerate(rule.deduct.tiers)
         )
-        if [t[0] for t in tiers] != sorted({t[0] for t in tiers}) or any(t[0] < 1 for t in tiers):
+        counts = [t[0] for t in tiers]
+        tiers_ordered = counts == sorted(set(counts)) and all(n >= 1 for n in counts)
+        if not tiers_ordered:
             self.errors.append(f"{path}.deduct.tiers: at_least must be >= 1 and increasing")
         if tiers and rule.deduct.mode != "per_unit":
             self.errors.append(f"{path}.deduct.tiers: tiers need mode per_unit")
-
         cap = None if rule.cap is None else self.number(rule.cap, f"{path}.cap", used)
         minimum = None
         if rule.count.minimum is not None:
@@ -336,9 +337,10 @@ class _Compiler:
         ceiling = indicator.points if indicator.cap is None else indicator.cap
         cap = self.fit_under_caps(rule, indicator, points, tiers, cap, ceiling, path)
         area_ceiling = area.points if area.cap is None else area.cap
-        self.check_more_never_cheaper(
-            rule, points, tiers, cap, min(ceiling, area_ceiling), minimum, path
-        )
+        if tiers_ordered:  # otherwise reported above
+            self.check_more_never_cheaper(
+                rule, points, tiers, cap, min(ceiling, area_ceiling), minimum, path
+            )
         missing = self.missing_policy(
             rule,
             indicator,
@@ -432,12 +434,9 @@ class _Compiler:
         its indicator and area can lose), up to the most problems the rule can count, so tiers
         that differ only above a cap or past that count are fine. Where an override is
         involved (an amount compared, the rule's cap, or a parameter that raises the cap) it is
-        reported as a :class:`ParameterError` naming it."""
+        reported as a :class:`ParameterError` naming it. ``tiers`` are in increasing order."""
         if rule.deduct.mode != "per_unit":
             return
-        counts = [t[0] for t in tiers]
-        if counts != sorted(set(counts)) or any(n < 1 for n in counts):
-            return  # reported with the tiers
         most = {
             "absent": 1,
             "shortfall": minimum,
@@ -451,7 +450,7 @@ class _Compiler:
         def cost(n: int) -> Decimal:
             return min(deduction_for("per_unit", points, tiers, cap, n), ceiling)
 
-        for i, at_least in enumerate(counts):
+        for i, (at_least, _) in enumerate(tiers):
             if at_least == 1 or (most is not None and at_least > most):
                 continue
             fewer, more = cost(at_least - 1), cost(at_least)

@@ -117,12 +117,8 @@ def read_rubric_document(path: Path) -> tuple[Any, LineIndex]:
         raise _problem(
             path, f"not UTF-8 text (byte {raw[exc.start]:#04x} at offset {exc.start})"
         ) from None
-    loader = BoundedLoader(text)
     try:
-        root = loader.get_single_node()
-        if root is not None:
-            check_nodes(root, path)
-        data = loader.construct_document(root) if root is not None else None
+        data, root = load_checked(text, path)
     except RubricError:
         raise
     except TooDeepError as exc:
@@ -133,9 +129,28 @@ def read_rubric_document(path: Path) -> tuple[Any, LineIndex]:
         # A scalar the safe loader resolves but cannot build: 2020-13-45, an int of 5,000
         # digits, ``!!timestamp x`` (AttributeError inside PyYAML).
         raise _problem(path, f"cannot read: not valid YAML: {one_line(exc)}") from None
+    return data, LineIndex(root)
+
+
+def load_checked(
+    text: str,
+    path: Path,
+    max_nodes: int = MAX_NODES,
+    loader_class: type[BoundedLoader] | None = None,
+) -> tuple[Any, Node | None]:
+    """A YAML document's data and its root node, with its nodes checked (:func:`check_nodes`)
+    before anything is built: how rubric, calendar and case files are all read. Raises
+    :class:`RubricError` (a bound passed, a key given twice), :class:`TooDeepError`, or what
+    PyYAML raises; each reader says it in its own words."""
+    loader = (loader_class or BoundedLoader)(text)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            return None, None
+        check_nodes(root, path, max_nodes)
+        return loader.construct_document(root), root
     finally:
         loader.dispose()
-    return data, LineIndex(root)
 
 
 class TooDeepError(Exception):
@@ -191,10 +206,10 @@ def one_line(exc: BaseException) -> str:
     return text if len(text) <= 300 else text[:300] + "..."
 
 
-def check_nodes(root: Node, path: Path, max_nodes: int | None = MAX_NODES) -> None:
+def check_nodes(root: Node, path: Path, max_nodes: int = MAX_NODES) -> None:
     """Refuse a YAML node graph too deep, with a key given twice, or whose aliases expand it
-    past ``max_nodes`` values (None: no bound), before it is built; shared nodes (aliases) are
-    measured once, so this takes time in the file's size."""
+    past ``max_nodes`` values, before it is built; shared nodes (aliases) are measured once,
+    so this takes time in the file's size."""
 
     def children(node: object) -> list[object] | None:
         if isinstance(node, MappingNode):
@@ -260,7 +275,7 @@ def _measure(
     root: object,
     children: Callable[[object], list[object] | None],
     fail: Callable[[object, str], RubricError],
-    max_nodes: int | None = MAX_NODES,
+    max_nodes: int = MAX_NODES,
 ) -> None:
     """Count the values under ``root`` with every shared container counted where it is used
     (what building it would cost) and its depth, each shared container visited once; stop at
@@ -288,7 +303,7 @@ def _measure(
             child_count, child_depth = measure(child, level + 1)
             count += child_count
             depth = max(depth, child_depth + 1)
-            if max_nodes is not None and count > max_nodes:
+            if count > max_nodes:
                 raise fail(
                     item, f"expands to more than {max_nodes:,} values (aliases repeat too much)"
                 )

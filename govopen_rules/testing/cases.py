@@ -27,13 +27,7 @@ from govopen_rules.evaluation.pipeline import evaluate
 from govopen_rules.evaluation.results import EvaluationResult, Status, Verdict
 from govopen_rules.exact import parse_decimal, shown
 from govopen_rules.plugins.registry import Registry
-from govopen_rules.rubric.reading import (
-    MAX_DEPTH,
-    MAX_NODES,
-    BoundedLoader,
-    TooDeepError,
-    check_nodes,
-)
+from govopen_rules.rubric.reading import MAX_DEPTH, MAX_NODES, TooDeepError, load_checked
 
 __all__ = ["Case", "CaseFileError", "Mismatch", "check_case", "compare", "load_case_file"]
 
@@ -201,17 +195,10 @@ def load_case_file(path: Path) -> list[Case]:
         # A key given twice is refused, as in a rubric (expect: {total: 3, total: 10} once
         # checked only the 10); a date YAML cannot build (2020-13-01) is one line.
         # Numbers as written (a float read 0.99999999999999999999 as 1), nesting bounded.
-        loader = BoundedLoader(text)
-        try:
-            root = loader.get_single_node()
-            if root is not None:
-                # A case file's size is its own (tens of thousands of facts), and anchors may
-                # reuse facts across cases (500 facts in 150 cases: 375,000 values), but a
-                # 1 KB file of nested aliases filled 2.3 GB.
-                check_nodes(root, path, max_nodes=max(MAX_CASE_VALUES, len(text)))
-            data = loader.construct_document(root) if root is not None else None
-        finally:
-            loader.dispose()
+        # A case file's size is its own (tens of thousands of facts), and anchors may reuse
+        # facts across cases (500 facts in 150 cases: 375,000 values), but a 1 KB file of
+        # nested aliases filled 2.3 GB.
+        data, _ = load_checked(text, path, max(MAX_CASE_VALUES, len(text)))
     except RubricError as exc:
         raise _fail(source, "$", str(exc).removeprefix(f"{path}: $: ")) from None
     except TooDeepError as exc:

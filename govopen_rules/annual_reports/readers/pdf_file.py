@@ -47,12 +47,6 @@ _NAME = re.compile(rb"/([A-Za-z0-9]+)")
 _PIECE = 1 << 16
 
 
-def _inflates_to(path: Path, limit: int) -> int:
-    """How many bytes the streams of the PDF at ``path`` decode to (see :func:`_inflates_in`)."""
-    with open_regular(path) as file:
-        return _inflates_in(file, limit)
-
-
 def _inflates_in(file: BinaryIO, limit: int) -> int:
     """How many bytes the file's streams decode to, counted a piece at a time and no further
     than ``limit`` + 1: zlib (Flate) streams inflated, LZW and RunLength decoded, each after
